@@ -1,0 +1,347 @@
+"""The domain records, as SQLAlchemy 2 typed mapped classes.
+
+One truth per record: every row has a database key (`id`), a stable global identifier (`iri`, the JSON-LD
+`@id`) and its provenance (who made it, from which source, under which mapping and rule-set version).
+Relationships are `lazy="raise"`: a relation is reached through an explicit load or a DataLoader, never
+by an accidental query per row.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from hub.domain.codes import (
+    DatasetDirection,
+    FootprintStatus,
+    LabelStatus,
+    LifeCycleStage,
+    OrgKind,
+    Region,
+    SourceKind,
+    SystemBoundary,
+)
+
+# Names for constraints, so that migrations name them the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum_type(enum_cls: type[enum.Enum]) -> Enum:
+    # Stored as the enum's value in a VARCHAR: no native PostgreSQL ENUM types, so that migrations stay
+    # simple on both databases and a code list can grow without an ALTER TYPE.
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {
+        OrgKind: _enum_type(OrgKind),
+        Region: _enum_type(Region),
+        SourceKind: _enum_type(SourceKind),
+        SystemBoundary: _enum_type(SystemBoundary),
+        FootprintStatus: _enum_type(FootprintStatus),
+        LifeCycleStage: _enum_type(LifeCycleStage),
+        LabelStatus: _enum_type(LabelStatus),
+        DatasetDirection: _enum_type(DatasetDirection),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+        float: Float(precision=53),
+        datetime: DateTime(timezone=True),
+    }
+
+
+class Identified:
+    """A database key plus the record's global IRI."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iri: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class Provenance:
+    """Where a record comes from: every record carries it (plan 二(二)5: every datum traceable)."""
+
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(255))
+    source: Mapped[SourceKind]
+    # The hub, file or system the record came from, when not entered directly.
+    source_ref: Mapped[str | None] = mapped_column(String(255))
+    mapping_iri: Mapped[str | None] = mapped_column(String(255))
+    mapping_version: Mapped[str | None] = mapped_column(String(32))
+    ruleset_id: Mapped[str | None] = mapped_column(String(128))
+    ruleset_version: Mapped[str | None] = mapped_column(String(32))
+
+
+class Organization(Identified, Provenance, Base):
+    __tablename__ = "organization"
+
+    kind: Mapped[OrgKind]
+    region: Mapped[Region]
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    # 统一社会信用代码 (GB 32100-2015); required for enterprises, checked with its check character.
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    # For verifiers: the accreditation they hold (e.g. "CNAS"); empty when not accredited.
+    accreditation: Mapped[str | None] = mapped_column(String(100))
+
+
+class ProductCategory(Identified, Provenance, Base):
+    """An industry (level 'industry') or one of the plan's key products (level 'product')."""
+
+    __tablename__ = "product_category"
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    level: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("product_category.id"), index=True)
+    seq: Mapped[int]
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    # 统计用产品分类目录 code; not unique (1701 names three key products).
+    stat_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    stat_path_zh: Mapped[str | None] = mapped_column(String(400))
+
+    parent: Mapped[ProductCategory | None] = relationship(remote_side="ProductCategory.id", lazy="raise")
+
+    __table_args__ = (CheckConstraint("level in ('industry', 'product')", name="level"),)
+
+
+class Product(Identified, Provenance, Base):
+    __tablename__ = "product"
+
+    owner_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("product_category.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    model: Mapped[str | None] = mapped_column(String(200))
+    gtin: Mapped[str | None] = mapped_column(String(14))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    owner: Mapped[Organization] = relationship(lazy="raise")
+    category: Mapped[ProductCategory] = relationship(lazy="raise")
+
+
+class EmissionFactor(Identified, Provenance, Base):
+    __tablename__ = "emission_factor"
+
+    dataset: Mapped[str] = mapped_column(String(200))
+    dataset_version: Mapped[str] = mapped_column(String(32))
+    activity_name: Mapped[str] = mapped_column(String(200))
+    activity_name_zh: Mapped[str | None] = mapped_column(String(200))
+    # Geography of the factor: an ISO 3166 code, a subdivision (CN-ZJ) or a grid name (CN-EAST-GRID).
+    region: Mapped[str] = mapped_column(String(64))
+    reference_year: Mapped[int]
+    unit: Mapped[str] = mapped_column(String(16))
+    value_kgco2e_per_unit: Mapped[float]
+    gwp_basis: Mapped[str] = mapped_column(String(64))
+    source_citation: Mapped[str] = mapped_column(Text)
+    licence: Mapped[str] = mapped_column(String(100))
+    uncertainty_percent: Mapped[float | None]
+    data_quality_rating: Mapped[float | None]
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+    illustrative: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (
+        Index("ix_emission_factor_search", "activity_name", "region", "reference_year"),
+        CheckConstraint("value_kgco2e_per_unit >= 0", name="value_nonnegative"),
+    )
+
+
+class Footprint(Identified, Provenance, Base):
+    """A product carbon footprint per declared unit (GB/T 24067-2024, ISO 14067, PACT v3 CarbonFootprint).
+
+    Every quantity PACT v3 requires is held here, so that mapping to it never invents a value.
+    All emissions are kgCO2e per declared unit; carbon contents are kgC per declared unit.
+    """
+
+    __tablename__ = "footprint"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("footprint.id"))
+    status: Mapped[FootprintStatus] = mapped_column(index=True)
+
+    declared_unit: Mapped[str] = mapped_column(String(16))
+    declared_unit_amount: Mapped[float]
+    product_mass_kg_per_declared_unit: Mapped[float]
+
+    total_kgco2e: Mapped[float]  # excluding biogenic uptake (PACT pcfExcludingBiogenicUptake)
+    total_including_biogenic_uptake_kgco2e: Mapped[float]
+    fossil_kgco2e: Mapped[float]
+    biogenic_kgco2e: Mapped[float | None]  # biogenic non-CO2 emissions
+    land_use_change_kgco2e: Mapped[float | None]
+    biogenic_uptake_kgco2e: Mapped[float | None]  # <= 0
+    aircraft_kgco2e: Mapped[float | None]
+    fossil_carbon_content_kgc: Mapped[float]
+    biogenic_carbon_content_kgc: Mapped[float | None]
+    recycled_carbon_content_kgc: Mapped[float | None]
+    packaging_emissions_included: Mapped[bool] = mapped_column(default=False)
+    packaging_kgco2e: Mapped[float | None]
+    ipcc_characterization_factors: Mapped[list[Any]]  # e.g. ["AR6"]
+    exempted_emissions_percent: Mapped[float] = mapped_column(default=0.0)
+    exempted_emissions_description: Mapped[str | None] = mapped_column(Text)
+
+    system_boundary: Mapped[SystemBoundary]
+    boundary_description: Mapped[str | None] = mapped_column(Text)
+    allocation_description: Mapped[str | None] = mapped_column(Text)
+    reference_period_start: Mapped[date]
+    reference_period_end: Mapped[date]
+    geography_country: Mapped[str] = mapped_column(String(2))
+    geography_subdivision: Mapped[str | None] = mapped_column(String(8))
+    accounting_standards: Mapped[list[Any]]  # e.g. ["GB/T 24067-2024", "ISO 14067:2018"]
+    # The accounting rules followed, in the plan's three layers (通则 + 行业 + 产品).
+    general_rules: Mapped[str | None] = mapped_column(String(200))
+    industry_rules: Mapped[str | None] = mapped_column(String(200))
+    product_rules: Mapped[str | None] = mapped_column(String(200))
+
+    primary_data_share_percent: Mapped[float | None]
+    dqr_technological: Mapped[float | None]
+    dqr_geographical: Mapped[float | None]
+    dqr_temporal: Mapped[float | None]
+
+    validity_start: Mapped[date | None]
+    validity_end: Mapped[date | None]
+
+    verifier_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    verified_at: Mapped[date | None]
+    verification_statement: Mapped[str | None] = mapped_column(Text)
+    verification_standard: Mapped[str | None] = mapped_column(String(100))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    product: Mapped[Product] = relationship(lazy="raise")
+    verifier: Mapped[Organization | None] = relationship(lazy="raise")
+    stages: Mapped[list[FootprintStage]] = relationship(
+        back_populates="footprint", lazy="raise", cascade="all, delete-orphan"
+    )
+    inventory: Mapped[list[InventoryLine]] = relationship(
+        back_populates="footprint",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        foreign_keys="InventoryLine.footprint_id",
+    )
+
+    __table_args__ = (
+        UniqueConstraint("product_id", "version", name="uq_footprint_product_version"),
+        CheckConstraint("total_kgco2e >= 0", name="total_nonnegative"),
+        CheckConstraint("declared_unit_amount > 0", name="declared_amount_positive"),
+        CheckConstraint("reference_period_start <= reference_period_end", name="reference_period_order"),
+    )
+
+
+class FootprintStage(Base):
+    """One life-cycle stage's share of a footprint; the stages add up to the footprint's total."""
+
+    __tablename__ = "footprint_stage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    footprint_id: Mapped[int] = mapped_column(ForeignKey("footprint.id", ondelete="CASCADE"))
+    stage: Mapped[LifeCycleStage]
+    kgco2e: Mapped[float]
+
+    footprint: Mapped[Footprint] = relationship(back_populates="stages", lazy="raise")
+
+    __table_args__ = (UniqueConstraint("footprint_id", "stage", name="uq_footprint_stage"),)
+
+
+class InventoryLine(Identified, Provenance, Base):
+    """The enterprise's own activity data (实景数据) behind a footprint: the most private data."""
+
+    __tablename__ = "inventory_line"
+
+    footprint_id: Mapped[int] = mapped_column(ForeignKey("footprint.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[LifeCycleStage]
+    activity: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[float]
+    unit: Mapped[str] = mapped_column(String(16))
+    emission_factor_id: Mapped[int | None] = mapped_column(ForeignKey("emission_factor.id"), index=True)
+    supplier_footprint_id: Mapped[int | None] = mapped_column(ForeignKey("footprint.id"), index=True)
+    # The line's contribution per declared unit of the footprint, kgCO2e.
+    kgco2e: Mapped[float]
+
+    footprint: Mapped[Footprint] = relationship(
+        back_populates="inventory", lazy="raise", foreign_keys=[footprint_id]
+    )
+    emission_factor: Mapped[EmissionFactor | None] = relationship(lazy="raise")
+
+    __table_args__ = (
+        CheckConstraint(
+            "(emission_factor_id IS NULL) <> (supplier_footprint_id IS NULL)", name="one_factor_source"
+        ),
+    )
+
+
+class Label(Identified, Provenance, Base):
+    __tablename__ = "label"
+
+    footprint_id: Mapped[int] = mapped_column(ForeignKey("footprint.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(64))
+    grade: Mapped[str | None] = mapped_column(String(8))
+    score: Mapped[float | None]
+    decided_by_ruleset: Mapped[str] = mapped_column(String(128))
+    decided_by_ruleset_version: Mapped[str] = mapped_column(String(32))
+    serial: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_on: Mapped[date]
+    expires_on: Mapped[date]
+    status: Mapped[LabelStatus]
+
+    footprint: Mapped[Footprint] = relationship(lazy="raise")
+
+
+class Dataset(Identified, Provenance, Base):
+    """A named, versioned set of records exchanged with a region (a dataset bundle's register entry)."""
+
+    __tablename__ = "dataset"
+
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(32))
+    region: Mapped[Region]
+    direction: Mapped[DatasetDirection]
+    record_count: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(80))
+    signature: Mapped[str | None] = mapped_column(Text)
+    signing_key_id: Mapped[str | None] = mapped_column(String(128))
+    source_hub: Mapped[str] = mapped_column(String(255))
+
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_dataset_name_version"),)
+
+
+class AuditEvent(Base):
+    """Who did what to which record, when; each event's hash covers the previous event's hash."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    record_type: Mapped[str] = mapped_column(String(64))
+    record_iri: Mapped[str | None] = mapped_column(String(255), index=True)
+    detail: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

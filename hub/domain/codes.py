@@ -1,0 +1,65 @@
+"""The closed code lists the domain's behaviour depends on (kinds, regions, statuses, stages).
+
+The same codes, with zh/en labels and definitions, are published as SKOS concept schemes in `schema/`;
+a test checks that the two agree, so that these enums are never the only place a code is defined.
+"""
+
+from enum import StrEnum
+
+
+class OrgKind(StrEnum):
+    ENTERPRISE = "enterprise"
+    REGIONAL_PLATFORM = "regional_platform"
+    INTERNATIONAL_BODY = "international_body"
+    STANDARDS_TEAM = "standards_team"
+    VERIFIER = "verifier"
+    REGULATOR = "regulator"
+
+
+class Region(StrEnum):
+    ZJ = "ZJ"
+    YRD = "YRD"
+    GBA = "GBA"
+    INTL = "INTL"
+
+
+class SourceKind(StrEnum):
+    DIRECT = "direct"  # entered on this hub by its owner
+    IMPORT = "import"  # arrived from another hub or file, through a mapping
+    DEMO = "demo"  # illustrative demo data
+    SYSTEM = "system"  # made by the hub itself (reference data, decisions)
+
+
+class SystemBoundary(StrEnum):
+    CRADLE_TO_GATE = "cradle_to_gate"
+    CRADLE_TO_GRAVE = "cradle_to_grave"
+    GATE_TO_GATE = "gate_to_gate"
+
+
+class LifeCycleStage(StrEnum):
+    """Life-cycle stages of GB/T 24067-2024 (after ISO 14067)."""
+
+    RAW_MATERIAL = "raw_material_acquisition"
+    PRODUCTION = "production"
+    DISTRIBUTION = "distribution"
+    USE = "use"
+    END_OF_LIFE = "end_of_life"
+
+
+class FootprintStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+class LabelStatus(StrEnum):
+    ISSUED = "issued"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+
+
+class DatasetDirection(StrEnum):
+    EXPORT = "export"
+    IMPORT = "import"
