@@ -343,5 +343,6 @@ class AuditEvent(Base):
     record_type: Mapped[str] = mapped_column(String(64))
     record_iri: Mapped[str | None] = mapped_column(String(255), index=True)
     detail: Mapped[dict[str, Any]]
-    prev_hash: Mapped[str] = mapped_column(String(64))
+    # Unique: two events can never extend the same link, so the chain cannot fork under concurrency.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)

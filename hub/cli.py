@@ -1,0 +1,134 @@
+"""The `cfhub` command: serve the hub, run migrations, load demo data, check the audit trail."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from importlib.metadata import version as package_version
+
+import click
+
+from hub.config import Settings
+from hub.db import migrate
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+@click.group(help="cfhub: the product-carbon-footprint data-exchange hub.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Print cfhub's version.")
+def version() -> None:
+    click.echo(f"cfhub {package_version('cfhub')}")
+
+
+@main.command(help="Serve the hub over HTTP with uvicorn (migrates the database first).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--demo", is_flag=True, help="Create the database if needed and fill it with the demo data.")
+@click.option("--dev", is_flag=True, help="Dev mode: GraphiQL on GET /graphql, unmasked errors.")
+def serve(host: str, port: int, demo: bool, dev: bool) -> None:
+    import os
+
+    import uvicorn
+
+    if dev:
+        os.environ["CFHUB_DEV"] = "1"
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    if demo:
+        _load_demo(settings, skip_if_present=True)
+    from hub.app import create_app
+
+    click.echo(f"cfhub serving {settings.region.value} hub on http://{host}:{port}/graphql "
+               f"(database {settings.database_url})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@main.group(help="Database migrations (alembic).")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Migrate the database up to REVISION (default: the newest).")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    settings = _settings()
+    migrate.upgrade(settings.database_url, revision)
+    click.echo(f"database at {migrate.current(settings.database_url)}")
+
+
+@db.command("downgrade", help="Migrate the database down to REVISION (default: one step; 'base' empties it).")
+@click.option("--revision", default="-1", show_default=True)
+def db_downgrade(revision: str) -> None:
+    settings = _settings()
+    migrate.downgrade(settings.database_url, revision)
+    click.echo(f"database at {migrate.current(settings.database_url) or 'base'}")
+
+
+@db.command("current", help="Print the database's migration revision.")
+def db_current() -> None:
+    click.echo(migrate.current(_settings().database_url) or "base")
+
+
+@main.group(help="Demo data.")
+def demo() -> None:
+    pass
+
+
+@demo.command("load", help="Migrate the database and load the demo data (refused if the hub already has data).")
+def demo_load() -> None:
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    _load_demo(settings, skip_if_present=False)
+
+
+def _load_demo(settings: Settings, skip_if_present: bool) -> None:
+    from hub.bootstrap import open_hub
+    from hub.demo.loader import is_loaded, load_demo
+
+    async def run() -> None:
+        hub = open_hub(settings)
+        try:
+            if await is_loaded(hub):
+                if skip_if_present:
+                    click.echo("demo: the database already holds data; nothing loaded")
+                    return
+                raise click.ClickException("the database already holds data: load the demo into an empty one")
+            counts = await load_demo(hub, progress=lambda msg: click.echo(f"  loading {msg}"))
+            click.echo(f"demo loaded: {counts.categories} categories, {counts.organizations} organizations, "
+                       f"{counts.emission_factors} emission factors, {counts.footprints} footprints")
+        finally:
+            await hub.close()
+
+    asyncio.run(run())
+
+
+@main.group(help="The audit trail.")
+def audit() -> None:
+    pass
+
+
+@audit.command("verify", help="Check the audit chain; names the first broken link.")
+def audit_verify() -> None:
+    from hub.bootstrap import open_hub
+    from hub.services.audit import verify_chain
+
+    async def run() -> None:
+        hub = open_hub(_settings())
+        try:
+            async with hub.sessions() as session:
+                check = await verify_chain(session)
+        finally:
+            await hub.close()
+        if check.ok:
+            click.echo(f"audit chain intact: {check.events} events")
+            return
+        click.echo(f"audit chain broken at event {check.first_broken_id}: {check.reason}", err=True)
+        sys.exit(1)
+
+    asyncio.run(run())

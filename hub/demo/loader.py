@@ -1,0 +1,204 @@
+"""Loads the demo data (hub/demo/data/*.yaml) through the same services that every other write uses.
+
+The demo files hold activity data and factor keys; this module only does the arithmetic a person would
+do by hand (line = amount x factor, stage = sum of its lines, total = sum of stages) and then calls the
+services, which validate everything as they would for an enterprise's own submission.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.bootstrap import Hub
+from hub.db.models import EmissionFactor, Footprint, Organization
+from hub.domain.codes import FootprintStatus, SourceKind
+from hub.services import categories, factors, footprints, organizations, products
+from hub.services.origin import Origin
+from hub.services.uow import unit_of_work
+
+DATA = Path(__file__).resolve().parent / "data"
+DEMO_SOURCE = "cfhub demo data (illustrative)"
+SUBDIVISION_BY_REGION = {"ZJ": "CN-ZJ", "YRD": "CN-JS", "GBA": "CN-GD"}
+VERIFIED_ON = date(2025, 3, 14)
+PUBLISHED_STATUSES = {FootprintStatus.VERIFIED, FootprintStatus.PUBLISHED}
+
+Progress = Callable[[str], None]
+
+
+def _read(name: str) -> Any:
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+
+
+@dataclass
+class DemoCounts:
+    categories: int = 0
+    organizations: int = 0
+    emission_factors: int = 0
+    products: int = 0
+    footprints: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Loaded:
+    orgs: dict[str, Organization] = field(default_factory=dict)
+    factors: dict[str, EmissionFactor] = field(default_factory=dict)
+    footprints: dict[str, Footprint] = field(default_factory=dict)
+
+
+def _origin(actor: str) -> Origin:
+    return Origin(actor=actor, source=SourceKind.DEMO, source_ref=DEMO_SOURCE)
+
+
+async def is_loaded(hub: Hub) -> bool:
+    async with hub.sessions() as session:
+        return bool(await session.scalar(select(func.count()).select_from(Organization)))
+
+
+async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCounts:
+    """Load the whole demo in one transaction: either all of it lands or none of it does."""
+    counts, loaded = DemoCounts(), _Loaded()
+    base = hub.settings.base_iri
+    system = _origin(f"{base}system")
+    async with unit_of_work(hub.sessions) as session:
+        counts.categories = await categories.load_key_products(session, system, base)
+        progress(f"product categories: {counts.categories}")
+        for row in _read("organizations.yaml"):
+            data = {k: v for k, v in row.items() if k != "key"}
+            loaded.orgs[row["key"]] = await organizations.create_organization(
+                session, data, system, base, iri=f"{base}org/{row['key']}"
+            )
+        counts.organizations = len(loaded.orgs)
+        progress(f"organizations: {counts.organizations}")
+        ef_file = _read("emission-factors.yaml")
+        for row in ef_file["factors"]:
+            loaded.factors[row["key"]] = await factors.create_emission_factor(
+                session, _factor_input(row, ef_file["defaults"]), system, base
+            )
+        counts.emission_factors = len(loaded.factors)
+        progress(f"emission factors: {counts.emission_factors}")
+        fp_file = _read("footprints.yaml")
+        for template, peer in _peers(fp_file):
+            footprint = await _load_peer(session, hub, template, peer, fp_file["defaults"], loaded)
+            loaded.footprints[peer["key"]] = footprint
+            counts.by_status[footprint.status.value] = counts.by_status.get(footprint.status.value, 0) + 1
+            progress(f"footprint {peer['key']}: {footprint.total_kgco2e:.4g} kgCO2e per "
+                     f"{template['declared_unit']} ({footprint.status.value})")
+        counts.footprints = counts.products = len(loaded.footprints)
+    return counts
+
+
+def _factor_input(row: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    data = {
+        **defaults,
+        **{k: v for k, v in row.items() if k not in {"key", "value", "citation"}},
+        "value_kgco2e_per_unit": row["value"],
+        "source_citation": row["citation"],
+    }
+    return data
+
+
+def _peers(fp_file: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    for template in fp_file["products"]:
+        for peer in template["peers"]:
+            yield template, peer
+
+
+async def _load_peer(session: AsyncSession, hub: Hub, template: dict[str, Any], peer: dict[str, Any],
+                     defaults: dict[str, Any], loaded: _Loaded) -> Footprint:
+    base = hub.settings.base_iri
+    owner = loaded.orgs[peer["owner"]]
+    origin = _origin(owner.iri)
+    product = await products.create_product(
+        session,
+        {k: v for k, v in {"category_code": template["category_code"], "name": template["name"],
+                           "model": peer.get("model"), "gtin": peer.get("gtin")}.items() if v is not None},
+        owner, origin, base,
+    )
+    data = footprint_input(template, peer, defaults, product.iri, owner.region.value, loaded)
+    footprint = await footprints.create_footprint(session, data, origin, base)
+    return await _advance(session, footprint, FootprintStatus(peer["status"]), peer, loaded, origin)
+
+
+def footprint_input(template: dict[str, Any], peer: dict[str, Any], defaults: dict[str, Any],
+                    product_iri: str, region: str, loaded: _Loaded) -> dict[str, Any]:
+    """The footprint submission a peer would make, in the Zhejiang input vocabulary."""
+    scale = float(peer["scale"])
+    lines = [_line(spec, scale, loaded) for spec in template["inventory"]]
+    stages: dict[str, float] = {}
+    for line in lines:
+        stages[line["stage"]] = stages.get(line["stage"], 0.0) + line["kgco2e"]
+    total = math.fsum(stages.values())
+    uptake = template.get("biogenic_uptake_kgco2e")
+    year = int(peer.get("reference_year", defaults["reference_year"]))
+    dqr = template["dqr"]
+    data: dict[str, Any] = {
+        "product_iri": product_iri,
+        "declared_unit": template["declared_unit"],
+        "declared_unit_amount": template["declared_unit_amount"],
+        "product_mass_kg_per_declared_unit": template["product_mass_kg_per_declared_unit"],
+        "total_kgco2e": total,
+        "total_including_biogenic_uptake_kgco2e": total + (uptake or 0.0),
+        "fossil_kgco2e": total,
+        "land_use_change_kgco2e": 0.0,
+        "fossil_carbon_content_kgc": template.get("fossil_carbon_content_kgc", 0.0),
+        "ipcc_characterization_factors": defaults["ipcc_characterization_factors"],
+        "exempted_emissions_percent": defaults["exempted_emissions_percent"],
+        "system_boundary": template["system_boundary"],
+        "reference_period_start": f"{year}-01-01",
+        "reference_period_end": f"{year}-12-31",
+        "geography_country": "CN",
+        "geography_subdivision": peer.get("subdivision", SUBDIVISION_BY_REGION.get(region, "CN-ZJ")),
+        "accounting_standards": defaults["accounting_standards"],
+        "general_rules": defaults["general_rules"],
+        "primary_data_share_percent": template["primary_data_share_percent"],
+        "dqr_technological": dqr[0],
+        "dqr_geographical": dqr[1],
+        "dqr_temporal": dqr[2],
+        "stages": [{"stage": name, "kgco2e": value} for name, value in stages.items()],
+        "inventory": lines,
+        "comment": "Illustrative demo footprint: figures computed from demo emission factors.",
+    }
+    optional = ("industry_rules", "product_rules", "boundary_description", "biogenic_carbon_content_kgc",
+                "biogenic_uptake_kgco2e", "packaging_emissions_included")
+    data.update({name: template[name] for name in optional if name in template})
+    return data
+
+
+def _line(spec: dict[str, Any], scale: float, loaded: _Loaded) -> dict[str, Any]:
+    amount = spec["amount"] * scale
+    line = {"stage": spec["stage"], "activity": spec["activity"], "amount": amount, "unit": spec["unit"]}
+    if "supplier" in spec:
+        supplier = loaded.footprints[spec["supplier"]]
+        per_unit = supplier.total_kgco2e / supplier.declared_unit_amount
+        return {**line, "supplier_footprint_iri": supplier.iri, "kgco2e": amount * per_unit}
+    factor = loaded.factors[spec["factor"]]
+    if factor.unit != spec["unit"]:
+        raise ValueError(f"demo line {spec['activity']!r} is in {spec['unit']}, its factor in {factor.unit}")
+    return {**line, "emission_factor_iri": factor.iri, "kgco2e": amount * factor.value_kgco2e_per_unit}
+
+
+async def _advance(session: AsyncSession, footprint: Footprint, target: FootprintStatus, peer: dict[str, Any],
+                   loaded: _Loaded, origin: Origin) -> Footprint:
+    if target is FootprintStatus.DRAFT:
+        return footprint
+    await footprints.move(session, footprint, FootprintStatus.SUBMITTED, origin)
+    if target is FootprintStatus.SUBMITTED:
+        return footprint
+    verifier = loaded.orgs[peer["verifier"]]
+    await footprints.verify(session, footprint, verifier,
+                            "Demo verification: inventory and factors checked against GB/T 24067-2024.",
+                            VERIFIED_ON, _origin(verifier.iri), standard="ISO 14064-3:2019")
+    if target is FootprintStatus.PUBLISHED:
+        regulator = loaded.orgs["zj-regulator"]
+        await footprints.move(session, footprint, FootprintStatus.PUBLISHED, _origin(regulator.iri))
+    return footprint

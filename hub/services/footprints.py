@@ -1,0 +1,145 @@
+"""Use cases for footprints: create a draft with its stages and inventory, then move it through its life."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db.models import EmissionFactor, Footprint, FootprintStage, InventoryLine, Organization, Product
+from hub.domain.codes import FootprintStatus, LifeCycleStage, OrgKind, SystemBoundary
+from hub.domain.lifecycle import adds_up, can_move
+from hub.services import audit
+from hub.services.lookups import by_iri
+from hub.services.origin import Origin, new_iri
+from hub.validation import FieldError, InvalidInput, require_valid
+
+_SCALARS = (
+    "declared_unit", "declared_unit_amount", "product_mass_kg_per_declared_unit", "total_kgco2e",
+    "total_including_biogenic_uptake_kgco2e", "fossil_kgco2e", "biogenic_kgco2e", "land_use_change_kgco2e",
+    "biogenic_uptake_kgco2e", "aircraft_kgco2e", "fossil_carbon_content_kgc", "biogenic_carbon_content_kgc",
+    "recycled_carbon_content_kgc", "packaging_kgco2e", "ipcc_characterization_factors",
+    "exempted_emissions_percent", "exempted_emissions_description", "boundary_description",
+    "allocation_description", "geography_country", "geography_subdivision", "accounting_standards",
+    "general_rules", "industry_rules", "product_rules", "primary_data_share_percent", "dqr_technological",
+    "dqr_geographical", "dqr_temporal", "comment",
+)
+_DATES = ("reference_period_start", "reference_period_end", "validity_start", "validity_end")
+
+
+def consistency_problems(data: dict[str, Any]) -> list[FieldError]:
+    """What the schema cannot say: parts that must add up, periods that must run forwards."""
+    found: list[FieldError] = []
+    stages = data["stages"]
+    names = [s["stage"] for s in stages]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            found.append(FieldError(f"$.stages[{i}].stage", f"{name} appears twice"))
+    total = data["total_kgco2e"]
+    stage_sum = math.fsum(s["kgco2e"] for s in stages)
+    if not adds_up([s["kgco2e"] for s in stages], total):
+        found.append(FieldError("$.stages", f"add up to {stage_sum:g} kgCO2e, but total_kgco2e is {total:g}"))
+    lines = data.get("inventory") or []
+    if lines and not adds_up([line["kgco2e"] for line in lines], total):
+        line_sum = math.fsum(line["kgco2e"] for line in lines)
+        found.append(FieldError("$.inventory", f"add up to {line_sum:g} kgCO2e, but total_kgco2e is {total:g}"))
+    for start, end in (("reference_period_start", "reference_period_end"), ("validity_start", "validity_end")):
+        if data.get(start) and data.get(end) and data[end] < data[start]:
+            found.append(FieldError(f"$.{end}", f"is before {start}"))
+    if data.get("packaging_kgco2e") and not data.get("packaging_emissions_included"):
+        found.append(FieldError("$.packaging_kgco2e", "is given but packaging_emissions_included is false"))
+    return found
+
+
+async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: Origin,
+                           base_iri: str) -> Footprint:
+    """Store a new draft footprint (or a new version of one) with its stages and inventory."""
+    require_valid("footprint", data)
+    problems = consistency_problems(data)
+    if problems:
+        raise InvalidInput(problems)
+    product = await by_iri(session, Product, data["product_iri"], "$.product_iri")
+    version, supersedes_id = 1, None
+    if data.get("supersedes_iri"):
+        previous = await by_iri(session, Footprint, data["supersedes_iri"], "$.supersedes_iri")
+        if previous.product_id != product.id:
+            raise InvalidInput([FieldError("$.supersedes_iri", "is a footprint of another product")])
+        supersedes_id = previous.id
+    latest = await session.scalar(select(func.max(Footprint.version)).where(Footprint.product_id == product.id))
+    version = (latest or 0) + 1
+    footprint = Footprint(
+        iri=new_iri(base_iri, "footprint"),
+        product_id=product.id,
+        version=version,
+        supersedes_id=supersedes_id,
+        status=FootprintStatus.DRAFT,
+        system_boundary=SystemBoundary(data["system_boundary"]),
+        packaging_emissions_included=bool(data.get("packaging_emissions_included", False)),
+        **{name: data.get(name) for name in _SCALARS},
+        **{name: date.fromisoformat(data[name]) if data.get(name) else None for name in _DATES},
+    )
+    footprint.stages = [FootprintStage(stage=LifeCycleStage(s["stage"]), kgco2e=s["kgco2e"]) for s in data["stages"]]
+    footprint.inventory = [
+        await _inventory_line(session, line, i, origin, base_iri) for i, line in enumerate(data.get("inventory") or [])
+    ]
+    origin.stamp(footprint)
+    session.add(footprint)
+    await session.flush()
+    await audit.record(session, origin.actor, "create", "Footprint", footprint.iri,
+                       {"product": product.iri, "version": version})
+    return footprint
+
+
+async def _inventory_line(session: AsyncSession, line: dict[str, Any], index: int, origin: Origin,
+                          base_iri: str) -> InventoryLine:
+    factor_id = supplier_id = None
+    if line.get("emission_factor_iri"):
+        factor = await by_iri(session, EmissionFactor, line["emission_factor_iri"],
+                              f"$.inventory[{index}].emission_factor_iri")
+        factor_id = factor.id
+    else:
+        supplier = await by_iri(session, Footprint, line["supplier_footprint_iri"],
+                                f"$.inventory[{index}].supplier_footprint_iri")
+        supplier_id = supplier.id
+    record = InventoryLine(
+        iri=new_iri(base_iri, "inventory-line"),
+        stage=LifeCycleStage(line["stage"]),
+        activity=line["activity"],
+        amount=line["amount"],
+        unit=line["unit"],
+        emission_factor_id=factor_id,
+        supplier_footprint_id=supplier_id,
+        kgco2e=line["kgco2e"],
+    )
+    origin.stamp(record)
+    return record
+
+
+async def move(session: AsyncSession, footprint: Footprint, new: FootprintStatus, origin: Origin,
+               detail: dict[str, Any] | None = None) -> Footprint:
+    """Change a footprint's status along the allowed transitions, and record it."""
+    if not can_move(footprint.status, new):
+        raise InvalidInput([FieldError("$.status", f"cannot go from {footprint.status.value} to {new.value}")])
+    old = footprint.status
+    footprint.status = new
+    await session.flush()
+    await audit.record(session, origin.actor, f"status:{new.value}", "Footprint", footprint.iri,
+                       {"from": old.value, **(detail or {})})
+    return footprint
+
+
+async def verify(session: AsyncSession, footprint: Footprint, verifier: Organization, statement: str,
+                 on: date, origin: Origin, standard: str | None = None) -> Footprint:
+    """A verifier's positive statement on a submitted footprint."""
+    if verifier.kind is not OrgKind.VERIFIER:
+        raise InvalidInput([FieldError("$.verifier", f"{verifier.iri} is not a verifier")])
+    if not statement.strip():
+        raise InvalidInput([FieldError("$.statement", "must not be empty")])
+    footprint.verifier_id = verifier.id
+    footprint.verified_at = on
+    footprint.verification_statement = statement
+    footprint.verification_standard = standard
+    return await move(session, footprint, FootprintStatus.VERIFIED, origin, {"verifier": verifier.iri})

@@ -1,0 +1,29 @@
+"""Finding the records an input refers to; a reference that does not resolve is an input error."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db.models import Base, ProductCategory
+from hub.validation import FieldError, InvalidInput
+
+M = TypeVar("M", bound=Base)
+
+
+async def by_iri(session: AsyncSession, model: type[M], iri: str, field: str) -> M:
+    found = await session.scalar(select(model).where(model.iri == iri))  # type: ignore[attr-defined]
+    if found is None:
+        raise InvalidInput([FieldError(field, f"names no {model.__tablename__} on this hub: {iri}")])
+    return found
+
+
+async def category_by_code(session: AsyncSession, code: str, field: str = "$.category_code") -> ProductCategory:
+    found = await session.scalar(select(ProductCategory).where(ProductCategory.code == code))
+    if found is None:
+        raise InvalidInput([FieldError(field, f"is not a known product category code: {code}")])
+    if found.level != "product":
+        raise InvalidInput([FieldError(field, f"{code} is an industry; a product needs a key-product code")])
+    return found

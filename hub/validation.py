@@ -1,0 +1,122 @@
+"""Validates input records against the JSON Schemas in `schema/json/` and names each problem's field.
+
+The schemas are the one description of valid input (DESIGN: no ad hoc `if` checks duplicating a schema);
+this module only loads them, adds the formats JSON Schema leaves to applications, and turns jsonschema's
+errors into `FieldError`s with a JSON path and a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from hub.domain.credit_code import credit_code_problem
+from hub.resources import data_dir
+
+SCHEMA_BASE = "https://w3id.org/cfhub/schema/json/"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    path: str  # JSON path of the offending field, e.g. $.stages[0].kgco2e
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+class InvalidInput(ValueError):
+    """Input that was refused; nothing was written. Carries every problem found, each naming its field."""
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+def _is_iri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    return bool(parts.scheme) and (bool(parts.netloc) or parts.scheme in {"urn", "did"}) and " " not in value
+
+
+def _is_credit_code(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    problem = credit_code_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return True
+
+
+def _format_checker() -> FormatChecker:
+    checker = Draft202012Validator.FORMAT_CHECKER
+    checker = FormatChecker(formats=list(checker.checkers))
+    checker.checks("iri")(_is_iri)
+    checker.checks("cn-uscc", raises=ValueError)(_is_credit_code)
+    return checker
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for path in sorted((data_dir("schema") / "json").glob("*.schema.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((SCHEMA_BASE + path.name, Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """The validator of `schema/json/<name>.schema.json`."""
+    uri = f"{SCHEMA_BASE}{name}.schema.json"
+    schema = _registry().get_or_retrieve(uri).value.contents
+    return Draft202012Validator(schema, registry=_registry(), format_checker=_format_checker())
+
+
+def json_path(parts: Iterable[Any]) -> str:
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _field_errors(error: ValidationError) -> list[FieldError]:
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return [FieldError(json_path([*path, missing]), "is required")]
+    if error.validator == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - known) if isinstance(error.instance, Mapping) else []
+        return [FieldError(json_path([*path, name]), "is not a known field") for name in extra]
+    if error.validator == "oneOf" and error.context:
+        wanted = sorted({r for sub in error.schema["oneOf"] for r in sub.get("required", [])})
+        return [FieldError(json_path(path), f"must have exactly one of {', '.join(wanted)}")]
+    if error.validator == "format" and error.cause is not None:
+        return [FieldError(json_path(path), f"is not a valid {error.validator_value}: {error.cause}")]
+    if error.validator == "dependentRequired":
+        return [FieldError(json_path(path), error.message)]
+    return [FieldError(json_path(path), error.message)]
+
+
+def problems(name: str, record: Any) -> list[FieldError]:
+    """Every way `record` breaks schema `name`, sorted by path."""
+    found: list[FieldError] = []
+    for error in validator(name).iter_errors(record):
+        found.extend(_field_errors(error))
+    return sorted(set(found), key=lambda e: (e.path, e.reason))
+
+
+def require_valid(name: str, record: Any) -> None:
+    found = problems(name, record)
+    if found:
+        raise InvalidInput(found)
