@@ -44,8 +44,10 @@ def serve(host: str, port: int, demo: bool, dev: bool) -> None:
         _load_demo(settings, skip_if_present=True)
     from hub.app import create_app
 
-    click.echo(f"cfhub serving {settings.region.value} hub on http://{host}:{port}/graphql "
-               f"(database {settings.database_url})")
+    click.echo(
+        f"cfhub serving {settings.region.value} hub on http://{host}:{port}/graphql "
+        f"(database {settings.database_url})"
+    )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
@@ -80,7 +82,9 @@ def demo() -> None:
     pass
 
 
-@demo.command("load", help="Migrate the database and load the demo data (refused if the hub already has data).")
+@demo.command(
+    "load", help="Migrate the database and load the demo data (refused if the hub already has data)."
+)
 def demo_load() -> None:
     settings = _settings()
     migrate.upgrade(settings.database_url)
@@ -100,8 +104,10 @@ def _load_demo(settings: Settings, skip_if_present: bool) -> None:
                     return
                 raise click.ClickException("the database already holds data: load the demo into an empty one")
             counts = await load_demo(hub, progress=lambda msg: click.echo(f"  loading {msg}"))
-            click.echo(f"demo loaded: {counts.categories} categories, {counts.organizations} organizations, "
-                       f"{counts.emission_factors} emission factors, {counts.footprints} footprints")
+            click.echo(
+                f"demo loaded: {counts.categories} categories, {counts.organizations} organizations, "
+                f"{counts.emission_factors} emission factors, {counts.footprints} footprints"
+            )
         finally:
             await hub.close()
 

@@ -91,8 +91,10 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
             footprint = await _load_peer(session, hub, template, peer, fp_file["defaults"], loaded)
             loaded.footprints[peer["key"]] = footprint
             counts.by_status[footprint.status.value] = counts.by_status.get(footprint.status.value, 0) + 1
-            progress(f"footprint {peer['key']}: {footprint.total_kgco2e:.4g} kgCO2e per "
-                     f"{template['declared_unit']} ({footprint.status.value})")
+            progress(
+                f"footprint {peer['key']}: {footprint.total_kgco2e:.4g} kgCO2e per "
+                f"{template['declared_unit']} ({footprint.status.value})"
+            )
         counts.footprints = counts.products = len(loaded.footprints)
     return counts
 
@@ -113,24 +115,46 @@ def _peers(fp_file: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, 
             yield template, peer
 
 
-async def _load_peer(session: AsyncSession, hub: Hub, template: dict[str, Any], peer: dict[str, Any],
-                     defaults: dict[str, Any], loaded: _Loaded) -> Footprint:
+async def _load_peer(
+    session: AsyncSession,
+    hub: Hub,
+    template: dict[str, Any],
+    peer: dict[str, Any],
+    defaults: dict[str, Any],
+    loaded: _Loaded,
+) -> Footprint:
     base = hub.settings.base_iri
     owner = loaded.orgs[peer["owner"]]
     origin = _origin(owner.iri)
     product = await products.create_product(
         session,
-        {k: v for k, v in {"category_code": template["category_code"], "name": template["name"],
-                           "model": peer.get("model"), "gtin": peer.get("gtin")}.items() if v is not None},
-        owner, origin, base,
+        {
+            k: v
+            for k, v in {
+                "category_code": template["category_code"],
+                "name": template["name"],
+                "model": peer.get("model"),
+                "gtin": peer.get("gtin"),
+            }.items()
+            if v is not None
+        },
+        owner,
+        origin,
+        base,
     )
     data = footprint_input(template, peer, defaults, product.iri, owner.region.value, loaded)
     footprint = await footprints.create_footprint(session, data, origin, base)
     return await _advance(session, footprint, FootprintStatus(peer["status"]), peer, loaded, origin)
 
 
-def footprint_input(template: dict[str, Any], peer: dict[str, Any], defaults: dict[str, Any],
-                    product_iri: str, region: str, loaded: _Loaded) -> dict[str, Any]:
+def footprint_input(
+    template: dict[str, Any],
+    peer: dict[str, Any],
+    defaults: dict[str, Any],
+    product_iri: str,
+    region: str,
+    loaded: _Loaded,
+) -> dict[str, Any]:
     """The footprint submission a peer would make, in the Zhejiang input vocabulary."""
     scale = float(peer["scale"])
     lines = [_line(spec, scale, loaded) for spec in template["inventory"]]
@@ -168,8 +192,14 @@ def footprint_input(template: dict[str, Any], peer: dict[str, Any], defaults: di
         "inventory": lines,
         "comment": "Illustrative demo footprint: figures computed from demo emission factors.",
     }
-    optional = ("industry_rules", "product_rules", "boundary_description", "biogenic_carbon_content_kgc",
-                "biogenic_uptake_kgco2e", "packaging_emissions_included")
+    optional = (
+        "industry_rules",
+        "product_rules",
+        "boundary_description",
+        "biogenic_carbon_content_kgc",
+        "biogenic_uptake_kgco2e",
+        "packaging_emissions_included",
+    )
     data.update({name: template[name] for name in optional if name in template})
     return data
 
@@ -187,17 +217,29 @@ def _line(spec: dict[str, Any], scale: float, loaded: _Loaded) -> dict[str, Any]
     return {**line, "emission_factor_iri": factor.iri, "kgco2e": amount * factor.value_kgco2e_per_unit}
 
 
-async def _advance(session: AsyncSession, footprint: Footprint, target: FootprintStatus, peer: dict[str, Any],
-                   loaded: _Loaded, origin: Origin) -> Footprint:
+async def _advance(
+    session: AsyncSession,
+    footprint: Footprint,
+    target: FootprintStatus,
+    peer: dict[str, Any],
+    loaded: _Loaded,
+    origin: Origin,
+) -> Footprint:
     if target is FootprintStatus.DRAFT:
         return footprint
     await footprints.move(session, footprint, FootprintStatus.SUBMITTED, origin)
     if target is FootprintStatus.SUBMITTED:
         return footprint
     verifier = loaded.orgs[peer["verifier"]]
-    await footprints.verify(session, footprint, verifier,
-                            "Demo verification: inventory and factors checked against GB/T 24067-2024.",
-                            VERIFIED_ON, _origin(verifier.iri), standard="ISO 14064-3:2019")
+    await footprints.verify(
+        session,
+        footprint,
+        verifier,
+        "Demo verification: inventory and factors checked against GB/T 24067-2024.",
+        VERIFIED_ON,
+        _origin(verifier.iri),
+        standard="ISO 14064-3:2019",
+    )
     if target is FootprintStatus.PUBLISHED:
         regulator = loaded.orgs["zj-regulator"]
         await footprints.move(session, footprint, FootprintStatus.PUBLISHED, _origin(regulator.iri))

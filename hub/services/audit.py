@@ -16,25 +16,46 @@ from hub.db.models import AuditEvent
 GENESIS = "0" * 64
 
 
-def event_hash(prev_hash: str, at: datetime, actor: str, action: str, record_type: str,
-               record_iri: str | None, detail: dict[str, Any]) -> str:
+def event_hash(
+    prev_hash: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    record_type: str,
+    record_iri: str | None,
+    detail: dict[str, Any],
+) -> str:
     body = json.dumps(
         [prev_hash, at.astimezone(UTC).isoformat(), actor, action, record_type, record_iri, detail],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-async def record(session: AsyncSession, actor: str, action: str, record_type: str,
-                 record_iri: str | None, detail: dict[str, Any] | None = None) -> AuditEvent:
+async def record(
+    session: AsyncSession,
+    actor: str,
+    action: str,
+    record_type: str,
+    record_iri: str | None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Append an event to the chain, in the caller's transaction."""
     prev = await session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     prev_hash = prev or GENESIS
     at = datetime.now(UTC).replace(microsecond=0)
     detail = detail or {}
     event = AuditEvent(
-        at=at, actor=actor, action=action, record_type=record_type, record_iri=record_iri,
-        detail=detail, prev_hash=prev_hash,
+        at=at,
+        actor=actor,
+        action=action,
+        record_type=record_type,
+        record_iri=record_iri,
+        detail=detail,
+        prev_hash=prev_hash,
         hash=event_hash(prev_hash, at, actor, action, record_type, record_iri, detail),
     )
     session.add(event)
@@ -61,8 +82,9 @@ async def verify_chain(session: AsyncSession) -> ChainCheck:
         at = event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC)
         if event.prev_hash != prev_hash:
             return ChainCheck(count, event.id, "its link does not name the previous event's hash")
-        expected = event_hash(prev_hash, at, event.actor, event.action, event.record_type,
-                              event.record_iri, event.detail)
+        expected = event_hash(
+            prev_hash, at, event.actor, event.action, event.record_type, event.record_iri, event.detail
+        )
         if event.hash != expected:
             return ChainCheck(count, event.id, "its content does not match its hash (edited after writing)")
         prev_hash = event.hash

@@ -30,8 +30,16 @@ def key_products() -> list[KeyProduct]:
     path = data_dir("schema") / "codelists" / "key-products.csv"
     with path.open(encoding="utf-8", newline="") as f:
         return [
-            KeyProduct(r["code"], r["industry_code"], r["industry_zh"], r["industry_en"], r["product_zh"],
-                       r["product_en"], r["stat_class_path_zh"], r["stat_class_code"])
+            KeyProduct(
+                r["code"],
+                r["industry_code"],
+                r["industry_zh"],
+                r["industry_en"],
+                r["product_zh"],
+                r["product_en"],
+                r["stat_class_path_zh"],
+                r["stat_class_code"],
+            )
             for r in csv.DictReader(f)
         ]
 
@@ -40,14 +48,19 @@ async def load_key_products(session: AsyncSession, origin: Origin, base_iri: str
     """Create the industries and key products that are not there yet; returns how many were created."""
     existing = set(await session.scalars(select(ProductCategory.code)))
     industries: dict[str, ProductCategory] = {
-        c.code: c for c in await session.scalars(select(ProductCategory).where(ProductCategory.level == "industry"))
+        c.code: c
+        for c in await session.scalars(select(ProductCategory).where(ProductCategory.level == "industry"))
     }
     created = 0
     for seq, row in enumerate(key_products(), start=1):
         if row.industry_code not in industries:
             industry = ProductCategory(
-                iri=category_iri(base_iri, row.industry_code), code=row.industry_code, level="industry",
-                seq=int(row.industry_code.split("-")[1]), name_zh=row.industry_zh, name_en=row.industry_en,
+                iri=category_iri(base_iri, row.industry_code),
+                code=row.industry_code,
+                level="industry",
+                seq=int(row.industry_code.split("-")[1]),
+                name_zh=row.industry_zh,
+                name_en=row.industry_en,
             )
             origin.stamp(industry)
             session.add(industry)
@@ -57,9 +70,15 @@ async def load_key_products(session: AsyncSession, origin: Origin, base_iri: str
         if row.code in existing:
             continue
         product = ProductCategory(
-            iri=category_iri(base_iri, row.code), code=row.code, level="product", seq=seq,
-            parent_id=industries[row.industry_code].id, name_zh=row.product_zh, name_en=row.product_en,
-            stat_code=row.stat_code, stat_path_zh=row.stat_path_zh,
+            iri=category_iri(base_iri, row.code),
+            code=row.code,
+            level="product",
+            seq=seq,
+            parent_id=industries[row.industry_code].id,
+            name_zh=row.product_zh,
+            name_en=row.product_en,
+            stat_code=row.stat_code,
+            stat_path_zh=row.stat_path_zh,
         )
         origin.stamp(product)
         session.add(product)

@@ -13,8 +13,9 @@ from hub.services.origin import Origin, new_iri
 from hub.validation import FieldError, InvalidInput, require_valid
 
 
-async def create_emission_factor(session: AsyncSession, data: dict[str, Any], origin: Origin,
-                                 base_iri: str) -> EmissionFactor:
+async def create_emission_factor(
+    session: AsyncSession, data: dict[str, Any], origin: Origin, base_iri: str
+) -> EmissionFactor:
     require_valid("emission-factor", data)
     valid_from, valid_until = _date(data.get("valid_from")), _date(data.get("valid_until"))
     if valid_from and valid_until and valid_until < valid_from:

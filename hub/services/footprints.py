@@ -18,14 +18,36 @@ from hub.services.origin import Origin, new_iri
 from hub.validation import FieldError, InvalidInput, require_valid
 
 _SCALARS = (
-    "declared_unit", "declared_unit_amount", "product_mass_kg_per_declared_unit", "total_kgco2e",
-    "total_including_biogenic_uptake_kgco2e", "fossil_kgco2e", "biogenic_kgco2e", "land_use_change_kgco2e",
-    "biogenic_uptake_kgco2e", "aircraft_kgco2e", "fossil_carbon_content_kgc", "biogenic_carbon_content_kgc",
-    "recycled_carbon_content_kgc", "packaging_kgco2e", "ipcc_characterization_factors",
-    "exempted_emissions_percent", "exempted_emissions_description", "boundary_description",
-    "allocation_description", "geography_country", "geography_subdivision", "accounting_standards",
-    "general_rules", "industry_rules", "product_rules", "primary_data_share_percent", "dqr_technological",
-    "dqr_geographical", "dqr_temporal", "comment",
+    "declared_unit",
+    "declared_unit_amount",
+    "product_mass_kg_per_declared_unit",
+    "total_kgco2e",
+    "total_including_biogenic_uptake_kgco2e",
+    "fossil_kgco2e",
+    "biogenic_kgco2e",
+    "land_use_change_kgco2e",
+    "biogenic_uptake_kgco2e",
+    "aircraft_kgco2e",
+    "fossil_carbon_content_kgc",
+    "biogenic_carbon_content_kgc",
+    "recycled_carbon_content_kgc",
+    "packaging_kgco2e",
+    "ipcc_characterization_factors",
+    "exempted_emissions_percent",
+    "exempted_emissions_description",
+    "boundary_description",
+    "allocation_description",
+    "geography_country",
+    "geography_subdivision",
+    "accounting_standards",
+    "general_rules",
+    "industry_rules",
+    "product_rules",
+    "primary_data_share_percent",
+    "dqr_technological",
+    "dqr_geographical",
+    "dqr_temporal",
+    "comment",
 )
 _DATES = ("reference_period_start", "reference_period_end", "validity_start", "validity_end")
 
@@ -45,8 +67,13 @@ def consistency_problems(data: dict[str, Any]) -> list[FieldError]:
     lines = data.get("inventory") or []
     if lines and not adds_up([line["kgco2e"] for line in lines], total):
         line_sum = math.fsum(line["kgco2e"] for line in lines)
-        found.append(FieldError("$.inventory", f"add up to {line_sum:g} kgCO2e, but total_kgco2e is {total:g}"))
-    for start, end in (("reference_period_start", "reference_period_end"), ("validity_start", "validity_end")):
+        found.append(
+            FieldError("$.inventory", f"add up to {line_sum:g} kgCO2e, but total_kgco2e is {total:g}")
+        )
+    for start, end in (
+        ("reference_period_start", "reference_period_end"),
+        ("validity_start", "validity_end"),
+    ):
         if data.get(start) and data.get(end) and data[end] < data[start]:
             found.append(FieldError(f"$.{end}", f"is before {start}"))
     if data.get("packaging_kgco2e") and not data.get("packaging_emissions_included"):
@@ -54,8 +81,9 @@ def consistency_problems(data: dict[str, Any]) -> list[FieldError]:
     return found
 
 
-async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: Origin,
-                           base_iri: str) -> Footprint:
+async def create_footprint(
+    session: AsyncSession, data: dict[str, Any], origin: Origin, base_iri: str
+) -> Footprint:
     """Store a new draft footprint (or a new version of one) with its stages and inventory."""
     require_valid("footprint", data)
     problems = consistency_problems(data)
@@ -68,7 +96,9 @@ async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: 
         if previous.product_id != product.id:
             raise InvalidInput([FieldError("$.supersedes_iri", "is a footprint of another product")])
         supersedes_id = previous.id
-    latest = await session.scalar(select(func.max(Footprint.version)).where(Footprint.product_id == product.id))
+    latest = await session.scalar(
+        select(func.max(Footprint.version)).where(Footprint.product_id == product.id)
+    )
     version = (latest or 0) + 1
     footprint = Footprint(
         iri=new_iri(base_iri, "footprint"),
@@ -81,28 +111,40 @@ async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: 
         **{name: data.get(name) for name in _SCALARS},
         **{name: date.fromisoformat(data[name]) if data.get(name) else None for name in _DATES},
     )
-    footprint.stages = [FootprintStage(stage=LifeCycleStage(s["stage"]), kgco2e=s["kgco2e"]) for s in data["stages"]]
+    footprint.stages = [
+        FootprintStage(stage=LifeCycleStage(s["stage"]), kgco2e=s["kgco2e"]) for s in data["stages"]
+    ]
     footprint.inventory = [
-        await _inventory_line(session, line, i, origin, base_iri) for i, line in enumerate(data.get("inventory") or [])
+        await _inventory_line(session, line, i, origin, base_iri)
+        for i, line in enumerate(data.get("inventory") or [])
     ]
     origin.stamp(footprint)
     session.add(footprint)
     await session.flush()
-    await audit.record(session, origin.actor, "create", "Footprint", footprint.iri,
-                       {"product": product.iri, "version": version})
+    await audit.record(
+        session,
+        origin.actor,
+        "create",
+        "Footprint",
+        footprint.iri,
+        {"product": product.iri, "version": version},
+    )
     return footprint
 
 
-async def _inventory_line(session: AsyncSession, line: dict[str, Any], index: int, origin: Origin,
-                          base_iri: str) -> InventoryLine:
+async def _inventory_line(
+    session: AsyncSession, line: dict[str, Any], index: int, origin: Origin, base_iri: str
+) -> InventoryLine:
     factor_id = supplier_id = None
     if line.get("emission_factor_iri"):
-        factor = await by_iri(session, EmissionFactor, line["emission_factor_iri"],
-                              f"$.inventory[{index}].emission_factor_iri")
+        factor = await by_iri(
+            session, EmissionFactor, line["emission_factor_iri"], f"$.inventory[{index}].emission_factor_iri"
+        )
         factor_id = factor.id
     else:
-        supplier = await by_iri(session, Footprint, line["supplier_footprint_iri"],
-                                f"$.inventory[{index}].supplier_footprint_iri")
+        supplier = await by_iri(
+            session, Footprint, line["supplier_footprint_iri"], f"$.inventory[{index}].supplier_footprint_iri"
+        )
         supplier_id = supplier.id
     record = InventoryLine(
         iri=new_iri(base_iri, "inventory-line"),
@@ -118,21 +160,41 @@ async def _inventory_line(session: AsyncSession, line: dict[str, Any], index: in
     return record
 
 
-async def move(session: AsyncSession, footprint: Footprint, new: FootprintStatus, origin: Origin,
-               detail: dict[str, Any] | None = None) -> Footprint:
+async def move(
+    session: AsyncSession,
+    footprint: Footprint,
+    new: FootprintStatus,
+    origin: Origin,
+    detail: dict[str, Any] | None = None,
+) -> Footprint:
     """Change a footprint's status along the allowed transitions, and record it."""
     if not can_move(footprint.status, new):
-        raise InvalidInput([FieldError("$.status", f"cannot go from {footprint.status.value} to {new.value}")])
+        raise InvalidInput(
+            [FieldError("$.status", f"cannot go from {footprint.status.value} to {new.value}")]
+        )
     old = footprint.status
     footprint.status = new
     await session.flush()
-    await audit.record(session, origin.actor, f"status:{new.value}", "Footprint", footprint.iri,
-                       {"from": old.value, **(detail or {})})
+    await audit.record(
+        session,
+        origin.actor,
+        f"status:{new.value}",
+        "Footprint",
+        footprint.iri,
+        {"from": old.value, **(detail or {})},
+    )
     return footprint
 
 
-async def verify(session: AsyncSession, footprint: Footprint, verifier: Organization, statement: str,
-                 on: date, origin: Origin, standard: str | None = None) -> Footprint:
+async def verify(
+    session: AsyncSession,
+    footprint: Footprint,
+    verifier: Organization,
+    statement: str,
+    on: date,
+    origin: Origin,
+    standard: str | None = None,
+) -> Footprint:
     """A verifier's positive statement on a submitted footprint."""
     if verifier.kind is not OrgKind.VERIFIER:
         raise InvalidInput([FieldError("$.verifier", f"{verifier.iri} is not a verifier")])

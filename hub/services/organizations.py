@@ -14,8 +14,9 @@ from hub.services.origin import Origin, new_iri
 from hub.validation import FieldError, InvalidInput, require_valid
 
 
-async def create_organization(session: AsyncSession, data: dict[str, Any], origin: Origin,
-                              base_iri: str, iri: str | None = None) -> Organization:
+async def create_organization(
+    session: AsyncSession, data: dict[str, Any], origin: Origin, base_iri: str, iri: str | None = None
+) -> Organization:
     require_valid("organization", data)
     code = data.get("credit_code")
     if code and await session.scalar(select(Organization.id).where(Organization.credit_code == code)):

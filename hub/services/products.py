@@ -14,8 +14,9 @@ from hub.services.origin import Origin, new_iri
 from hub.validation import FieldError, InvalidInput, require_valid
 
 
-async def create_product(session: AsyncSession, data: dict[str, Any], owner: Organization, origin: Origin,
-                         base_iri: str) -> Product:
+async def create_product(
+    session: AsyncSession, data: dict[str, Any], owner: Organization, origin: Origin, base_iri: str
+) -> Product:
     require_valid("product", data)
     if owner.kind is not OrgKind.ENTERPRISE:
         raise InvalidInput([FieldError("$.owner", f"{owner.iri} is a {owner.kind.value}, not an enterprise")])

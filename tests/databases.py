@@ -1,0 +1,111 @@
+"""Fresh databases for tests: SQLite files by default, PostgreSQL when CFHUB_TEST_DATABASE_URL names a server.
+
+Building the demo database takes a second or two, so each kind (empty, demo) is built once per run as a
+template and copied for every test that needs one: a file copy on SQLite, CREATE DATABASE ... TEMPLATE on
+PostgreSQL. Tests therefore never share state, and still run fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from hub.config import Settings
+from hub.db import migrate
+
+PG_ADMIN_URL = os.environ.get("CFHUB_TEST_DATABASE_URL")
+
+
+def backend() -> str:
+    return "postgresql" if PG_ADMIN_URL else "sqlite"
+
+
+def _pg_admin():  # type: ignore[no-untyped-def]
+    url = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")  # type: ignore[arg-type]
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)  # type: ignore[arg-type]
+
+
+class Templates:
+    """Builds each template once, hands out copies, and removes everything at the end."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self._templates: dict[str, str] = {}
+        self._pg_databases: list[str] = []
+
+    def fresh(self, kind: str, fill: Callable[[str], None]) -> str:
+        """A new database URL holding a copy of template `kind` (built with `fill` the first time)."""
+        if kind not in self._templates:
+            self._templates[kind] = self._build(kind, fill)
+        return self._copy(self._templates[kind])
+
+    def _new_url(self, stem: str) -> str:
+        name = f"cfhub_{stem}_{uuid.uuid4().hex[:10]}"
+        if backend() == "sqlite":
+            return f"sqlite:///{self.workdir / (name + '.db')}"
+        with _pg_admin().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        self._pg_databases.append(name)
+        return _pg_url(name)
+
+    def _build(self, kind: str, fill: Callable[[str], None]) -> str:
+        url = self._new_url(f"tpl_{kind}")
+        fill(url)
+        return url
+
+    def _copy(self, template_url: str) -> str:
+        if backend() == "sqlite":
+            source = Path(make_url(template_url).database or "")
+            target = self.workdir / f"cfhub_{uuid.uuid4().hex[:10]}.db"
+            shutil.copyfile(source, target)
+            return f"sqlite:///{target}"
+        name = f"cfhub_t_{uuid.uuid4().hex[:10]}"
+        template = make_url(template_url).database
+        with _pg_admin().connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        self._pg_databases.append(name)
+        return _pg_url(name)
+
+    def new_empty(self) -> str:
+        """A database with no tables at all (for migration tests)."""
+        return self._new_url("bare")
+
+    def cleanup(self) -> None:
+        if backend() != "postgresql":
+            return
+        engine = _pg_admin()
+        with engine.connect() as conn:
+            for name in self._pg_databases:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def migrated(url: str) -> None:
+    migrate.upgrade(url)
+
+
+def with_demo(url: str) -> None:
+    from hub.bootstrap import open_hub
+    from hub.demo.loader import load_demo
+
+    migrate.upgrade(url)
+
+    async def run() -> None:
+        hub = open_hub(Settings(database_url=url))
+        try:
+            await load_demo(hub)
+        finally:
+            await hub.close()
+
+    asyncio.run(run())
