@@ -21,10 +21,7 @@ HEADER = (
 
 
 def machine_line() -> str:
-    return (
-        f"_Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
-        f"Python {platform.python_version()}._"
-    )
+    return f"_Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, Python {platform.python_version()}._"
 
 
 def write_section(name: str, markdown: str, report: Path = REPORT) -> Path:

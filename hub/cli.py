@@ -45,8 +45,7 @@ def serve(host: str, port: int, demo: bool, dev: bool) -> None:
     from hub.app import create_app
 
     click.echo(
-        f"cfhub serving {settings.region.value} hub on http://{host}:{port}/graphql "
-        f"(database {settings.database_url})"
+        f"cfhub serving {settings.region.value} hub on http://{host}:{port}/graphql (database {settings.database_url})"
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
@@ -82,9 +81,7 @@ def demo() -> None:
     pass
 
 
-@demo.command(
-    "load", help="Migrate the database and load the demo data (refused if the hub already has data)."
-)
+@demo.command("load", help="Migrate the database and load the demo data (refused if the hub already has data).")
 def demo_load() -> None:
     settings = _settings()
     migrate.upgrade(settings.database_url)

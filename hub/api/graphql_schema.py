@@ -41,9 +41,7 @@ class Product:
 @strawberry.type
 class Query:
     @strawberry.field(description="The plan's 19 industries and 52 key products.")
-    async def product_categories(
-        self, info: Info[Context, None], level: str | None = None
-    ) -> list[ProductCategory]:
+    async def product_categories(self, info: Info[Context, None], level: str | None = None) -> list[ProductCategory]:
         parent = CategoryRow.__table__.alias("parent")
         stmt = (
             select(CategoryRow, parent.c.code)
@@ -72,10 +70,7 @@ class Query:
         stmt = select(ProductRow, CategoryRow.code).join(CategoryRow).order_by(ProductRow.id)
         async with info.context.sessions() as session:
             rows = (await session.execute(stmt)).all()
-        return [
-            Product(iri=p.iri, name=p.name, model=p.model, gtin=p.gtin, category_code=code)
-            for p, code in rows
-        ]
+        return [Product(iri=p.iri, name=p.name, model=p.model, gtin=p.gtin, category_code=code) for p, code in rows]
 
 
 schema = strawberry.Schema(query=Query)

@@ -18,9 +18,7 @@ def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(data_dir("migrations")))
     # ConfigParser treats % as interpolation: escape it in passwords.
-    config.set_main_option(
-        "sqlalchemy.url", sync_url(url).render_as_string(hide_password=False).replace("%", "%%")
-    )
+    config.set_main_option("sqlalchemy.url", sync_url(url).render_as_string(hide_password=False).replace("%", "%%"))
     return config
 
 

@@ -62,7 +62,7 @@ def _enum_type(enum_cls: type[enum.Enum]) -> Enum:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
         OrgKind: _enum_type(OrgKind),
         Region: _enum_type(Region),
         SourceKind: _enum_type(SourceKind),
@@ -284,15 +284,11 @@ class InventoryLine(Identified, Provenance, Base):
     # The line's contribution per declared unit of the footprint, kgCO2e.
     kgco2e: Mapped[float]
 
-    footprint: Mapped[Footprint] = relationship(
-        back_populates="inventory", lazy="raise", foreign_keys=[footprint_id]
-    )
+    footprint: Mapped[Footprint] = relationship(back_populates="inventory", lazy="raise", foreign_keys=[footprint_id])
     emission_factor: Mapped[EmissionFactor | None] = relationship(lazy="raise")
 
     __table_args__ = (
-        CheckConstraint(
-            "(emission_factor_id IS NULL) <> (supplier_footprint_id IS NULL)", name="one_factor_source"
-        ),
+        CheckConstraint("(emission_factor_id IS NULL) <> (supplier_footprint_id IS NULL)", name="one_factor_source"),
     )
 
 

@@ -48,8 +48,7 @@ async def load_key_products(session: AsyncSession, origin: Origin, base_iri: str
     """Create the industries and key products that are not there yet; returns how many were created."""
     existing = set(await session.scalars(select(ProductCategory.code)))
     industries: dict[str, ProductCategory] = {
-        c.code: c
-        for c in await session.scalars(select(ProductCategory).where(ProductCategory.level == "industry"))
+        c.code: c for c in await session.scalars(select(ProductCategory).where(ProductCategory.level == "industry"))
     }
     created = 0
     for seq, row in enumerate(key_products(), start=1):

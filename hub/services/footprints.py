@@ -67,9 +67,7 @@ def consistency_problems(data: dict[str, Any]) -> list[FieldError]:
     lines = data.get("inventory") or []
     if lines and not adds_up([line["kgco2e"] for line in lines], total):
         line_sum = math.fsum(line["kgco2e"] for line in lines)
-        found.append(
-            FieldError("$.inventory", f"add up to {line_sum:g} kgCO2e, but total_kgco2e is {total:g}")
-        )
+        found.append(FieldError("$.inventory", f"add up to {line_sum:g} kgCO2e, but total_kgco2e is {total:g}"))
     for start, end in (
         ("reference_period_start", "reference_period_end"),
         ("validity_start", "validity_end"),
@@ -81,9 +79,7 @@ def consistency_problems(data: dict[str, Any]) -> list[FieldError]:
     return found
 
 
-async def create_footprint(
-    session: AsyncSession, data: dict[str, Any], origin: Origin, base_iri: str
-) -> Footprint:
+async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: Origin, base_iri: str) -> Footprint:
     """Store a new draft footprint (or a new version of one) with its stages and inventory."""
     require_valid("footprint", data)
     problems = consistency_problems(data)
@@ -96,9 +92,7 @@ async def create_footprint(
         if previous.product_id != product.id:
             raise InvalidInput([FieldError("$.supersedes_iri", "is a footprint of another product")])
         supersedes_id = previous.id
-    latest = await session.scalar(
-        select(func.max(Footprint.version)).where(Footprint.product_id == product.id)
-    )
+    latest = await session.scalar(select(func.max(Footprint.version)).where(Footprint.product_id == product.id))
     version = (latest or 0) + 1
     footprint = Footprint(
         iri=new_iri(base_iri, "footprint"),
@@ -111,12 +105,9 @@ async def create_footprint(
         **{name: data.get(name) for name in _SCALARS},
         **{name: date.fromisoformat(data[name]) if data.get(name) else None for name in _DATES},
     )
-    footprint.stages = [
-        FootprintStage(stage=LifeCycleStage(s["stage"]), kgco2e=s["kgco2e"]) for s in data["stages"]
-    ]
+    footprint.stages = [FootprintStage(stage=LifeCycleStage(s["stage"]), kgco2e=s["kgco2e"]) for s in data["stages"]]
     footprint.inventory = [
-        await _inventory_line(session, line, i, origin, base_iri)
-        for i, line in enumerate(data.get("inventory") or [])
+        await _inventory_line(session, line, i, origin, base_iri) for i, line in enumerate(data.get("inventory") or [])
     ]
     origin.stamp(footprint)
     session.add(footprint)
@@ -169,9 +160,7 @@ async def move(
 ) -> Footprint:
     """Change a footprint's status along the allowed transitions, and record it."""
     if not can_move(footprint.status, new):
-        raise InvalidInput(
-            [FieldError("$.status", f"cannot go from {footprint.status.value} to {new.value}")]
-        )
+        raise InvalidInput([FieldError("$.status", f"cannot go from {footprint.status.value} to {new.value}")])
     old = footprint.status
     footprint.status = new
     await session.flush()

@@ -20,9 +20,7 @@ async def by_iri(session: AsyncSession, model: type[M], iri: str, field: str) ->
     return found
 
 
-async def category_by_code(
-    session: AsyncSession, code: str, field: str = "$.category_code"
-) -> ProductCategory:
+async def category_by_code(session: AsyncSession, code: str, field: str = "$.category_code") -> ProductCategory:
     found = await session.scalar(select(ProductCategory).where(ProductCategory.code == code))
     if found is None:
         raise InvalidInput([FieldError(field, f"is not a known product category code: {code}")])

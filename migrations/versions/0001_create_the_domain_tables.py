@@ -110,9 +110,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("iri", name=op.f("uq_emission_factor_iri")),
     )
     with op.batch_alter_table("emission_factor", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_emission_factor_search", ["activity_name", "region", "reference_year"], unique=False
-        )
+        batch_op.create_index("ix_emission_factor_search", ["activity_name", "region", "reference_year"], unique=False)
 
     op.create_table(
         "organization",
@@ -221,9 +219,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["category_id"], ["product_category.id"], name=op.f("fk_product_category_id_product_category")
         ),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["organization.id"], name=op.f("fk_product_owner_id_organization")
-        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["organization.id"], name=op.f("fk_product_owner_id_organization")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_product")),
         sa.UniqueConstraint("iri", name=op.f("uq_product_iri")),
     )
@@ -321,9 +317,7 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("total_kgco2e >= 0", name=op.f("ck_footprint_total_nonnegative")),
         sa.ForeignKeyConstraint(["product_id"], ["product.id"], name=op.f("fk_footprint_product_id_product")),
-        sa.ForeignKeyConstraint(
-            ["supersedes_id"], ["footprint.id"], name=op.f("fk_footprint_supersedes_id_footprint")
-        ),
+        sa.ForeignKeyConstraint(["supersedes_id"], ["footprint.id"], name=op.f("fk_footprint_supersedes_id_footprint")),
         sa.ForeignKeyConstraint(
             ["verifier_id"], ["organization.id"], name=op.f("fk_footprint_verifier_id_organization")
         ),
@@ -425,9 +419,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("iri", name=op.f("uq_inventory_line_iri")),
     )
     with op.batch_alter_table("inventory_line", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_inventory_line_emission_factor_id"), ["emission_factor_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_inventory_line_emission_factor_id"), ["emission_factor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_inventory_line_footprint_id"), ["footprint_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_inventory_line_supplier_footprint_id"), ["supplier_footprint_id"], unique=False
@@ -463,9 +455,7 @@ def upgrade() -> None:
         sa.Column("mapping_version", sa.String(length=32), nullable=True),
         sa.Column("ruleset_id", sa.String(length=128), nullable=True),
         sa.Column("ruleset_version", sa.String(length=32), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["footprint_id"], ["footprint.id"], name=op.f("fk_label_footprint_id_footprint")
-        ),
+        sa.ForeignKeyConstraint(["footprint_id"], ["footprint.id"], name=op.f("fk_label_footprint_id_footprint")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_label")),
         sa.UniqueConstraint("iri", name=op.f("uq_label_iri")),
         sa.UniqueConstraint("serial", name=op.f("uq_label_serial")),
