@@ -103,8 +103,8 @@ def _field_errors(error: ValidationError) -> list[FieldError]:
         return [FieldError(json_path(path), f"must have exactly one of {', '.join(wanted)}")]
     if error.validator == "format" and error.cause is not None:
         return [FieldError(json_path(path), f"is not a valid {error.validator_value}: {error.cause}")]
-    if error.validator == "dependentRequired":
-        return [FieldError(json_path(path), error.message)]
+    if error.validator == "pattern" and error.schema.get("description"):
+        return [FieldError(json_path(path), f"{error.message}: {error.schema['description']}")]
     return [FieldError(json_path(path), error.message)]
 
 

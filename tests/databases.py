@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from hub.config import Settings
 from hub.db import migrate
@@ -27,9 +28,14 @@ def backend() -> str:
     return "postgresql" if PG_ADMIN_URL else "sqlite"
 
 
-def _pg_admin():  # type: ignore[no-untyped-def]
+def _pg_admin(*statements: str) -> None:
+    """Run statements on the server's admin database, outside any transaction."""
     url = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")  # type: ignore[arg-type]
-    return create_engine(url, isolation_level="AUTOCOMMIT")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with engine.connect() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
 
 
 def _pg_url(name: str) -> str:
@@ -54,8 +60,7 @@ class Templates:
         name = f"cfhub_{stem}_{uuid.uuid4().hex[:10]}"
         if backend() == "sqlite":
             return f"sqlite:///{self.workdir / (name + '.db')}"
-        with _pg_admin().connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        _pg_admin(f'CREATE DATABASE "{name}"')
         self._pg_databases.append(name)
         return _pg_url(name)
 
@@ -72,8 +77,7 @@ class Templates:
             return f"sqlite:///{target}"
         name = f"cfhub_t_{uuid.uuid4().hex[:10]}"
         template = make_url(template_url).database
-        with _pg_admin().connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         self._pg_databases.append(name)
         return _pg_url(name)
 
@@ -84,11 +88,7 @@ class Templates:
     def cleanup(self) -> None:
         if backend() != "postgresql":
             return
-        engine = _pg_admin()
-        with engine.connect() as conn:
-            for name in self._pg_databases:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+        _pg_admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in self._pg_databases))
 
 
 def migrated(url: str) -> None:
