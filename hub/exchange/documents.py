@@ -1,0 +1,158 @@
+"""Footprints as ZJ documents: the Zhejiang-vocabulary JSON that every mapping starts from.
+
+The shape is `schema/json/footprint-document.schema.json`: the input fields of a footprint, plus its
+identity, status, product, owner, verification, stages, (optionally) inventory, the emission-factor
+datasets behind it, and its provenance. Built in a fixed number of queries for any number of footprints.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from hub.db.models import (
+    EmissionFactor,
+    Footprint,
+    FootprintStage,
+    InventoryLine,
+    Organization,
+    Product,
+    ProductCategory,
+)
+
+_OPTIONAL_SCALARS = (
+    "biogenic_kgco2e", "land_use_change_kgco2e", "biogenic_uptake_kgco2e", "aircraft_kgco2e",
+    "biogenic_carbon_content_kgc", "recycled_carbon_content_kgc", "packaging_kgco2e",
+    "exempted_emissions_description", "boundary_description", "allocation_description", "geography_subdivision",
+    "general_rules", "industry_rules", "product_rules", "primary_data_share_percent", "dqr_technological",
+    "dqr_geographical", "dqr_temporal", "comment",
+)
+_REQUIRED_SCALARS = (
+    "declared_unit", "declared_unit_amount", "product_mass_kg_per_declared_unit", "total_kgco2e",
+    "total_including_biogenic_uptake_kgco2e", "fossil_kgco2e", "fossil_carbon_content_kgc",
+    "ipcc_characterization_factors", "exempted_emissions_percent", "geography_country", "accounting_standards",
+    "packaging_emissions_included",
+)
+
+
+async def footprint_documents(session: AsyncSession, footprint_ids: Sequence[int],
+                              include_inventory: bool = False) -> list[dict[str, Any]]:
+    """The ZJ documents of the given footprints, in the order given."""
+    if not footprint_ids:
+        return []
+    industry = aliased(ProductCategory)
+    verifier = aliased(Organization)
+    superseded = aliased(Footprint)
+    rows = (await session.execute(
+        select(Footprint, Product, ProductCategory, industry.code, Organization, verifier, superseded.iri)
+        .select_from(Footprint)
+        .join(Product, Product.id == Footprint.product_id)
+        .join(ProductCategory, ProductCategory.id == Product.category_id)
+        .outerjoin(industry, industry.id == ProductCategory.parent_id)
+        .join(Organization, Organization.id == Product.owner_id)
+        .outerjoin(verifier, verifier.id == Footprint.verifier_id)
+        .outerjoin(superseded, superseded.id == Footprint.supersedes_id)
+        .where(Footprint.id.in_(footprint_ids))
+    )).all()
+    stages = await _stages(session, footprint_ids)
+    lines = await _lines(session, footprint_ids)
+    by_id = {
+        row[0].id: _document(*row, stages[row[0].id], lines[row[0].id], include_inventory)  # type: ignore[arg-type]
+        for row in rows
+    }
+    return [by_id[i] for i in footprint_ids if i in by_id]
+
+
+async def _stages(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for stage in await session.scalars(
+        select(FootprintStage).where(FootprintStage.footprint_id.in_(ids)).order_by(FootprintStage.id)
+    ):
+        found[stage.footprint_id].append({"stage": stage.stage.value, "kgco2e": stage.kgco2e})
+    return found
+
+
+async def _lines(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[tuple[InventoryLine, Any, Any]]]:
+    supplier = aliased(Footprint)
+    found: dict[int, list[tuple[InventoryLine, Any, Any]]] = defaultdict(list)
+    rows = await session.execute(
+        select(InventoryLine, EmissionFactor, supplier.iri)
+        .outerjoin(EmissionFactor, EmissionFactor.id == InventoryLine.emission_factor_id)
+        .outerjoin(supplier, supplier.id == InventoryLine.supplier_footprint_id)
+        .where(InventoryLine.footprint_id.in_(ids))
+        .order_by(InventoryLine.id)
+    )
+    for line, factor, supplier_iri in rows:
+        found[line.footprint_id].append((line, factor, supplier_iri))
+    return found
+
+
+def _document(fp: Footprint, product: Product, category: ProductCategory, industry_code: str | None,
+              owner: Organization, verifier: Organization | None, supersedes_iri: str | None,
+              stages: list[dict[str, Any]], lines: list[tuple[InventoryLine, Any, Any]],
+              include_inventory: bool) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "iri": fp.iri,
+        "version": fp.version,
+        "status": fp.status.value,
+        "created_at": fp.created_at.isoformat(),
+        **{name: getattr(fp, name) for name in _REQUIRED_SCALARS},
+        **{name: value for name in _OPTIONAL_SCALARS if (value := getattr(fp, name)) is not None},
+        "system_boundary": fp.system_boundary.value,
+        "reference_period_start": fp.reference_period_start.isoformat(),
+        "reference_period_end": fp.reference_period_end.isoformat(),
+        "product": _drop_none({
+            "iri": product.iri, "name": product.name, "model": product.model, "gtin": product.gtin,
+            "category_code": category.code, "category_name_zh": category.name_zh,
+            "category_name_en": category.name_en, "stat_code": category.stat_code, "industry_code": industry_code,
+        }),
+        "owner": _drop_none({
+            "iri": owner.iri, "name_zh": owner.name_zh, "name_en": owner.name_en,
+            "credit_code": owner.credit_code, "region": owner.region.value,
+        }),
+        "verification": None if verifier is None or fp.verified_at is None else _drop_none({
+            "verifier_iri": verifier.iri, "verifier_name": verifier.name_en,
+            "verified_at": fp.verified_at.isoformat(), "statement": fp.verification_statement,
+            "standard": fp.verification_standard,
+        }),
+        "stages": stages,
+        "emission_factor_sources": _sources(lines),
+        "provenance": _drop_none({
+            "created_by": fp.created_by, "source": fp.source.value, "source_ref": fp.source_ref,
+            "mapping_iri": fp.mapping_iri, "mapping_version": fp.mapping_version,
+        }),
+    }
+    for name in ("validity_start", "validity_end"):
+        if (value := getattr(fp, name)) is not None:
+            doc[name] = value.isoformat()
+    if supersedes_iri:
+        doc["supersedes_iri"] = supersedes_iri
+    if include_inventory:
+        doc["inventory"] = [_line(line, factor, supplier_iri) for line, factor, supplier_iri in lines]
+    return doc
+
+
+def _sources(lines: list[tuple[InventoryLine, Any, Any]]) -> list[dict[str, str]]:
+    seen = {(f.dataset, f.dataset_version) for _, f, _ in lines if f is not None}
+    return [{"name": name, "version": version} for name, version in sorted(seen)]
+
+
+def _line(line: InventoryLine, factor: EmissionFactor | None, supplier_iri: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "stage": line.stage.value, "activity": line.activity, "amount": line.amount, "unit": line.unit,
+        "kgco2e": line.kgco2e,
+    }
+    if factor is not None:
+        out.update(emission_factor_iri=factor.iri, dataset=factor.dataset, dataset_version=factor.dataset_version)
+    if supplier_iri is not None:
+        out["supplier_footprint_iri"] = supplier_iri
+    return out
+
+
+def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
