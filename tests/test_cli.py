@@ -18,8 +18,10 @@ def run(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     return invoke
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["db"], ["db", "upgrade"], ["db", "downgrade"], ["demo", "load"],
-                                     ["audit", "verify"], ["version"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["serve"], ["db"], ["db", "upgrade"], ["db", "downgrade"], ["demo", "load"], ["audit", "verify"], ["version"]],
+)
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0

@@ -26,39 +26,64 @@ from hub.db.models import (
 )
 
 _OPTIONAL_SCALARS = (
-    "biogenic_kgco2e", "land_use_change_kgco2e", "biogenic_uptake_kgco2e", "aircraft_kgco2e",
-    "biogenic_carbon_content_kgc", "recycled_carbon_content_kgc", "packaging_kgco2e",
-    "exempted_emissions_description", "boundary_description", "allocation_description", "geography_subdivision",
-    "general_rules", "industry_rules", "product_rules", "primary_data_share_percent", "dqr_technological",
-    "dqr_geographical", "dqr_temporal", "comment",
+    "biogenic_kgco2e",
+    "land_use_change_kgco2e",
+    "biogenic_uptake_kgco2e",
+    "aircraft_kgco2e",
+    "biogenic_carbon_content_kgc",
+    "recycled_carbon_content_kgc",
+    "packaging_kgco2e",
+    "exempted_emissions_description",
+    "boundary_description",
+    "allocation_description",
+    "geography_subdivision",
+    "general_rules",
+    "industry_rules",
+    "product_rules",
+    "primary_data_share_percent",
+    "dqr_technological",
+    "dqr_geographical",
+    "dqr_temporal",
+    "comment",
 )
 _REQUIRED_SCALARS = (
-    "declared_unit", "declared_unit_amount", "product_mass_kg_per_declared_unit", "total_kgco2e",
-    "total_including_biogenic_uptake_kgco2e", "fossil_kgco2e", "fossil_carbon_content_kgc",
-    "ipcc_characterization_factors", "exempted_emissions_percent", "geography_country", "accounting_standards",
+    "declared_unit",
+    "declared_unit_amount",
+    "product_mass_kg_per_declared_unit",
+    "total_kgco2e",
+    "total_including_biogenic_uptake_kgco2e",
+    "fossil_kgco2e",
+    "fossil_carbon_content_kgc",
+    "ipcc_characterization_factors",
+    "exempted_emissions_percent",
+    "geography_country",
+    "accounting_standards",
     "packaging_emissions_included",
 )
 
 
-async def footprint_documents(session: AsyncSession, footprint_ids: Sequence[int],
-                              include_inventory: bool = False) -> list[dict[str, Any]]:
+async def footprint_documents(
+    session: AsyncSession, footprint_ids: Sequence[int], include_inventory: bool = False
+) -> list[dict[str, Any]]:
     """The ZJ documents of the given footprints, in the order given."""
     if not footprint_ids:
         return []
     industry = aliased(ProductCategory)
     verifier = aliased(Organization)
     superseded = aliased(Footprint)
-    rows = (await session.execute(
-        select(Footprint, Product, ProductCategory, industry.code, Organization, verifier, superseded.iri)
-        .select_from(Footprint)
-        .join(Product, Product.id == Footprint.product_id)
-        .join(ProductCategory, ProductCategory.id == Product.category_id)
-        .outerjoin(industry, industry.id == ProductCategory.parent_id)
-        .join(Organization, Organization.id == Product.owner_id)
-        .outerjoin(verifier, verifier.id == Footprint.verifier_id)
-        .outerjoin(superseded, superseded.id == Footprint.supersedes_id)
-        .where(Footprint.id.in_(footprint_ids))
-    )).all()
+    rows = (
+        await session.execute(
+            select(Footprint, Product, ProductCategory, industry.code, Organization, verifier, superseded.iri)
+            .select_from(Footprint)
+            .join(Product, Product.id == Footprint.product_id)
+            .join(ProductCategory, ProductCategory.id == Product.category_id)
+            .outerjoin(industry, industry.id == ProductCategory.parent_id)
+            .join(Organization, Organization.id == Product.owner_id)
+            .outerjoin(verifier, verifier.id == Footprint.verifier_id)
+            .outerjoin(superseded, superseded.id == Footprint.supersedes_id)
+            .where(Footprint.id.in_(footprint_ids))
+        )
+    ).all()
     stages = await _stages(session, footprint_ids)
     lines = await _lines(session, footprint_ids)
     by_id = {
@@ -92,10 +117,18 @@ async def _lines(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[tu
     return found
 
 
-def _document(fp: Footprint, product: Product, category: ProductCategory, industry_code: str | None,
-              owner: Organization, verifier: Organization | None, supersedes_iri: str | None,
-              stages: list[dict[str, Any]], lines: list[tuple[InventoryLine, Any, Any]],
-              include_inventory: bool) -> dict[str, Any]:
+def _document(
+    fp: Footprint,
+    product: Product,
+    category: ProductCategory,
+    industry_code: str | None,
+    owner: Organization,
+    verifier: Organization | None,
+    supersedes_iri: str | None,
+    stages: list[dict[str, Any]],
+    lines: list[tuple[InventoryLine, Any, Any]],
+    include_inventory: bool,
+) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "iri": fp.iri,
         "version": fp.version,
@@ -106,26 +139,50 @@ def _document(fp: Footprint, product: Product, category: ProductCategory, indust
         "system_boundary": fp.system_boundary.value,
         "reference_period_start": fp.reference_period_start.isoformat(),
         "reference_period_end": fp.reference_period_end.isoformat(),
-        "product": _drop_none({
-            "iri": product.iri, "name": product.name, "model": product.model, "gtin": product.gtin,
-            "category_code": category.code, "category_name_zh": category.name_zh,
-            "category_name_en": category.name_en, "stat_code": category.stat_code, "industry_code": industry_code,
-        }),
-        "owner": _drop_none({
-            "iri": owner.iri, "name_zh": owner.name_zh, "name_en": owner.name_en,
-            "credit_code": owner.credit_code, "region": owner.region.value,
-        }),
-        "verification": None if verifier is None or fp.verified_at is None else _drop_none({
-            "verifier_iri": verifier.iri, "verifier_name": verifier.name_en,
-            "verified_at": fp.verified_at.isoformat(), "statement": fp.verification_statement,
-            "standard": fp.verification_standard,
-        }),
+        "product": _drop_none(
+            {
+                "iri": product.iri,
+                "name": product.name,
+                "model": product.model,
+                "gtin": product.gtin,
+                "category_code": category.code,
+                "category_name_zh": category.name_zh,
+                "category_name_en": category.name_en,
+                "stat_code": category.stat_code,
+                "industry_code": industry_code,
+            }
+        ),
+        "owner": _drop_none(
+            {
+                "iri": owner.iri,
+                "name_zh": owner.name_zh,
+                "name_en": owner.name_en,
+                "credit_code": owner.credit_code,
+                "region": owner.region.value,
+            }
+        ),
+        "verification": None
+        if verifier is None or fp.verified_at is None
+        else _drop_none(
+            {
+                "verifier_iri": verifier.iri,
+                "verifier_name": verifier.name_en,
+                "verified_at": fp.verified_at.isoformat(),
+                "statement": fp.verification_statement,
+                "standard": fp.verification_standard,
+            }
+        ),
         "stages": stages,
         "emission_factor_sources": _sources(lines),
-        "provenance": _drop_none({
-            "created_by": fp.created_by, "source": fp.source.value, "source_ref": fp.source_ref,
-            "mapping_iri": fp.mapping_iri, "mapping_version": fp.mapping_version,
-        }),
+        "provenance": _drop_none(
+            {
+                "created_by": fp.created_by,
+                "source": fp.source.value,
+                "source_ref": fp.source_ref,
+                "mapping_iri": fp.mapping_iri,
+                "mapping_version": fp.mapping_version,
+            }
+        ),
     }
     for name in ("validity_start", "validity_end"):
         if (value := getattr(fp, name)) is not None:
@@ -144,7 +201,10 @@ def _sources(lines: list[tuple[InventoryLine, Any, Any]]) -> list[dict[str, str]
 
 def _line(line: InventoryLine, factor: EmissionFactor | None, supplier_iri: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "stage": line.stage.value, "activity": line.activity, "amount": line.amount, "unit": line.unit,
+        "stage": line.stage.value,
+        "activity": line.activity,
+        "amount": line.amount,
+        "unit": line.unit,
         "kgco2e": line.kgco2e,
     }
     if factor is not None:

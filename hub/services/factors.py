@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import EmissionFactor
-from hub.services import audit
 from hub.services.origin import Origin, new_iri
+from hub.services.store import add_new
 from hub.validation import FieldError, InvalidInput, require_valid
 
 
@@ -39,11 +39,7 @@ async def create_emission_factor(
         valid_until=valid_until,
         illustrative=bool(data.get("illustrative", False)),
     )
-    origin.stamp(factor)
-    session.add(factor)
-    await session.flush()
-    await audit.record(session, origin.actor, "create", "EmissionFactor", factor.iri)
-    return factor
+    return await add_new(session, factor, origin)
 
 
 def _date(value: str | None) -> date | None:

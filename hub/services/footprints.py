@@ -15,6 +15,7 @@ from hub.domain.lifecycle import adds_up, can_move
 from hub.services import audit
 from hub.services.lookups import by_iri
 from hub.services.origin import Origin, new_iri
+from hub.services.store import add_new
 from hub.validation import FieldError, InvalidInput, require_valid
 
 _SCALARS = (
@@ -109,18 +110,7 @@ async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: 
     footprint.inventory = [
         await _inventory_line(session, line, i, origin, base_iri) for i, line in enumerate(data.get("inventory") or [])
     ]
-    origin.stamp(footprint)
-    session.add(footprint)
-    await session.flush()
-    await audit.record(
-        session,
-        origin.actor,
-        "create",
-        "Footprint",
-        footprint.iri,
-        {"product": product.iri, "version": version},
-    )
-    return footprint
+    return await add_new(session, footprint, origin, {"product": product.iri, "version": version})
 
 
 async def _inventory_line(

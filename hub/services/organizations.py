@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Organization
 from hub.domain.codes import OrgKind, Region
-from hub.services import audit
 from hub.services.origin import Origin, new_iri
+from hub.services.store import add_new
 from hub.validation import FieldError, InvalidInput, require_valid
 
 
@@ -30,8 +30,4 @@ async def create_organization(
         credit_code=code,
         accreditation=data.get("accreditation"),
     )
-    origin.stamp(org)
-    session.add(org)
-    await session.flush()
-    await audit.record(session, origin.actor, "create", "Organization", org.iri)
-    return org
+    return await add_new(session, org, origin)

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Organization, Product
 from hub.domain.codes import OrgKind
-from hub.services import audit
 from hub.services.lookups import category_by_code
 from hub.services.origin import Origin, new_iri
+from hub.services.store import add_new
 from hub.validation import FieldError, InvalidInput, require_valid
 
 
@@ -30,8 +30,4 @@ async def create_product(
         gtin=data.get("gtin"),
         description=data.get("description"),
     )
-    origin.stamp(product)
-    session.add(product)
-    await session.flush()
-    await audit.record(session, origin.actor, "create", "Product", product.iri)
-    return product
+    return await add_new(session, product, origin)
