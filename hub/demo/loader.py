@@ -27,7 +27,6 @@ from hub.services.uow import unit_of_work
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_SOURCE = "cfhub demo data (illustrative)"
-SUBDIVISION_BY_REGION = {"ZJ": "CN-ZJ", "YRD": "CN-JS", "GBA": "CN-GD"}
 VERIFIED_ON = date(2025, 3, 14)
 PUBLISHED_STATUSES = {FootprintStatus.VERIFIED, FootprintStatus.PUBLISHED}
 
@@ -53,6 +52,7 @@ class _Loaded:
     orgs: dict[str, Organization] = field(default_factory=dict)
     factors: dict[str, EmissionFactor] = field(default_factory=dict)
     footprints: dict[str, Footprint] = field(default_factory=dict)
+    subdivisions: dict[str, str] = field(default_factory=dict)
 
 
 def _origin(actor: str) -> Origin:
@@ -73,7 +73,9 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
         counts.categories = await categories.load_key_products(session, system, base)
         progress(f"product categories: {counts.categories}")
         for row in _read("organizations.yaml"):
-            data = {k: v for k, v in row.items() if k != "key"}
+            data = {k: v for k, v in row.items() if k not in {"key", "subdivision"}}
+            if "subdivision" in row:
+                loaded.subdivisions[row["key"]] = row["subdivision"]
             loaded.orgs[row["key"]] = await organizations.create_organization(
                 session, data, system, base, iri=f"{base}org/{row['key']}"
             )
@@ -113,6 +115,22 @@ def _peers(fp_file: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, 
     for template in fp_file["products"]:
         for peer in template["peers"]:
             yield template, peer
+        series = template.get("series")
+        if not series:
+            continue
+        owners = series["owners"]
+        for i, scale in enumerate(series["scales"], start=1):
+            yield (
+                template,
+                {
+                    "key": f"{template['template']}-s{i}",
+                    "owner": owners[(i - 1) % len(owners)],
+                    "model": f"{series['model']}-{i}",
+                    "scale": scale,
+                    "status": "published",
+                    "verifier": "cert-accredited",
+                },
+            )
 
 
 async def _load_peer(
@@ -142,7 +160,7 @@ async def _load_peer(
         origin,
         base,
     )
-    data = footprint_input(template, peer, defaults, product.iri, owner.region.value, loaded)
+    data = footprint_input(template, peer, defaults, product.iri, loaded.subdivisions[peer["owner"]], loaded)
     footprint = await footprints.create_footprint(session, data, origin, base)
     return await _advance(session, footprint, FootprintStatus(peer["status"]), peer, loaded, origin)
 
@@ -152,7 +170,7 @@ def footprint_input(
     peer: dict[str, Any],
     defaults: dict[str, Any],
     product_iri: str,
-    region: str,
+    subdivision: str,
     loaded: _Loaded,
 ) -> dict[str, Any]:
     """The footprint submission a peer would make, in the Zhejiang input vocabulary."""
@@ -181,7 +199,7 @@ def footprint_input(
         "reference_period_start": f"{year}-01-01",
         "reference_period_end": f"{year}-12-31",
         "geography_country": "CN",
-        "geography_subdivision": peer.get("subdivision", SUBDIVISION_BY_REGION.get(region, "CN-ZJ")),
+        "geography_subdivision": subdivision,
         "accounting_standards": defaults["accounting_standards"],
         "general_rules": defaults["general_rules"],
         "primary_data_share_percent": template["primary_data_share_percent"],
