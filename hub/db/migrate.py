@@ -46,3 +46,12 @@ def differences(url: str) -> list[Any]:
         diff = compare_metadata(ctx, Base.metadata)
     engine.dispose()
     return diff
+
+
+def head() -> str:
+    """The newest revision of the migrations shipped with this installation."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(data_dir("migrations")))
+    return str(ScriptDirectory.from_config(config).get_current_head())

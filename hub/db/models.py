@@ -342,3 +342,29 @@ class AuditEvent(Base):
     # Unique: two events can never extend the same link, so the chain cannot fork under concurrency.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Decision(Identified, Provenance, Base):
+    """A decision of the rules engine on a footprint (a label grade, a region's recognition, ...), stored with
+    its whole trace and the rule set (id, version, layer chain) that made it. Decisions are never edited: a
+    new decision on the same footprint and kind is a new row, and the newest is the one in force."""
+
+    __tablename__ = "decision"
+
+    footprint_id: Mapped[int] = mapped_column(ForeignKey("footprint.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(64))
+    jurisdiction: Mapped[Region]
+    decided_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16))  # decided | undetermined | error
+    outcome: Mapped[dict[str, Any]]
+    # Denormalised from `outcome` for filtering: the grade and score of a label decision, the verdict of a
+    # recognition decision.
+    grade: Mapped[str | None] = mapped_column(String(8))
+    score: Mapped[float | None]
+    passed: Mapped[bool | None]
+    chain: Mapped[list[Any]]
+    trace: Mapped[dict[str, Any]]
+
+    footprint: Mapped[Footprint] = relationship(lazy="raise")
+
+    __table_args__ = (Index("ix_decision_footprint_kind", "footprint_id", "kind", "jurisdiction"),)

@@ -167,6 +167,7 @@ def _document(
             {
                 "verifier_iri": verifier.iri,
                 "verifier_name": verifier.name_en,
+                "verifier_accreditation": verifier.accreditation,
                 "verified_at": fp.verified_at.isoformat(),
                 "statement": fp.verification_statement,
                 "standard": fp.verification_standard,

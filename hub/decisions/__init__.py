@@ -1,0 +1,1 @@
+"""The hub's side of deciding: the facts a rule set reads about a footprint, and the registry it uses."""

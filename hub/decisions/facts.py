@@ -1,0 +1,62 @@
+"""The facts the rules engine reads about one footprint (`fp.*`) and its category benchmark (`benchmark.*`).
+
+Built from the footprint's ZJ document (hub/exchange/documents.py), so that a decision reads exactly what the
+hub would export; the fact names and types are declared in rulesets/facts.yaml. A fact the footprint does not
+have is left out rather than invented: the engine then reports it as a missing input.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from statistics import fmean
+from typing import Any
+
+# PACT v3: a footprint stays valid for three years after its reference period ends, unless its own
+# validity period says otherwise (see ../shared/reference/facts/README.md).
+DEFAULT_VALIDITY_YEARS = 3
+VERIFIED_STATUSES = {"verified", "published"}
+
+BenchmarkKey = tuple[str, str, int]
+
+
+def benchmark_key(doc: dict[str, Any]) -> BenchmarkKey:
+    """Footprints are benchmarked against others of the same category, declared unit and reference year."""
+    return (doc["product"]["category_code"], doc["declared_unit"], int(doc["reference_period_end"][:4]))
+
+
+def footprint_facts(doc: dict[str, Any], on: date, benchmark: dict[str, Any]) -> dict[str, Any]:
+    """`{"fp": {...}, "benchmark": {...}}` for the document `doc`, as of the decision date `on`."""
+    period_end = date.fromisoformat(doc["reference_period_end"])
+    verification = doc.get("verification") or {}
+    ratings = [doc.get(f"dqr_{axis}") for axis in ("technological", "geographical", "temporal")]
+    fp: dict[str, Any] = {
+        "total_kgco2e": doc["total_kgco2e"],
+        "declared_unit": doc["declared_unit"],
+        "category_code": doc["product"]["category_code"],
+        "industry_code": doc["product"].get("industry_code"),
+        "system_boundary": doc["system_boundary"],
+        "accounting_standards": list(doc["accounting_standards"]),
+        "primary_data_share": doc.get("primary_data_share_percent"),
+        "dqr": fmean(ratings) if all(r is not None for r in ratings) else None,
+        "dqr_technological": ratings[0],
+        "dqr_geographical": ratings[1],
+        "dqr_temporal": ratings[2],
+        "verified": bool(verification) and doc["status"] in VERIFIED_STATUSES,
+        "verifier_accredited": bool(verification.get("verifier_accreditation")),
+        "reference_year": period_end.year,
+        "age_years": (on - period_end).days / 365.25,
+        "within_validity": _within_validity(doc, period_end, on),
+        "exempted_emissions_percent": doc.get("exempted_emissions_percent"),
+        "product_rules": doc.get("product_rules"),
+        "geography_subdivision": doc.get("geography_subdivision"),
+        "status": doc["status"],
+    }
+    return {"fp": {k: v for k, v in fp.items() if v is not None}, "benchmark": dict(benchmark)}
+
+
+def _within_validity(doc: dict[str, Any], period_end: date, on: date) -> bool:
+    start = date.fromisoformat(doc["validity_start"]) if doc.get("validity_start") else None
+    end = date.fromisoformat(doc["validity_end"]) if doc.get("validity_end") else None
+    if end is None:
+        end = period_end.replace(year=period_end.year + DEFAULT_VALIDITY_YEARS)
+    return (start is None or start <= on) and on <= end

@@ -1,0 +1,101 @@
+"""Use case: decide label grades and mutual-recognition eligibility for footprints, and store each decision
+with its trace and the rule-set version that made it. Grades and eligibility come from here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from rules_engine.benchmarks import benchmarks_by_group
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db.models import Decision, Footprint, Product, ProductCategory
+from hub.decisions.facts import BenchmarkKey, benchmark_key, footprint_facts
+from hub.domain.codes import FootprintStatus, Region
+from hub.exchange.documents import footprint_documents
+from hub.services.origin import Origin, new_iri
+from rules_engine import Registry
+
+
+def decision_kinds(registry: Registry, on: date) -> list[tuple[str, str]]:
+    """(kind, jurisdiction) of every published general rule set in force: what the hub decides per footprint."""
+    kinds = {
+        (r["kind"], r["jurisdiction"])
+        for r in registry.rulesets()
+        if r["layer"] == "general"
+        and r["status"] == "published"
+        and date.fromisoformat(r["effective_from"]) <= on
+        and (r["effective_until"] is None or on < date.fromisoformat(r["effective_until"]))
+    }
+    return sorted(kinds)
+
+
+async def category_benchmarks(session: AsyncSession) -> dict[BenchmarkKey, dict[str, Any]]:
+    """Percentiles of the published footprints per category, declared unit and reference year."""
+    rows = (
+        await session.execute(
+            select(
+                ProductCategory.code, Footprint.declared_unit, Footprint.reference_period_end, Footprint.total_kgco2e
+            )
+            .select_from(Footprint)
+            .join(Product, Product.id == Footprint.product_id)
+            .join(ProductCategory, ProductCategory.id == Product.category_id)
+            .where(Footprint.status == FootprintStatus.PUBLISHED)
+        )
+    ).all()
+    keys = [(code, unit, end.year) for code, unit, end, _ in rows]
+    return benchmarks_by_group(keys, [total for *_, total in rows])
+
+
+async def decide_footprints(
+    session: AsyncSession, registry: Registry, footprint_ids: Sequence[int], on: date, origin: Origin, base_iri: str
+) -> list[Decision]:
+    """Decide every kind the rule sets publish for each footprint; store and return the decisions."""
+    documents = await footprint_documents(session, footprint_ids)
+    ids = dict(
+        (await session.execute(select(Footprint.iri, Footprint.id).where(Footprint.id.in_(footprint_ids))))
+        .tuples()
+        .all()
+    )
+    benchmarks = await category_benchmarks(session)
+    kinds = decision_kinds(registry, on)
+    stored: list[Decision] = []
+    for doc in documents:
+        facts = footprint_facts(doc, on, benchmarks.get(benchmark_key(doc), {"n": 0}))
+        footprint_id = ids[doc["iri"]]
+        for kind, jurisdiction in kinds:
+            decision = registry.decide(kind, jurisdiction, facts, on)
+            stored.append(_row(decision.to_dict(), decision.passed_key, footprint_id, origin, base_iri))
+    session.add_all(stored)
+    await session.flush()
+    return stored
+
+
+def _row(result: dict[str, Any], passed_key: str, footprint_id: int, origin: Origin, base_iri: str) -> Decision:
+    ruleset = result["ruleset"]
+    outcome = result["outcome"]
+    row = Decision(
+        iri=new_iri(base_iri, "decision"),
+        footprint_id=footprint_id,
+        kind=result["kind"],
+        jurisdiction=Region(result["jurisdiction"]),
+        decided_on=date.fromisoformat(result["on"]),
+        status=result["status"],
+        outcome=outcome,
+        grade=outcome.get("grade"),
+        score=outcome.get("score"),
+        passed=outcome.get(passed_key),
+        chain=result["chain"],
+        trace=result,
+    )
+    Origin(
+        actor=origin.actor,
+        source=origin.source,
+        source_ref=origin.source_ref,
+        ruleset_id=ruleset["id"],
+        ruleset_version=ruleset["version"],
+    ).stamp(row)
+    return row
