@@ -38,6 +38,7 @@ class RuleSetSource:
     file: str
     tests: list[dict[str, Any]] = field(default_factory=list)
     tests_file: str | None = None
+    tests_facts: dict[str, Any] = field(default_factory=dict)  # facts shared by all test cases
 
     @property
     def id(self) -> str:
@@ -172,4 +173,6 @@ def read_ruleset_folder(folder: Path, schema_file: Path) -> tuple[RuleSetSource 
         if tests is not None and not isinstance(cases, list):
             issues.append(Position(str(tests_file)).issue("schema", "tests.yaml needs a `cases` list"))
         source.tests, source.tests_file = list(cases or []), str(tests_file)
+        shared = tests.get("facts") if isinstance(tests, dict) else None
+        source.tests_facts = dict(shared) if isinstance(shared, dict) else {}
     return source, issues
