@@ -55,14 +55,14 @@ unary_tests: "-"                                 -> any_test
 positive_tests: positive_test ("," positive_test)*
 ?positive_test: CMP_OP addition                  -> compare_test
               | interval_low addition ".." addition interval_high -> interval_test
-interval_low: "[" -> closed
-            | "(" -> open
-            | "]" -> open
+              | addition                         -> equal_test
+interval_low: INTERVAL_START
 interval_high: "]" -> closed
              | ")" -> open
              | "[" -> open
-              | addition                         -> equal_test
 
+// An interval's opening bracket is told from a list or a parenthesis by the `..` that follows it.
+INTERVAL_START.3: /[\[\(\]](?=[^\[\]\(\),]*\.\.)/
 TRUE.2: "true"
 FALSE.2: "false"
 NOT.2: "not"
@@ -159,6 +159,9 @@ class _ToSyntax(Transformer):  # type: ignore[type-arg]
 
     def interval_test(self, meta, low_closed, low, high, high_closed):  # type: ignore[no-untyped-def]
         return s.IntervalTest(*_pos(meta), low, low_closed, high, high_closed)
+
+    def interval_low(self, meta, token):  # type: ignore[no-untyped-def]
+        return str(token) == "["
 
     def closed(self, meta):  # type: ignore[no-untyped-def]
         return True

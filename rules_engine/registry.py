@@ -320,3 +320,32 @@ def _start_dates(registry: Registry, source: RuleSetSource) -> list[date]:
         if ancestor == source.id:
             break
     return sorted(dates)
+
+
+def default_rulesets_dir() -> Path:
+    """`$CFHUB_RULESETS`, else the repository's `rulesets/`, else the copy inside an installed wheel."""
+    import os
+
+    env = os.environ.get("CFHUB_RULESETS")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "rulesets", here / "hub" / "_data" / "rulesets"):
+        if candidate.exists():
+            return candidate
+    return here / "rulesets"
+
+
+def compile_ruleset_text(text: str, file: str = "<string>", vocabulary: Vocabulary | None = None) -> Program:
+    """Compile one stand-alone (general-layer) rule set from YAML text, e.g. one imported from DMN."""
+    from rules_engine.ruleset import read_ruleset_text
+
+    source, issues = read_ruleset_text(text, file, schema_path(default_rulesets_dir()))
+    if source is None or issues:
+        raise LoadError(issues)
+    if source.refines is not None:
+        raise LoadError([source.at("refines").issue("layer", "a stand-alone rule set cannot refine another; load its folder with load_registry")])
+    program, issues = build_program([source], vocabulary or Vocabulary({}))
+    if issues:
+        raise LoadError(issues)
+    return program
