@@ -11,7 +11,13 @@ from rules_engine.benchmarks import benchmark_facts, benchmarks_by_group
 from rules_engine.compile_np import Columns
 from rules_engine.decision import Decision
 from rules_engine.issues import Issue, LoadError
-from rules_engine.registry import NoRuleSet, Registry, compile_ruleset_text, default_rulesets_dir, load_registry
+from rules_engine.registry import (
+    NoRuleSet,
+    Registry,
+    compile_ruleset_text,
+    default_rulesets_dir,
+    load_registry,
+)
 from rules_engine.ruleset import RuleSetRef
 
 __all__ = [

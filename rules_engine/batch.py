@@ -92,7 +92,13 @@ def evaluate_batch(program: Program, cols: Columns) -> BatchResult:
         return _evaluate(program, cols, n)
 
 
-def _note_missing(missing: dict[str, np.ndarray], facts: frozenset[str], rows: np.ndarray, cols: Columns, types: dict[str, str]) -> None:
+def _note_missing(
+    missing: dict[str, np.ndarray],
+    facts: frozenset[str],
+    rows: np.ndarray,
+    cols: Columns,
+    types: dict[str, str],
+) -> None:
     if not rows.any():
         return
     for name in facts:
@@ -139,7 +145,18 @@ def _evaluate(program: Program, cols: Columns, n: int) -> BatchResult:
         _note_missing(missing, value.facts, miss, cols, program.types)
     has_error = np.fromiter((e is not None for e in errors), bool, n) if n else np.zeros(0, bool)
     status = np.where(has_error, "error", np.where(incomplete, "undetermined", "decided"))
-    return BatchResult(n, program.passed_key, passed, status, [c.name for c in program.checks], failed, open_checks, outputs, missing, errors)
+    return BatchResult(
+        n,
+        program.passed_key,
+        passed,
+        status,
+        [c.name for c in program.checks],
+        failed,
+        open_checks,
+        outputs,
+        missing,
+        errors,
+    )
 
 
 def _null_outside(output: Output, null: np.ndarray) -> None:
@@ -207,7 +224,9 @@ def _row_output(compiled: Any, cols: Columns, n: int) -> tuple[np.ndarray, np.nd
     return _full(values, n), _mask(miss, n)
 
 
-def _select(table: Table, row_values: list[list[tuple[np.ndarray, np.ndarray]]], selected: np.ndarray, n: int) -> tuple[Output, np.ndarray]:
+def _select(
+    table: Table, row_values: list[list[tuple[np.ndarray, np.ndarray]]], selected: np.ndarray, n: int
+) -> tuple[Output, np.ndarray]:
     parts: dict[str, Output] = {}
     out_missing = np.zeros(n, bool)
     columns = np.arange(n)
@@ -222,7 +241,9 @@ def _select(table: Table, row_values: list[list[tuple[np.ndarray, np.ndarray]]],
     return Output(np.zeros(n), np.zeros(n, bool), parts), out_missing
 
 
-def _default(table: Table, cols: Columns, n: int) -> tuple[list[tuple[np.ndarray, np.ndarray]] | None, np.ndarray]:
+def _default(
+    table: Table, cols: Columns, n: int
+) -> tuple[list[tuple[np.ndarray, np.ndarray]] | None, np.ndarray]:
     if not any(out.default for out in table.outputs):
         return None, np.zeros(n, bool)
     values = []
@@ -250,7 +271,13 @@ def _fill(output: Output, default: list[tuple[np.ndarray, np.ndarray]] | None, n
         output.null = output.null | (none & (default is None))
 
 
-def _multi(table: Table, row_values: list[list[tuple[np.ndarray, np.ndarray]]], matched: np.ndarray, n: int, missing: np.ndarray) -> tuple[Output, np.ndarray, np.ndarray]:
+def _multi(
+    table: Table,
+    row_values: list[list[tuple[np.ndarray, np.ndarray]]],
+    matched: np.ndarray,
+    n: int,
+    missing: np.ndarray,
+) -> tuple[Output, np.ndarray, np.ndarray]:
     """Rule order, output order and collect: per-row lists or an aggregate."""
     count = len(table.rows)
     out_missing = np.zeros(n, bool)
@@ -281,7 +308,11 @@ def _multi(table: Table, row_values: list[list[tuple[np.ndarray, np.ndarray]]], 
             if matched[r, i]:
                 values = [rv[0][i] for rv in row_values[r]]
                 values = [v.item() if isinstance(v, np.generic) else v for v in values]
-                items.append(values[0] if len(values) == 1 else {o.name: v for o, v in zip(table.outputs, values, strict=True)})
+                items.append(
+                    values[0]
+                    if len(values) == 1
+                    else {o.name: v for o, v in zip(table.outputs, values, strict=True)}
+                )
         lists[i] = items
     return Output(lists, np.zeros(n, bool)), missing | out_missing, np.zeros(n, bool)
 
@@ -293,7 +324,11 @@ def _error_message(table: Table, cols: Columns, i: int) -> str:
     env: dict[str, Any] = {}
     for name, col in cols.columns.items():
         if col.present[i]:
-            env[name] = tuple(v for v, on in zip(col.vocab, col.values[i], strict=True) if on) if col.vocab is not None else col.values[i].item()
+            env[name] = (
+                tuple(v for v, on in zip(col.vocab, col.values[i], strict=True) if on)
+                if col.vocab is not None
+                else col.values[i].item()
+            )
     for table_input in table.inputs:
         value = table_input.expr.py(env, None)
         env[table_input.key] = value

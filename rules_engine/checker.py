@@ -104,10 +104,18 @@ class _Checker:
             return ir.Compare(ir.BOOL, node.op, left, self._comparable(node, left, right))
         if node.op in _ARITH:
             if left.type != right.type or left.type not in ir.NUMERIC:
-                hint = " (CEL does not mix int and double: write 2.0, or double(x))" if {left.type, right.type} == {ir.INT, ir.DOUBLE} else ""
-                raise _Fail(node, "type-error", f"cannot apply {node.op} to {left.type} and {right.type}{hint}")
+                hint = (
+                    " (CEL does not mix int and double: write 2.0, or double(x))"
+                    if {left.type, right.type} == {ir.INT, ir.DOUBLE}
+                    else ""
+                )
+                raise _Fail(
+                    node, "type-error", f"cannot apply {node.op} to {left.type} and {right.type}{hint}"
+                )
             if node.op == "/" and left.type == ir.INT:
-                raise _Fail(node, "unsupported", "integer division is not supported; use double(x) / double(y)")
+                raise _Fail(
+                    node, "unsupported", "integer division is not supported; use double(x) / double(y)"
+                )
             return ir.Arith(left.type, node.op, left, right)
         raise _Fail(node, "unsupported", f"operator {node.op} is not supported")
 
@@ -153,13 +161,19 @@ class _Checker:
         return ir.ListTest(ir.BOOL, right, (left.value,), False, "in")
 
     def _ListLit(self, node: s.ListLit) -> ir.Expr:
-        raise _Fail(node, "unsupported", "a list literal is only allowed after `in` or in sets.intersects / sets.contains")
+        raise _Fail(
+            node,
+            "unsupported",
+            "a list literal is only allowed after `in` or in sets.intersects / sets.contains",
+        )
 
     def _Conditional(self, node: s.Conditional) -> ir.Expr:
         cond, then, otherwise = self.check(node.cond), self.check(node.then), self.check(node.otherwise)
         self._expect(node.cond, cond, ir.BOOL, "condition of ?:")
         if then.type != otherwise.type:
-            raise _Fail(node, "type-error", f"branches of ?: have different types {then.type} and {otherwise.type}")
+            raise _Fail(
+                node, "type-error", f"branches of ?: have different types {then.type} and {otherwise.type}"
+            )
         return ir.Cond(then.type, cond, then, otherwise)
 
     def _Call(self, node: s.Call) -> ir.Expr:
@@ -262,20 +276,28 @@ def _issue(where: Position, fail: _Fail) -> Issue:
     return where.shift(fail.node.line, fail.node.column).issue(fail.code, fail.message)
 
 
-def check_expression(node: s.Node, scope: Scope, where: Position, want: str | None = None) -> tuple[ir.Expr | None, list[Issue]]:
+def check_expression(
+    node: s.Node, scope: Scope, where: Position, want: str | None = None
+) -> tuple[ir.Expr | None, list[Issue]]:
     """Type-check an expression; `want` is the type it must have (e.g. bool for a condition)."""
     try:
         expr = _Checker(scope).check(node)
     except _Fail as fail:
         return None, [_issue(where, fail)]
     if want is not None and expr.type != want and not (want == ir.DOUBLE and expr.type == ir.INT):
-        return None, [where.shift(node.line, node.column).issue("type-error", f"expression has type {expr.type}, expected {want}")]
+        return None, [
+            where.shift(node.line, node.column).issue(
+                "type-error", f"expression has type {expr.type}, expected {want}"
+            )
+        ]
     if want == ir.DOUBLE and expr.type == ir.INT:
         expr = ir.Func(ir.DOUBLE, "double", (expr,))
     return expr, []
 
 
-def check_cell(node: s.Node, subject: ir.Expr, scope: Scope, where: Position) -> tuple[ir.Expr | None, list[Issue]]:
+def check_cell(
+    node: s.Node, subject: ir.Expr, scope: Scope, where: Position
+) -> tuple[ir.Expr | None, list[Issue]]:
     """Type-check a decision-table cell against its input; returns the bool test it stands for."""
     try:
         return _Checker(scope).cell(node, subject), []

@@ -30,7 +30,13 @@ def _date(value: str | None) -> date | None:
 
 
 @click.group("rules")
-@click.option("--rulesets", "rulesets", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None, help="Rule-set folder (default: $CFHUB_RULESETS or the repository's rulesets/).")
+@click.option(
+    "--rulesets",
+    "rulesets",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=None,
+    help="Rule-set folder (default: $CFHUB_RULESETS or the repository's rulesets/).",
+)
 @click.pass_context
 def rules(ctx: click.Context, rulesets: Path | None) -> None:
     """Rule sets: list, show, test, explain a decision, import DMN."""
@@ -48,7 +54,10 @@ def list_(rulesets: Path | None, as_json: bool) -> None:
         return
     for item in items:
         until = item["effective_until"] or "…"
-        click.echo(f"{item['id']:<32} {item['version']:<8} {item['kind']:<12} {item['jurisdiction']:<5} {item['layer']:<9} {item['status']:<10} {item['effective_from']}..{until}  {item['tests']} tests")
+        click.echo(
+            f"{item['id']:<32} {item['version']:<8} {item['kind']:<12} {item['jurisdiction']:<5} "
+            f"{item['layer']:<9} {item['status']:<10} {item['effective_from']}..{until} {item['tests']} tests"
+        )
 
 
 @rules.command()
@@ -63,7 +72,10 @@ def show(rulesets: Path | None, ruleset_id: str, version: str | None) -> None:
     except NoRuleSet as error:
         raise click.ClickException(str(error)) from error
     program = registry.program(source)
-    click.echo(f"{source.id} {source.version} [{source.layer}] {source.kind}/{source.jurisdiction} {source.status} from {source.effective_from}")
+    click.echo(
+        f"{source.id} {source.version} [{source.layer}] {source.kind}/{source.jurisdiction} "
+        f"{source.status} from {source.effective_from}"
+    )
     click.echo(f"  {source.title['en']} / {source.title['zh']}")
     click.echo("  chain: " + " -> ".join(f"{r.id}@{r.version}" for r in program.chain))
     for param in program.params.values():
@@ -71,9 +83,14 @@ def show(rulesets: Path | None, ruleset_id: str, version: str | None) -> None:
     for check in program.checks:
         click.echo(f"  check {check.name}: {check.cond.source}  [{check.origin.ref.id}]")
     for table in program.tables:
-        click.echo(f"  table {table.name} ({table.hit_policy}) inputs {[i.expr.source for i in table.inputs]}  [{table.origin.ref.id}]")
+        click.echo(
+            f"  table {table.name} ({table.hit_policy}) inputs {[i.expr.source for i in table.inputs]}  "
+            f"[{table.origin.ref.id}]"
+        )
         for row in table.rows:
-            click.echo(f"    #{row.index}: {' | '.join(row.cells)} => {', '.join(o.source for o in row.outputs)}")
+            click.echo(
+                f"    #{row.index}: {' | '.join(row.cells)} => {', '.join(o.source for o in row.outputs)}"
+            )
     for value in program.values:
         click.echo(f"  value {value.name} = {value.expr.source}  [{value.origin.ref.id}]")
 
@@ -93,7 +110,9 @@ def test(rulesets: Path | None, ruleset_id: str | None, verbose: bool) -> None:
                 click.secho(f"     {problem}", fg="red", err=True)
         elif verbose:
             click.echo(f"ok   {result.label}")
-    summary = f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(results)} rule-set test cases)"
+    summary = (
+        f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(results)} rule-set test cases)"
+    )
     if failed:
         click.secho(f"FAILED: {summary}", fg="red", bold=True, err=True)
         sys.exit(1)
@@ -110,7 +129,9 @@ def test(rulesets: Path | None, ruleset_id: str | None, verbose: bool) -> None:
 @click.option("--on", "on", default=None, help="Decision date, YYYY-MM-DD (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the decision with its trace as JSON.")
 @click.pass_obj
-def explain(rulesets: Path | None, ruleset_id: str, facts_file: Path, lang: str, on: str | None, as_json: bool) -> None:
+def explain(
+    rulesets: Path | None, ruleset_id: str, facts_file: Path, lang: str, on: str | None, as_json: bool
+) -> None:
     """Decide FACTS_FILE (JSON: {"fp": {...}, "benchmark": {...}}) with RULESET_ID and print the trace."""
     registry = _load(rulesets)
     facts: Any = json.loads(facts_file.read_text(encoding="utf-8"))
@@ -118,16 +139,26 @@ def explain(rulesets: Path | None, ruleset_id: str, facts_file: Path, lang: str,
         decision = registry.decide_ruleset(ruleset_id, facts, _date(on) or date.today())
     except NoRuleSet as error:
         raise click.ClickException(str(error)) from error
-    click.echo(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2) if as_json else decision.explain(lang))
+    click.echo(
+        json.dumps(decision.to_dict(), ensure_ascii=False, indent=2) if as_json else decision.explain(lang)
+    )
 
 
 @rules.command("import-dmn")
 @click.argument("dmn_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("-o", "--out", type=click.Path(path_type=Path, file_okay=False), default=None, help="Write <out>/<id>/ruleset.yaml instead of printing.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Write <out>/<id>/ruleset.yaml instead of printing.",
+)
 @click.option("--id", "ruleset_id", default=None, help="Rule-set id (default: dmn-<file name>).")
 @click.option("--jurisdiction", type=click.Choice(["ZJ", "YRD", "GBA", "INTL"]), default="ZJ")
 @click.option("--effective-from", default=None, help="YYYY-MM-DD (default: today).")
-def import_dmn_command(dmn_file: Path, out: Path | None, ruleset_id: str | None, jurisdiction: str, effective_from: str | None) -> None:
+def import_dmn_command(
+    dmn_file: Path, out: Path | None, ruleset_id: str | None, jurisdiction: str, effective_from: str | None
+) -> None:
     """Turn a DMN 1.x decision table into a cfhub rule set (YAML, status draft)."""
     rulesets, issues = import_dmn(dmn_file, jurisdiction, "draft", _date(effective_from), ruleset_id)
     for issue in issues:

@@ -56,7 +56,10 @@ class Columns:
     def take(self, rows: np.ndarray) -> Columns:
         return Columns(
             int(rows.sum()) if rows.dtype == bool else len(rows),
-            {name: Column(col.values[rows], col.present[rows], col.vocab) for name, col in self.columns.items()},
+            {
+                name: Column(col.values[rows], col.present[rows], col.vocab)
+                for name, col in self.columns.items()
+            },
         )
 
     @classmethod
@@ -96,7 +99,9 @@ class Columns:
             if array.dtype == object:
                 present = np.fromiter((v is not None and v == v for v in array), bool, n)
                 fill = _FILL[kind]
-                array = np.array([v if p else fill for v, p in zip(array, present, strict=True)], _DTYPE[kind])
+                array = np.array(
+                    [v if p else fill for v, p in zip(array, present, strict=True)], _DTYPE[kind]
+                )
             elif kind == ir.DOUBLE:
                 array = array.astype(np.float64, copy=False)
                 present = ~np.isnan(array)
@@ -166,7 +171,7 @@ _FUNCS: dict[str, Callable[..., Array]] = {
 }
 
 
-def compile_batch(expr: ir.Expr) -> BatchFn:  # noqa: C901 - one case per node kind reads best here
+def compile_batch(expr: ir.Expr) -> BatchFn:
     match expr:
         case ir.Const(value=value):
             return lambda cols: (value, None)

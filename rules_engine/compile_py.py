@@ -85,7 +85,7 @@ _FUNCS: dict[str, Callable[..., Any]] = {
 }
 
 
-def compile_expr(expr: ir.Expr) -> Closure:  # noqa: C901 - one case per node kind reads best here
+def compile_expr(expr: ir.Expr) -> Closure:
     match expr:
         case ir.Const(value=value):
             return lambda env, rec: value

@@ -119,7 +119,8 @@ class Decision:
         w = _WORDS["zh" if lang.startswith("zh") else "en"]
         key = "zh" if lang.startswith("zh") else "en"
         lines = [
-            f"{w['decision']} {self.kind} / {self.jurisdiction} ({w['on']} {self.on.isoformat()}): {w['status']} {w.get(self.status, self.status)}",
+            f"{w['decision']} {self.kind} / {self.jurisdiction} ({w['on']} {self.on.isoformat()}): "
+            f"{w['status']} {w.get(self.status, self.status)}",
             f"{w['chain']}: " + " -> ".join(f"{r.id}@{r.version} [{r.layer}]" for r in self.chain),
         ]
         for step in self.steps:
@@ -150,18 +151,29 @@ def _step_lines(step: dict[str, Any], w: dict[str, str], key: str) -> list[str]:
             lines.append(f"    {w['fired']}: {w['none']}")
         for row in fired:
             text = f" ({row['text'][key]})" if row.get("text") else ""
-            lines.append(f"    {w['fired']}: #{row['row']} {' | '.join(row['when'])} => {', '.join(row['then'])}{text}")
+            lines.append(
+                f"    {w['fired']}: #{row['row']} {' | '.join(row['when'])} => {', '.join(row['then'])}{text}"
+            )
             for c in row.get("comparisons", []):
-                lines.append(f"      {w['compared']}: {c['expr']}: {_fmt(c['left'])} vs {_fmt(c['right'])} -> {_fmt(c['result'])}")
+                lines.append(
+                    f"      {w['compared']}: {c['expr']}: {_fmt(c['left'])} vs {_fmt(c['right'])} -> "
+                    f"{_fmt(c['result'])}"
+                )
         lines.append(f"    {w['result']}: {_fmt(result)}")
     else:
         lines = [f"- {w['value']} {step['rule']} {where}: {step['text'][key]} = {_fmt(result)}"]
     if step.get("reads") and step["kind"] != "table":
         lines.append(f"    {w['reads']}: " + ", ".join(f"{k} = {_fmt(v)}" for k, v in step["reads"].items()))
     for comparison in step.get("comparisons", []):
-        lines.append(f"    {w['compared']}: {comparison['expr']}: {_fmt(comparison['left'])} vs {_fmt(comparison['right'])} -> {_fmt(comparison['result'])}")
+        lines.append(
+            f"    {w['compared']}: {comparison['expr']}: {_fmt(comparison['left'])} vs "
+            f"{_fmt(comparison['right'])} -> {_fmt(comparison['result'])}"
+        )
     for threshold in step.get("thresholds", []):
-        lines.append(f"    {w['threshold']} {threshold['name']} = {_fmt(threshold['value'])}: {threshold['doc'][key]} ({w['source']}: {threshold['source']})")
+        lines.append(
+            f"    {w['threshold']} {threshold['name']} = {_fmt(threshold['value'])}: "
+            f"{threshold['doc'][key]} ({w['source']}: {threshold['source']})"
+        )
     if step.get("missing"):
         lines.append(f"    {w['missing']}: {', '.join(step['missing'])}")
     return lines

@@ -90,7 +90,13 @@ def _item_types(root: ET.Element) -> dict[str, dict[str, str]]:
     return out
 
 
-def import_dmn(path: Path, jurisdiction: str = "ZJ", status: str = "draft", effective_from: date | None = None, ruleset_id: str | None = None) -> tuple[list[dict[str, Any]], list[Issue]]:
+def import_dmn(
+    path: Path,
+    jurisdiction: str = "ZJ",
+    status: str = "draft",
+    effective_from: date | None = None,
+    ruleset_id: str | None = None,
+) -> tuple[list[dict[str, Any]], list[Issue]]:
     """Rule sets (as dicts ready for YAML), one per decision table in the DMN file, and issues."""
     root = ET.parse(path).getroot()
     input_types = _types(root)
@@ -128,7 +134,14 @@ def import_dmn(path: Path, jurisdiction: str = "ZJ", status: str = "draft", effe
     return rulesets, issues
 
 
-def _table(table: ET.Element, name: str, var_type: str, input_types: dict[str, str], item_types: dict[str, dict[str, str]], where: Position) -> tuple[dict[str, Any], list[Issue]]:
+def _table(
+    table: ET.Element,
+    name: str,
+    var_type: str,
+    input_types: dict[str, str],
+    item_types: dict[str, dict[str, str]],
+    where: Position,
+) -> tuple[dict[str, Any], list[Issue]]:
     issues: list[Issue] = []
     policy = table.get("hitPolicy", "UNIQUE")
     inputs = []
@@ -136,7 +149,7 @@ def _table(table: ET.Element, name: str, var_type: str, input_types: dict[str, s
         expression = _child(element, "inputExpression")
         text = _text(expression) or ""
         expr = identifier(text) if text in input_types else text
-        node, more = parse_expression(expr, where)
+        _, more = parse_expression(expr, where)
         issues += [Issue(i.file, i.line, i.column, i.code, f"input {text!r}: {i.message}") for i in more]
         inputs.append({"name": element.get("label") or text, "expr": expr})
     outputs = []
@@ -159,7 +172,7 @@ def _table(table: ET.Element, name: str, var_type: str, input_types: dict[str, s
         cells = [_text(e) or "-" for e in _children(rule, "inputEntry")]
         thens = [_text(e) or "null" for e in _children(rule, "outputEntry")]
         for cell in cells:
-            node, more = parse_unary_tests(cell, where)
+            _, more = parse_unary_tests(cell, where)
             issues += [Issue(i.file, i.line, i.column, i.code, f"rule {index}: {i.message}") for i in more]
         rows.append({"id": rule.get("id") or str(index), "when": cells, "then": thens})
     data: dict[str, Any] = {

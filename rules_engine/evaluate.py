@@ -53,7 +53,14 @@ def _reads(compiled: Compiled, rec: dict[int, Any]) -> tuple[dict[str, Any], lis
 
 
 def _compare_result(op: str, left: Any, right: Any) -> bool:
-    return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right, "==": left == right, "!=": left != right}[op]
+    return {
+        "<": left < right,
+        "<=": left <= right,
+        ">": left > right,
+        ">=": left >= right,
+        "==": left == right,
+        "!=": left != right,
+    }[op]
 
 
 def _thresholds(program: Program, compiled: Compiled) -> list[dict[str, Any]]:
@@ -112,7 +119,9 @@ def hit(table: Table, matched: list[int], env: dict[str, Any], rec: dict[int, An
         if not matched:
             return _default(table, env, rec)
         if policy == "unique" and len(matched) > 1:
-            raise TableError(f"unique table {table.name!r}: rows {', '.join(str(i + 1) for i in matched)} all match")
+            raise TableError(
+                f"unique table {table.name!r}: rows {', '.join(str(i + 1) for i in matched)} all match"
+            )
         if policy == "priority":
             best = min(matched, key=lambda i: table.rows[i].rank)
             return _row_result(table, best, env, rec)
@@ -120,7 +129,10 @@ def hit(table: Table, matched: list[int], env: dict[str, Any], rec: dict[int, An
         if MISSING in results:
             return MISSING
         if policy == "any" and any(r != results[0] for r in results[1:]):
-            raise TableError(f"any table {table.name!r}: rows {', '.join(str(i + 1) for i in matched)} match with different outputs")
+            raise TableError(
+                f"any table {table.name!r}: rows {', '.join(str(i + 1) for i in matched)} match with "
+                f"different outputs"
+            )
         return results[0]
     if policy == "output_order":
         matched = sorted(matched, key=lambda i: table.rows[i].rank)

@@ -78,6 +78,8 @@ STRING: /"(?:[^"\\\n]|\\.)*"/ | /'(?:[^'\\\n]|\\.)*'/
 %ignore /[ \t\r\n]+/
 """
 
+_START = Position()
+
 
 def _pos(meta: object) -> tuple[int, int]:
     return getattr(meta, "line", 1), getattr(meta, "column", 1)
@@ -202,11 +204,11 @@ def _parse(text: str, start: str, where: Position) -> tuple[s.Node | None, list[
         return None, [where.issue("syntax", f"{error.orig_exc} in {text.strip()!r}")]
 
 
-def parse_expression(text: str, where: Position = Position()) -> tuple[s.Node | None, list[Issue]]:
+def parse_expression(text: str, where: Position = _START) -> tuple[s.Node | None, list[Issue]]:
     """Parse a CEL expression."""
     return _parse(text, "expr", where)
 
 
-def parse_unary_tests(text: str, where: Position = Position()) -> tuple[s.Node | None, list[Issue]]:
+def parse_unary_tests(text: str, where: Position = _START) -> tuple[s.Node | None, list[Issue]]:
     """Parse a decision-table input entry (unary tests)."""
     return _parse(text, "unary_tests", where)

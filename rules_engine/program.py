@@ -114,7 +114,13 @@ class Param:
     origin: Origin
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": f"params.{self.name}", "value": self.value, "doc": self.doc, "source": self.source, "from": self.origin.ref.to_dict()}
+        return {
+            "name": f"params.{self.name}",
+            "value": self.value,
+            "doc": self.doc,
+            "source": self.source,
+            "from": self.origin.ref.to_dict(),
+        }
 
 
 @dataclass
@@ -149,24 +155,50 @@ def _merge_params(chain: list[RuleSetSource], issues: list[Issue]) -> dict[str, 
             if kind == "double" and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             if type_of_value(value) != kind:
-                issues.append(where.issue("type-error", f"param {name!r} is declared {kind} but its value {value!r} is not"))
+                issues.append(
+                    where.issue(
+                        "type-error", f"param {name!r} is declared {kind} but its value {value!r} is not"
+                    )
+                )
                 continue
-            param = Param(name, value, kind, dict(spec["doc"]), str(spec["source"]), _origin(source, "params", name))
+            param = Param(
+                name, value, kind, dict(spec["doc"]), str(spec["source"]), _origin(source, "params", name)
+            )
             previous = merged.get(name)
             if previous is None:
                 if spec.get("override") and depth > 0:
-                    issues.append(where.issue("override", f"param {name!r} has override: true but no parent layer defines it"))
+                    issues.append(
+                        where.issue(
+                            "override", f"param {name!r} has override: true but no parent layer defines it"
+                        )
+                    )
                 merged[name] = param
                 continue
             if not spec.get("override"):
-                issues.append(where.issue("duplicate", f"param {name!r} is already defined by {previous.origin.ref.id}; add `override: true` to redefine it"))
+                issues.append(
+                    where.issue(
+                        "duplicate",
+                        f"param {name!r} is already defined by {previous.origin.ref.id}; add `override: "
+                        f"true` to redefine it",
+                    )
+                )
                 continue
             if previous.type != kind:
-                issues.append(where.issue("type-error", f"param {name!r} overrides a {previous.type} with a {kind}"))
+                issues.append(
+                    where.issue("type-error", f"param {name!r} overrides a {previous.type} with a {kind}")
+                )
                 continue
             stricter = _stricter_of(chain, name)
-            if stricter == "lower" and value > previous.value or stricter == "higher" and value < previous.value:
-                issues.append(where.issue("loosens", f"param {name!r} = {value!r} loosens {previous.value!r} of {previous.origin.ref.id} (stricter is {stricter})"))
+            if (stricter == "lower" and value > previous.value) or (
+                stricter == "higher" and value < previous.value
+            ):
+                issues.append(
+                    where.issue(
+                        "loosens",
+                        f"param {name!r} = {value!r} loosens {previous.value!r} of "
+                        f"{previous.origin.ref.id} (stricter is {stricter})",
+                    )
+                )
                 continue
             merged[name] = param
     return merged
@@ -180,7 +212,9 @@ def _stricter_of(chain: list[RuleSetSource], name: str) -> str | None:
     return None
 
 
-def _merge_rules(chain: list[RuleSetSource], issues: list[Issue]) -> list[tuple[str, RuleSetSource, int, dict[str, Any]]]:
+def _merge_rules(
+    chain: list[RuleSetSource], issues: list[Issue]
+) -> list[tuple[str, RuleSetSource, int, dict[str, Any]]]:
     """(section, source, index, rule) in order; a lower layer's override takes its parent's place."""
     order: list[str] = []
     rules: dict[str, tuple[str, RuleSetSource, int, dict[str, Any]]] = {}
@@ -191,16 +225,30 @@ def _merge_rules(chain: list[RuleSetSource], issues: list[Issue]) -> list[tuple[
                 previous = rules.get(name)
                 if previous is None:
                     if rule.get("override") and depth > 0:
-                        issues.append(where.issue("override", f"rule {name!r} has override: true but no parent layer defines it"))
+                        issues.append(
+                            where.issue(
+                                "override", f"rule {name!r} has override: true but no parent layer defines it"
+                            )
+                        )
                     order.append(name)
                 elif previous[1] is source:
                     issues.append(where.issue("duplicate", f"rule {name!r} is defined twice in {source.id}"))
                     continue
                 elif not rule.get("override"):
-                    issues.append(where.issue("duplicate", f"rule {name!r} is already defined by {previous[1].id}; add `override: true` to replace it"))
+                    issues.append(
+                        where.issue(
+                            "duplicate",
+                            f"rule {name!r} is already defined by {previous[1].id}; add `override: "
+                            f"true` to replace it",
+                        )
+                    )
                     continue
                 elif previous[0] != section:
-                    issues.append(where.issue("override", f"rule {name!r} overrides a {previous[0][:-1]} with a {section[:-1]}"))
+                    issues.append(
+                        where.issue(
+                            "override", f"rule {name!r} overrides a {previous[0][:-1]} with a {section[:-1]}"
+                        )
+                    )
                     continue
                 rules[name] = (section, source, index, rule)
     return [rules[name] for name in order]
@@ -225,7 +273,9 @@ class _Builder:
         self.params = _merge_params(chain, self.issues)
         self.scope = Scope(vocabulary.types(), {p.name: (p.value, p.type) for p in self.params.values()})
 
-    def expression(self, text: Any, where: Position, want: str | None, scope: Scope | None = None) -> Compiled | None:
+    def expression(
+        self, text: Any, where: Position, want: str | None, scope: Scope | None = None
+    ) -> Compiled | None:
         source = _text(text)
         node, issues = parse_expression(source, where)
         if node is None:
@@ -238,7 +288,9 @@ class _Builder:
     def build(self) -> Program:
         top = self.chain[-1]
         passed_key = str((self.chain[0].data.get("outcome") or {}).get("passed", "passed"))
-        program = Program([c.ref for c in self.chain], top.kind, top.jurisdiction, passed_key, self.scope.facts, self.params)
+        program = Program(
+            [c.ref for c in self.chain], top.kind, top.jurisdiction, passed_key, self.scope.facts, self.params
+        )
         for section, source, index, rule in _merge_rules(self.chain, self.issues):
             origin = _origin(source, section, index)
             if section == "checks":
@@ -261,7 +313,11 @@ class _Builder:
         name, policy = str(rule["name"]), str(rule["hit_policy"])
         aggregation = rule.get("aggregation")
         if aggregation and policy != "collect":
-            self.issues.append(source.at(*path, "aggregation").issue("schema", f"aggregation is only for the collect hit policy, not {policy}"))
+            self.issues.append(
+                source.at(*path, "aggregation").issue(
+                    "schema", f"aggregation is only for the collect hit policy, not {policy}"
+                )
+            )
         inputs: list[TableInput] = []
         for k, spec in enumerate(rule["inputs"]):
             expr = self.expression(spec["expr"], source.at(*path, "inputs", k, "expr"), None)
@@ -270,15 +326,25 @@ class _Builder:
         outputs = [self.output(source, path, k, spec) for k, spec in enumerate(rule["outputs"])]
         if len(self.issues) > before or len(inputs) != len(rule["inputs"]):
             return None
-        if aggregation and (len(outputs) != 1 or (aggregation != "count" and outputs[0].type not in ir.NUMERIC)):
-            self.issues.append(source.at(*path, "aggregation").issue("type-error", f"{aggregation} needs one numeric output"))
+        if aggregation and (
+            len(outputs) != 1 or (aggregation != "count" and outputs[0].type not in ir.NUMERIC)
+        ):
+            self.issues.append(
+                source.at(*path, "aggregation").issue("type-error", f"{aggregation} needs one numeric output")
+            )
         if policy in RANKED and not any(o.values for o in outputs):
-            self.issues.append(source.at(*path, "hit_policy").issue("schema", f"hit policy {policy} needs output `values` (the priority order)"))
+            self.issues.append(
+                source.at(*path, "hit_policy").issue(
+                    "schema", f"hit policy {policy} needs output `values` (the priority order)"
+                )
+            )
         cell_scope = self.scope.with_facts({i.key: i.expr.expr.type for i in inputs})
         rows: list[Row] = []
         shapes: list[analysis.RowShapes] = []
         for r, row_spec in enumerate(rule["rows"]):
-            row, row_shapes = self.row(source, (*path, "rows", r), r + 1, row_spec, inputs, outputs, cell_scope, policy)
+            row, row_shapes = self.row(
+                source, (*path, "rows", r), r + 1, row_spec, inputs, outputs, cell_scope, policy
+            )
             if row is not None and row_shapes is not None:
                 rows.append(row)
                 shapes.append(row_shapes)
@@ -297,22 +363,44 @@ class _Builder:
                 if i.key in row.match.facts:
                     facts |= i.expr.facts
         facts = {f for f in facts if not f.startswith("@")}
-        return Table(name, policy, aggregation, dict(rule["text"]), origin, inputs, outputs, rows, frozenset(facts))
+        return Table(
+            name, policy, aggregation, dict(rule["text"]), origin, inputs, outputs, rows, frozenset(facts)
+        )
 
-    def output(self, source: RuleSetSource, path: tuple[str | int, ...], k: int, spec: dict[str, Any]) -> TableOutput:
+    def output(
+        self, source: RuleSetSource, path: tuple[str | int, ...], k: int, spec: dict[str, Any]
+    ) -> TableOutput:
         kind = str(spec["type"])
         default = None
         if "default" in spec:
             default = self.expression(spec["default"], source.at(*path, "outputs", k, "default"), kind)
         values = None
         if spec.get("values") is not None:
-            values = tuple(float(v) if kind == ir.DOUBLE and isinstance(v, int) else v for v in spec["values"])
+            values = tuple(
+                float(v) if kind == ir.DOUBLE and isinstance(v, int) else v for v in spec["values"]
+            )
         return TableOutput(str(spec["name"]), kind, values, default)
 
-    def row(self, source: RuleSetSource, path: tuple[str | int, ...], index: int, spec: dict[str, Any], inputs: list[TableInput], outputs: list[TableOutput], scope: Scope, policy: str) -> tuple[Row | None, analysis.RowShapes | None]:
+    def row(
+        self,
+        source: RuleSetSource,
+        path: tuple[str | int, ...],
+        index: int,
+        spec: dict[str, Any],
+        inputs: list[TableInput],
+        outputs: list[TableOutput],
+        scope: Scope,
+        policy: str,
+    ) -> tuple[Row | None, analysis.RowShapes | None]:
         cells, thens = list(spec["when"]), list(spec["then"])
         if len(cells) != len(inputs) or len(thens) != len(outputs):
-            self.issues.append(source.at(*path).issue("schema", f"row {index} has {len(cells)} input entries and {len(thens)} output entries; the table has {len(inputs)} inputs and {len(outputs)} outputs"))
+            self.issues.append(
+                source.at(*path).issue(
+                    "schema",
+                    f"row {index} has {len(cells)} input entries and {len(thens)} output entries; the "
+                    f"table has {len(inputs)} inputs and {len(outputs)} outputs",
+                )
+            )
             return None, None
         match: ir.Expr | None = None
         row_shapes = analysis.RowShapes(index, [], [], [])
@@ -340,7 +428,15 @@ class _Builder:
             rank = self._rank(source, path, compiled_outputs, outputs)
         assert match is not None
         text = spec.get("text")
-        row = Row(index, spec.get("id"), dict(text) if text else None, row_shapes.texts, Compiled.of(" && ".join(row_shapes.texts), match), compiled_outputs, rank)
+        row = Row(
+            index,
+            spec.get("id"),
+            dict(text) if text else None,
+            row_shapes.texts,
+            Compiled.of(" && ".join(row_shapes.texts), match),
+            compiled_outputs,
+            rank,
+        )
         return row, row_shapes
 
     def _operands(self, node: s.Node, scope: Scope, subject: ir.Expr) -> list[ir.Expr]:
@@ -354,13 +450,23 @@ class _Builder:
                 out.append(expr if expr is not None else ir.Const(ir.STRING, None))
         return out
 
-    def _rank(self, source: RuleSetSource, path: tuple[str | int, ...], compiled: list[Compiled], outputs: list[TableOutput]) -> tuple[int, ...]:
+    def _rank(
+        self,
+        source: RuleSetSource,
+        path: tuple[str | int, ...],
+        compiled: list[Compiled],
+        outputs: list[TableOutput],
+    ) -> tuple[int, ...]:
         rank = []
         for k, (out, spec) in enumerate(zip(compiled, outputs, strict=True)):
             if not spec.values:
                 continue
             if not isinstance(out.expr, ir.Const):
-                self.issues.append(source.at(*path, "then", k).issue("unsupported", "a priority / output-order table needs constant outputs"))
+                self.issues.append(
+                    source.at(*path, "then", k).issue(
+                        "unsupported", "a priority / output-order table needs constant outputs"
+                    )
+                )
                 return ()
             value = out.expr.value
             rank.append(spec.values.index(value) if value in spec.values else len(spec.values))

@@ -71,10 +71,17 @@ class Registry:
             self._programs[key] = program
         return self._programs[key]
 
-    def select(self, kind: str, jurisdiction: str, on: date, category: str | None = None, industry: str | None = None) -> RuleSetSource:
+    def select(
+        self, kind: str, jurisdiction: str, on: date, category: str | None = None, industry: str | None = None
+    ) -> RuleSetSource:
         """The most specific published rule set in force: product, else industry, else general."""
         candidates = [
-            s for s in self.sources if s.kind == kind and s.jurisdiction == jurisdiction and s.status == "published" and s.in_force(on)
+            s
+            for s in self.sources
+            if s.kind == kind
+            and s.jurisdiction == jurisdiction
+            and s.status == "published"
+            and s.in_force(on)
         ]
         for layer, code in (("product", category), ("industry", industry), ("general", None)):
             for source in candidates:
@@ -103,23 +110,35 @@ class Registry:
                 "tests": len(s.tests),
                 "file": s.file,
             }
-            for s in sorted(self.sources, key=lambda s: (s.kind, s.jurisdiction, LAYERS.index(s.layer), s.id, s.version))
+            for s in sorted(
+                self.sources, key=lambda s: (s.kind, s.jurisdiction, LAYERS.index(s.layer), s.id, s.version)
+            )
         ]
 
-    def decide(self, kind: str, jurisdiction: str, facts: Mapping[str, Any], on: date | None = None) -> Decision:
+    def decide(
+        self, kind: str, jurisdiction: str, facts: Mapping[str, Any], on: date | None = None
+    ) -> Decision:
         on = on or date.today()
         flat = flatten(facts)
         category, industry = flat.get(CATEGORY), flat.get(INDUSTRY)
         source = self.select(kind, jurisdiction, on, _code(category), _code(industry))
         return evaluate(self.program(source, on), flat, on)
 
-    def decide_ruleset(self, ruleset_id: str, facts: Mapping[str, Any], on: date | None = None, version: str | None = None) -> Decision:
+    def decide_ruleset(
+        self, ruleset_id: str, facts: Mapping[str, Any], on: date | None = None, version: str | None = None
+    ) -> Decision:
         """Decide with a named rule set (and its parents), whatever the footprint's category."""
         source = self.get(ruleset_id, version, on)
         on = on or source.effective_from
         return evaluate(self.program(source, on), flatten(facts), on)
 
-    def decide_batch(self, kind: str, jurisdiction: str, facts: Columns | Sequence[Mapping[str, Any]], on: date | None = None) -> BatchResult:
+    def decide_batch(
+        self,
+        kind: str,
+        jurisdiction: str,
+        facts: Columns | Sequence[Mapping[str, Any]],
+        on: date | None = None,
+    ) -> BatchResult:
         """Decide many footprints at once (numpy). `facts` is `Columns` or a list of fact dicts."""
         on = on or date.today()
         cols = facts if isinstance(facts, Columns) else self.columns(facts)
@@ -130,7 +149,9 @@ class Registry:
             result.chains = [program.chain]
             result.programs = np.zeros(cols.n, np.int32)
             return result
-        return _scatter(cols.n, [(program, rows, evaluate_batch(program, cols.take(rows))) for program, rows in groups])
+        return _scatter(
+            cols.n, [(program, rows, evaluate_batch(program, cols.take(rows))) for program, rows in groups]
+        )
 
     def columns(self, records: Sequence[Mapping[str, Any]]) -> Columns:
         from rules_engine.facts import normalise
@@ -138,7 +159,9 @@ class Registry:
         types = self.vocabulary.types()
         return Columns.from_records([normalise(r, types)[0] for r in records], types)
 
-    def _groups(self, kind: str, jurisdiction: str, cols: Columns, on: date) -> list[tuple[Program, np.ndarray | None]]:
+    def _groups(
+        self, kind: str, jurisdiction: str, cols: Columns, on: date
+    ) -> list[tuple[Program, np.ndarray | None]]:
         keys = []
         for name in (CATEGORY, INDUSTRY):
             col = cols.columns.get(name)
@@ -148,7 +171,9 @@ class Registry:
         by_program: dict[int, tuple[Program, list[int]]] = {}
         for u, pair in enumerate(uniques):
             category, industry = str(pair).split("|")
-            program = self.program(self.select(kind, jurisdiction, on, category or None, industry or None), on)
+            program = self.program(
+                self.select(kind, jurisdiction, on, category or None, industry or None), on
+            )
             by_program.setdefault(id(program), (program, []))[1].append(u)
         if len(by_program) == 1:
             return [(next(iter(by_program.values()))[0], None)]
@@ -161,7 +186,6 @@ def _code(value: Any) -> str | None:
 
 def _scatter(n: int, parts: list[tuple[Program, np.ndarray, BatchResult]]) -> BatchResult:
     """One result from the results of groups of rows (each decided by its own program)."""
-    from rules_engine.batch import Output
 
     first = parts[0][2]
     checks: list[str] = []
@@ -224,15 +248,37 @@ def _link(sources: list[RuleSetSource]) -> list[Issue]:
         for i, a in enumerate(versions):
             for b in versions[i + 1 :]:
                 if a.version == b.version:
-                    issues.append(b.at("version").issue("duplicate", f"rule set {b.id!r} version {b.version} is defined twice (also in {a.file})"))
+                    issues.append(
+                        b.at("version").issue(
+                            "duplicate",
+                            f"rule set {b.id!r} version {b.version} is defined twice (also in {a.file})",
+                        )
+                    )
                 elif a.status == b.status == "published" and a.overlaps(b):
-                    issues.append(b.at("effective_from").issue("overlap", f"rule set {b.id!r}: published versions {a.version} and {b.version} are both in force on {max(a.effective_from, b.effective_from).isoformat()}"))
+                    issues.append(
+                        b.at("effective_from").issue(
+                            "overlap",
+                            f"rule set {b.id!r}: published versions {a.version} and {b.version} are "
+                            f"both in force on {max(a.effective_from, b.effective_from).isoformat()}",
+                        )
+                    )
     published = [s for s in sources if s.status == "published"]
     for i, a in enumerate(published):
         for b in published[i + 1 :]:
-            same = (a.kind, a.jurisdiction, a.layer, tuple(sorted(a.applies_to.items()))) == (b.kind, b.jurisdiction, b.layer, tuple(sorted(b.applies_to.items())))
+            same = (a.kind, a.jurisdiction, a.layer, tuple(sorted(a.applies_to.items()))) == (
+                b.kind,
+                b.jurisdiction,
+                b.layer,
+                tuple(sorted(b.applies_to.items())),
+            )
             if same and a.id != b.id and a.overlaps(b):
-                issues.append(b.at("id").issue("ambiguous", f"rule sets {a.id!r} and {b.id!r} are both published for {b.kind}/{b.jurisdiction} {b.layer} {b.applies_to or ''} on the same dates"))
+                issues.append(
+                    b.at("id").issue(
+                        "ambiguous",
+                        f"rule sets {a.id!r} and {b.id!r} are both published for "
+                        f"{b.kind}/{b.jurisdiction} {b.layer} {b.applies_to or ''} on the same dates",
+                    )
+                )
     for source in sources:
         issues += _check_parent(source, by_id)
     issues += _cycles(sources, by_id)
@@ -243,20 +289,45 @@ def _check_parent(source: RuleSetSource, by_id: dict[str, list[RuleSetSource]]) 
     where = source.at("refines")
     rank = LAYERS.index(source.layer)
     if source.refines is None:
-        return [] if rank == 0 else [where.issue("layer", f"{source.layer} rule set {source.id!r} must name the rule set it refines (`refines`)")]
+        return (
+            []
+            if rank == 0
+            else [
+                where.issue(
+                    "layer",
+                    f"{source.layer} rule set {source.id!r} must name the rule set it refines (`refines`)",
+                )
+            ]
+        )
     if rank == 0:
         return [where.issue("layer", f"general rule set {source.id!r} cannot refine another")]
     if source.layer != "general" and source.layer not in source.applies_to:
-        return [source.at("applies_to").issue("layer", f"{source.layer} rule set {source.id!r} needs applies_to.{source.layer}")]
+        return [
+            source.at("applies_to").issue(
+                "layer", f"{source.layer} rule set {source.id!r} needs applies_to.{source.layer}"
+            )
+        ]
     parents = by_id.get(source.refines)
     if not parents:
         return [where.issue("unknown-ruleset", f"{source.id!r} refines unknown rule set {source.refines!r}")]
     parent = parents[0]
     issues = []
     if LAYERS.index(parent.layer) != rank - 1 and parent.id != source.id:
-        issues.append(where.issue("layer", f"a {source.layer} rule set must refine a {LAYERS[rank - 1]} one; {parent.id!r} is {parent.layer}"))
+        issues.append(
+            where.issue(
+                "layer",
+                f"a {source.layer} rule set must refine a {LAYERS[rank - 1]} one; {parent.id!r} is "
+                f"{parent.layer}",
+            )
+        )
     if (parent.kind, parent.jurisdiction) != (source.kind, source.jurisdiction):
-        issues.append(where.issue("layer", f"{source.id!r} ({source.kind}/{source.jurisdiction}) refines {parent.id!r} ({parent.kind}/{parent.jurisdiction})"))
+        issues.append(
+            where.issue(
+                "layer",
+                f"{source.id!r} ({source.kind}/{source.jurisdiction}) refines {parent.id!r} "
+                f"({parent.kind}/{parent.jurisdiction})",
+            )
+        )
     return issues
 
 
@@ -268,9 +339,13 @@ def _cycles(sources: list[RuleSetSource], by_id: dict[str, list[RuleSetSource]])
         current = source
         while current.refines is not None and current.refines in by_id:
             if current.refines in seen:
-                cycle = seen[seen.index(current.refines) :] + [current.refines]
+                cycle = [*seen[seen.index(current.refines) :], current.refines]
                 if not reported & set(cycle):
-                    issues.append(source.at("refines").issue("cycle", "layers refine each other in a cycle: " + " -> ".join(cycle)))
+                    issues.append(
+                        source.at("refines").issue(
+                            "cycle", "layers refine each other in a cycle: " + " -> ".join(cycle)
+                        )
+                    )
                     reported |= set(cycle)
                 break
             seen.append(current.refines)
@@ -284,7 +359,9 @@ def load_registry(path: str | Path, strict: bool = True) -> Registry:
     With `strict` (the default) any issue raises `LoadError` listing them all (file, line, column,
     reason); without, the issues are kept in `registry.issues` and the sound rule sets load."""
     root = Path(path)
-    vocabulary, issues = load_vocabulary(root / "facts.yaml") if (root / "facts.yaml").exists() else (Vocabulary({}), [])
+    vocabulary, issues = (
+        load_vocabulary(root / "facts.yaml") if (root / "facts.yaml").exists() else (Vocabulary({}), [])
+    )
     schema = schema_path(root)
     sources: list[RuleSetSource] = []
     for file in sorted(root.rglob("ruleset.yaml")):
@@ -344,7 +421,14 @@ def compile_ruleset_text(text: str, file: str = "<string>", vocabulary: Vocabula
     if source is None or issues:
         raise LoadError(issues)
     if source.refines is not None:
-        raise LoadError([source.at("refines").issue("layer", "a stand-alone rule set cannot refine another; load its folder with load_registry")])
+        raise LoadError(
+            [
+                source.at("refines").issue(
+                    "layer",
+                    "a stand-alone rule set cannot refine another; load its folder with load_registry",
+                )
+            ]
+        )
     program, issues = build_program([source], vocabulary or Vocabulary({}))
     if issues:
         raise LoadError(issues)

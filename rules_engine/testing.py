@@ -78,7 +78,9 @@ def compare(decision: Decision, expect: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def run_case(registry: Registry, source: RuleSetSource, shared: Mapping[str, Any], case: Mapping[str, Any]) -> CaseResult:
+def run_case(
+    registry: Registry, source: RuleSetSource, shared: Mapping[str, Any], case: Mapping[str, Any]
+) -> CaseResult:
     name = str(case.get("name", "?"))
     try:
         on = date.fromisoformat(str(case["on"])) if "on" in case else source.effective_from

@@ -59,12 +59,23 @@ def read_fact_defs(data: Any, file: str) -> tuple[dict[str, FactDef], list[Issue
             continue
         name, kind = str(item["name"]), str(item["type"])
         if kind not in TYPES:
-            issues.append(position_of(item, "type").issue("unknown-type", f"fact {name!r} has unknown type {kind!r}; expected one of {', '.join(TYPES)}"))
+            issues.append(
+                position_of(item, "type").issue(
+                    "unknown-type",
+                    f"fact {name!r} has unknown type {kind!r}; expected one of {', '.join(TYPES)}",
+                )
+            )
             continue
         if name in out:
             issues.append(where.issue("duplicate", f"fact {name!r} is defined twice"))
         doc = item.get("doc") or {}
-        out[name] = FactDef(name, kind, dict(doc) if isinstance(doc, dict) else {"en": str(doc)}, item.get("unit"), item.get("example"))
+        out[name] = FactDef(
+            name,
+            kind,
+            dict(doc) if isinstance(doc, dict) else {"en": str(doc)},
+            item.get("unit"),
+            item.get("example"),
+        )
     return out, issues
 
 
@@ -82,6 +93,10 @@ def load_vocabulary(path: Path) -> tuple[Vocabulary, list[Issue]]:
     for index, chain in enumerate(data.get("orderings") or []):
         unknown = [name for name in chain if name not in facts]
         if unknown:
-            issues.append(position_of(data["orderings"], index).issue("unknown-field", f"ordering names unknown facts {unknown}"))
+            issues.append(
+                position_of(data["orderings"], index).issue(
+                    "unknown-field", f"ordering names unknown facts {unknown}"
+                )
+            )
         orderings.append(tuple(chain))
     return Vocabulary(facts, orderings), issues

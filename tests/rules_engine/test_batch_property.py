@@ -23,13 +23,21 @@ def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), strategy)
 
 
-small = st.floats(min_value=0.0, max_value=200.0, allow_nan=False) | st.sampled_from([70.0, 80.0, 95.0, 110.0, 125.0, 3.0, 2.5, 20.0, 5.0])
+small = st.floats(min_value=0.0, max_value=200.0, allow_nan=False) | st.sampled_from(
+    [70.0, 80.0, 95.0, 110.0, 125.0, 3.0, 2.5, 20.0, 5.0]
+)
 footprint = st.fixed_dictionaries(
     {
         "total_kgco2e": maybe(small | st.floats(min_value=-5.0, max_value=1e4, allow_nan=False)),
         "declared_unit": maybe(st.sampled_from(["kg", "t", "kWh", "piece", "m2", "MJ"])),
-        "category_code": maybe(st.sampled_from(["KP-46", "KP-47", "KP-28", "KP-31", "KP-10", "KP-04", "KP-17", "KP-51", "KP-01", "KP-20"])),
-        "industry_code": maybe(st.sampled_from(["IND-17", "IND-11", "IND-12", "IND-02", "IND-01", "IND-05", "IND-18", "IND-09"])),
+        "category_code": maybe(
+            st.sampled_from(
+                ["KP-46", "KP-47", "KP-28", "KP-31", "KP-10", "KP-04", "KP-17", "KP-51", "KP-01", "KP-20"]
+            )
+        ),
+        "industry_code": maybe(
+            st.sampled_from(["IND-17", "IND-11", "IND-12", "IND-02", "IND-01", "IND-05", "IND-18", "IND-09"])
+        ),
         "system_boundary": maybe(st.sampled_from(["cradle_to_gate", "cradle_to_grave", "gate_to_gate"])),
         "accounting_standards": maybe(st.lists(st.sampled_from(STANDARDS), max_size=3)),
         "primary_data_share": maybe(st.floats(min_value=0, max_value=100) | st.just(20.0)),
@@ -40,7 +48,9 @@ footprint = st.fixed_dictionaries(
         "age_years": maybe(st.floats(min_value=0, max_value=6) | st.just(3.0)),
         "within_validity": maybe(st.booleans()),
         "exempted_emissions_percent": maybe(st.floats(min_value=0, max_value=10) | st.just(5.0)),
-        "product_rules": maybe(st.sampled_from(["", "PCR 2019:14", "PEFCR Batteries", "EU 2023/1542 CFB-EV"])),
+        "product_rules": maybe(
+            st.sampled_from(["", "PCR 2019:14", "PEFCR Batteries", "EU 2023/1542 CFB-EV"])
+        ),
         "status": maybe(st.sampled_from(["draft", "verified", "published", "withdrawn"])),
     }
 )
@@ -58,7 +68,9 @@ def benchmark(draw: st.DrawFn) -> dict[str, Any] | None:
     return out
 
 
-facts_strategy = st.builds(lambda fp, bm: {"fp": fp, **({"benchmark": bm} if bm else {})}, footprint, benchmark())
+facts_strategy = st.builds(
+    lambda fp, bm: {"fp": fp, **({"benchmark": bm} if bm else {})}, footprint, benchmark()
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,6 +16,15 @@ def test_non_finite_values_are_ignored_and_empty_has_only_n() -> None:
 
 
 def test_by_group() -> None:
-    groups = benchmarks_by_group([("KP-46", "kWh", 2024), ("KP-46", "kWh", 2024), ("KP-31", "t", 2024)], [80.0, 100.0, 1900.0])
+    groups = benchmarks_by_group(
+        [("KP-46", "kWh", 2024), ("KP-46", "kWh", 2024), ("KP-31", "t", 2024)], [80.0, 100.0, 1900.0]
+    )
     assert groups[("KP-46", "kWh", 2024)]["p50"] == 90.0
-    assert groups[("KP-31", "t", 2024)] == {"p10": 1900.0, "p25": 1900.0, "p50": 1900.0, "p75": 1900.0, "p90": 1900.0, "n": 1}
+    assert groups[("KP-31", "t", 2024)] == {
+        "p10": 1900.0,
+        "p25": 1900.0,
+        "p50": 1900.0,
+        "p75": 1900.0,
+        "p90": 1900.0,
+        "n": 1,
+    }

@@ -41,7 +41,7 @@ def test_misspelt_field_is_an_error_with_position_and_hint() -> None:
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ('fp.declared_unit < 3.0', "cannot compare string with double"),
+        ("fp.declared_unit < 3.0", "cannot compare string with double"),
         ("fp.total_kgco2e * 2", "CEL does not mix int and double"),
         ("fp.verified + 1", "cannot apply +"),
         ("fp.total_kgco2e", "expected bool"),
@@ -66,7 +66,10 @@ def test_int_and_double_may_be_compared_and_params_resolve_to_named_constants() 
 
 
 def test_list_facts_take_constant_members() -> None:
-    expr, issues = check('"ISO 14067:2018" in fp.accounting_standards || sets.intersects(fp.accounting_standards, ["PACT-3.0"])')
+    expr, issues = check(
+        '"ISO 14067:2018" in fp.accounting_standards'
+        ' || sets.intersects(fp.accounting_standards, ["PACT-3.0"])'
+    )
     assert issues == [] and expr is not None
     _, issues = check("fp.declared_unit in fp.accounting_standards")
     assert issues and issues[0].code == "unsupported"

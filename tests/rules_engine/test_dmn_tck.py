@@ -41,11 +41,15 @@ def test_tck_case(folder: Path) -> None:
     program = compile_ruleset_text(to_yaml(rulesets[0]), str(dmn))
     cases = read_cases(next(folder.glob("*-test-01.xml")))
     assert cases
-    records = evaluate_batch(program, Columns.from_records([normalise(c.inputs, program.types)[0] for c in cases], program.types)).records()
+    records = evaluate_batch(
+        program, Columns.from_records([normalise(c.inputs, program.types)[0] for c in cases], program.types)
+    ).records()
     for case, record in zip(cases, records, strict=True):
         decision = evaluate(program, case.inputs, ON)
         assert decision.status == "decided", (case.id, decision.errors)
         for name, expected in case.results.items():
-            assert same(decision.outcome[name], expected), f"{folder.name} #{case.id}: {name} = {decision.outcome[name]!r}, expected {expected!r}"
+            assert same(decision.outcome[name], expected), (
+                f"{folder.name} #{case.id}: {name} = {decision.outcome[name]!r}, expected {expected!r}"
+            )
         assert record["status"] == decision.status
         assert same(record["outcome"], decision.outcome), f"batch disagrees on {folder.name} #{case.id}"

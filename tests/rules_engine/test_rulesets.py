@@ -30,7 +30,12 @@ def test_every_rule_set_ships_test_cases(registry: Registry) -> None:
 
 def test_the_published_decisions_cover_all_regions(registry: Registry) -> None:
     published = {(s.kind, s.jurisdiction) for s in registry.sources if s.status == "published"}
-    assert {("label_grade", "ZJ"), ("recognition", "YRD"), ("recognition", "GBA"), ("recognition", "INTL")} <= published
+    assert {
+        ("label_grade", "ZJ"),
+        ("recognition", "YRD"),
+        ("recognition", "GBA"),
+        ("recognition", "INTL"),
+    } <= published
 
 
 DEMO_PRODUCTS = ["KP-46", "KP-47", "KP-28", "KP-31", "KP-10", "KP-04", "KP-17", "KP-51"]
@@ -57,14 +62,27 @@ def test_every_key_product_category_gets_a_grade(registry: Registry) -> None:
         industry = f"IND-{int(product['industry_no']):02d}"
         unit = registry.program(registry.select("label_grade", "ZJ", date(2026, 1, 1), category, industry))
         facts = {
-            "fp": {"total_kgco2e": 90.0, "verified": True, "category_code": category, "industry_code": industry, "system_boundary": "cradle_to_gate"},
+            "fp": {
+                "total_kgco2e": 90.0,
+                "verified": True,
+                "category_code": category,
+                "industry_code": industry,
+                "system_boundary": "cradle_to_gate",
+            },
             "benchmark": {"p10": 70.0, "p25": 80.0, "p50": 95.0, "p75": 110.0, "p90": 125.0, "n": 40},
         }
         check = next(c for c in unit.checks if c.name == "declared_unit_known")
-        unit_value = next(u for u in ["kWh", "t", "kg", "piece", "m2", "L", "MJ"] if check.cond.py({"fp.declared_unit": u}, None) is True)
+        unit_value = next(
+            u
+            for u in ["kWh", "t", "kg", "piece", "m2", "L", "MJ"]
+            if check.cond.py({"fp.declared_unit": u}, None) is True
+        )
         facts["fp"]["declared_unit"] = unit_value
         decision = registry.decide("label_grade", "ZJ", facts, on=date(2026, 1, 1))
-        assert decision.status == "decided" and decision.outcome["grade"] == "C", (category, decision.to_dict())
+        assert decision.status == "decided" and decision.outcome["grade"] == "C", (
+            category,
+            decision.to_dict(),
+        )
 
 
 def test_every_threshold_names_its_source(registry: Registry) -> None:
@@ -75,9 +93,26 @@ def test_every_threshold_names_its_source(registry: Registry) -> None:
 
 
 def test_recognition_lists_every_failed_condition(registry: Registry) -> None:
-    facts = {"fp": {"accounting_standards": [], "verified": False, "verifier_accredited": False, "dqr": 4.0, "system_boundary": "gate_to_gate",
-                    "age_years": 5.0, "within_validity": False, "product_rules": "", "status": "draft", "exempted_emissions_percent": 9.0,
-                    "primary_data_share": 1.0, "reference_year": 2020}}
+    facts = {
+        "fp": {
+            "accounting_standards": [],
+            "verified": False,
+            "verifier_accredited": False,
+            "dqr": 4.0,
+            "system_boundary": "gate_to_gate",
+            "age_years": 5.0,
+            "within_validity": False,
+            "product_rules": "",
+            "status": "draft",
+            "exempted_emissions_percent": 9.0,
+            "primary_data_share": 1.0,
+            "reference_year": 2020,
+        }
+    }
     decision = registry.decide("recognition", "YRD", facts, on=date(2026, 1, 1))
     assert decision.outcome["eligible"] is False
-    assert len(decision.outcome["reasons"]) == len(registry.program(registry.get("recognition-yrd")).checks) == 11
+    assert (
+        len(decision.outcome["reasons"])
+        == len(registry.program(registry.get("recognition-yrd")).checks)
+        == 11
+    )

@@ -31,8 +31,11 @@ tables:
 """
 
 
-def table(policy: str, rows: list[tuple[str, str]], out_type: str = "string", extra: str = "", values: str = "") -> str:
-    body = f"    hit_policy: {policy}\n{extra}    outputs: [{{name: out, type: {out_type}{values}}}]\n    rows:\n"
+def table(
+    policy: str, rows: list[tuple[str, str]], out_type: str = "string", extra: str = "", values: str = ""
+) -> str:
+    body = f"    hit_policy: {policy}\n{extra}    outputs: [{{name: out, type: {out_type}{values}}}]\n"
+    body += "    rows:\n"
     body += "".join(f"      - {{when: ['{w}'], then: ['{t}']}}\n" for w, t in rows)
     return HEAD + body
 
@@ -41,7 +44,9 @@ def both(text: str, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Decide with both evaluators; assert they agree; return the one-at-a-time decisions as dicts."""
     program = compile_ruleset_text(text)
     singles = [evaluate(program, f, date(2025, 1, 1)).to_dict() for f in facts]
-    records = evaluate_batch(program, Columns.from_records([normalise(f, program.types)[0] for f in facts], program.types)).records()
+    records = evaluate_batch(
+        program, Columns.from_records([normalise(f, program.types)[0] for f in facts], program.types)
+    ).records()
     for single, record in zip(singles, records, strict=True):
         assert {k: single[k] for k in record} == record
     return singles
@@ -67,8 +72,16 @@ def test_any_requires_equal_outputs() -> None:
 
 
 def test_priority_follows_the_output_value_list() -> None:
-    text = table("priority", [("> 0", '"low"'), ("> 5", '"high"'), ("> 9", '"mid"')], values=", values: [high, mid, low]")
-    assert [d["outcome"]["out"] for d in both(text, [{"x": 1.0}, {"x": 6.0}, {"x": 10.0}])] == ["low", "high", "high"]
+    text = table(
+        "priority",
+        [("> 0", '"low"'), ("> 5", '"high"'), ("> 9", '"mid"')],
+        values=", values: [high, mid, low]",
+    )
+    assert [d["outcome"]["out"] for d in both(text, [{"x": 1.0}, {"x": 6.0}, {"x": 10.0}])] == [
+        "low",
+        "high",
+        "high",
+    ]
 
 
 def test_first_and_rule_order_and_output_order() -> None:
@@ -79,9 +92,17 @@ def test_first_and_rule_order_and_output_order() -> None:
     assert both(ordered, [{"x": 10.0}, {"x": -1.0}])[0]["outcome"]["out"] == ["high", "mid", "low"]
 
 
-@pytest.mark.parametrize(("aggregation", "expected", "empty"), [("sum", 6.0, None), ("min", 1.0, None), ("max", 3.0, None), ("count", 3, 0)])
+@pytest.mark.parametrize(
+    ("aggregation", "expected", "empty"),
+    [("sum", 6.0, None), ("min", 1.0, None), ("max", 3.0, None), ("count", 3, 0)],
+)
 def test_collect_aggregations(aggregation: str, expected: Any, empty: Any) -> None:
-    text = table("collect", [("> 0", "1.0"), ("> 1", "2.0"), ("> 2", "3.0")], out_type="double", extra=f"    aggregation: {aggregation}\n")
+    text = table(
+        "collect",
+        [("> 0", "1.0"), ("> 1", "2.0"), ("> 2", "3.0")],
+        out_type="double",
+        extra=f"    aggregation: {aggregation}\n",
+    )
     ones = both(text, [{"x": 5.0}, {"x": -1.0}])
     assert ones[0]["outcome"]["out"] == expected
     assert ones[1]["outcome"]["out"] == empty
@@ -93,7 +114,9 @@ def test_collect_without_aggregation_lists_in_rule_order() -> None:
 
 
 def test_missing_input_makes_the_table_undetermined_unless_first_already_matched() -> None:
-    text = HEAD.replace("inputs: [{name: x, expr: x}]", "inputs: [{name: s, expr: s}, {name: x, expr: x}]") + (
+    text = HEAD.replace(
+        "inputs: [{name: x, expr: x}]", "inputs: [{name: s, expr: s}, {name: x, expr: x}]"
+    ) + (
         "    hit_policy: first\n    outputs: [{name: out, type: string}]\n    rows:\n"
         "      - {when: ['\"k\"', '-'], then: ['\"by s\"']}\n"
         "      - {when: ['-', '> 0'], then: ['\"by x\"']}\n"
@@ -106,5 +129,8 @@ def test_missing_input_makes_the_table_undetermined_unless_first_already_matched
 
 
 def test_default_output_when_no_row_matches() -> None:
-    text = HEAD + "    hit_policy: unique\n    outputs: [{name: out, type: string, default: '\"none\"'}]\n    rows:\n      - {when: ['> 0'], then: ['\"pos\"']}\n"
+    text = (
+        HEAD + "    hit_policy: unique\n    outputs: [{name: out, type: string, default: '\"none\"'}]\n    "
+        "rows:\n      - {when: ['> 0'], then: ['\"pos\"']}\n"
+    )
     assert [d["outcome"]["out"] for d in both(text, [{"x": 1.0}, {"x": -1.0}])] == ["pos", "none"]
