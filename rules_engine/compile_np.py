@@ -53,12 +53,18 @@ class Columns:
                 self._empty[name] = Column(np.full(self.n, _FILL[kind], _DTYPE[kind]), np.zeros(self.n, bool))
         return self._empty[name]
 
-    def take(self, rows: np.ndarray) -> Columns:
+    def take(self, rows: np.ndarray, names: Iterable[str] | None = None) -> Columns:
+        """The given rows (integer indexes) of the named columns (default: all)."""
+        wanted = self.columns.keys() if names is None else [n for n in names if n in self.columns]
         return Columns(
-            int(rows.sum()) if rows.dtype == bool else len(rows),
+            len(rows),
             {
-                name: Column(col.values[rows], col.present[rows], col.vocab)
-                for name, col in self.columns.items()
+                name: Column(
+                    self.columns[name].values[rows],
+                    self.columns[name].present[rows],
+                    self.columns[name].vocab,
+                )
+                for name in wanted
             },
         )
 

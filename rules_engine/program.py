@@ -141,6 +141,19 @@ class Program:
     def top(self) -> RuleSetRef:
         return self.chain[-1]
 
+    def facts_used(self) -> set[str]:
+        """Every fact a rule of the program may read or test for presence (`has`)."""
+        exprs = [c.cond for c in self.checks] + [v.expr for v in self.values]
+        for table in self.tables:
+            exprs += [i.expr for i in table.inputs] + [o.default for o in table.outputs if o.default]
+            exprs += [row.match for row in table.rows] + [o for row in table.rows for o in row.outputs]
+        used = set()
+        for compiled in exprs:
+            for node in ir.walk(compiled.expr):
+                if isinstance(node, ir.Fact | ir.Has) and not node.name.startswith("@"):
+                    used.add(node.name)
+        return used
+
 
 def _origin(source: RuleSetSource, *path: str | int) -> Origin:
     return Origin(source.ref, source.file, source.at(*path).line)

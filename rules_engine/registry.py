@@ -145,12 +145,13 @@ class Registry:
         groups = self._groups(kind, jurisdiction, cols, on)
         if len(groups) == 1:
             program, rows = groups[0]
-            result = evaluate_batch(program, cols if rows is None else cols.take(rows))
+            result = evaluate_batch(program, cols if rows is None else cols.take(rows, program.facts_used()))
             result.chains = [program.chain]
             result.programs = np.zeros(cols.n, np.int32)
             return result
         return _scatter(
-            cols.n, [(program, rows, evaluate_batch(program, cols.take(rows))) for program, rows in groups]
+            cols.n,
+            [(p, rows, evaluate_batch(p, cols.take(rows, p.facts_used()))) for p, rows in groups],
         )
 
     def columns(self, records: Sequence[Mapping[str, Any]]) -> Columns:
@@ -162,22 +163,29 @@ class Registry:
     def _groups(
         self, kind: str, jurisdiction: str, cols: Columns, on: date
     ) -> list[tuple[Program, np.ndarray | None]]:
-        keys = []
+        """Rows grouped by the program that decides them (from category and industry codes)."""
+        codes = []
         for name in (CATEGORY, INDUSTRY):
             col = cols.columns.get(name)
-            keys.append(np.where(col.present, col.values, "") if col is not None else np.full(cols.n, ""))
-        pairs = np.char.add(np.char.add(keys[0].astype(str), "|"), keys[1].astype(str))
-        uniques, inverse = np.unique(pairs, return_inverse=True)
+            values = np.where(col.present, col.values, "") if col is not None else np.full(cols.n, "")
+            codes.append(np.unique(values, return_inverse=True))
+        (categories, cat_index), (industries, ind_index) = codes
+        pair_keys, pair_index = np.unique(cat_index * len(industries) + ind_index, return_inverse=True)
         by_program: dict[int, tuple[Program, list[int]]] = {}
-        for u, pair in enumerate(uniques):
-            category, industry = str(pair).split("|")
-            program = self.program(
-                self.select(kind, jurisdiction, on, category or None, industry or None), on
+        for u, key in enumerate(pair_keys):
+            category, industry = (
+                str(categories[key // len(industries)]),
+                str(industries[key % len(industries)]),
             )
+            source = self.select(kind, jurisdiction, on, category or None, industry or None)
+            program = self.program(source, on)
             by_program.setdefault(id(program), (program, []))[1].append(u)
         if len(by_program) == 1:
             return [(next(iter(by_program.values()))[0], None)]
-        return [(program, np.isin(inverse, members)) for program, members in by_program.values()]
+        return [
+            (program, np.flatnonzero(np.isin(pair_index, members)))
+            for program, members in by_program.values()
+        ]
 
 
 def _code(value: Any) -> str | None:
