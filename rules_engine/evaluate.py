@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from rules_engine import ir
 from rules_engine.compile_py import MISSING
 from rules_engine.decision import Decision
 from rules_engine.facts import normalise
@@ -32,40 +31,40 @@ def _plain(value: Any) -> Any:
 
 def _reads(compiled: Compiled, rec: dict[int, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Facts read and comparisons made by an expression, from the recorder."""
-    reads: dict[str, Any] = {}
-    comparisons: list[dict[str, Any]] = []
-    for node in ir.walk(compiled.expr):
-        if isinstance(node, ir.Fact) and node.nid in rec and not node.name.startswith("@"):
-            reads[node.name] = _plain(rec[node.nid])
-        elif isinstance(node, ir.Compare) and node.nid in rec:
-            left, right = rec[node.nid]
-            thresholds = [n.label for n in (node.left, node.right) if isinstance(n, ir.Const) and n.label]
+    reads = {name: _plain(rec[nid]) for nid, name in compiled.fact_nodes if nid in rec}
+    comparisons = []
+    for nid, op, text, thresholds in compiled.compare_nodes:
+        if nid in rec:
+            left, right = rec[nid]
+            missing = left is MISSING or right is MISSING
             comparisons.append(
                 {
-                    "expr": ir.unparse(node),
+                    "expr": text,
                     "left": _plain(left),
                     "right": _plain(right),
-                    "thresholds": thresholds,
-                    "result": None if MISSING in (left, right) else _compare_result(node.op, left, right),
+                    "thresholds": list(thresholds),
+                    "result": None if missing else _compare_result(op, left, right),
                 }
             )
     return reads, comparisons
 
 
+_OPS = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
 def _compare_result(op: str, left: Any, right: Any) -> bool:
-    return {
-        "<": left < right,
-        "<=": left <= right,
-        ">": left > right,
-        ">=": left >= right,
-        "==": left == right,
-        "!=": left != right,
-    }[op]
+    return bool(_OPS[op](left, right))
 
 
 def _thresholds(program: Program, compiled: Compiled) -> list[dict[str, Any]]:
-    labels = sorted({n.label for n in ir.walk(compiled.expr) if isinstance(n, ir.Const) and n.label})
-    return [program.params[label[7:]].to_dict() for label in labels if label[7:] in program.params]
+    return program.threshold_dicts(compiled.thresholds) if compiled.thresholds else []
 
 
 def _absent(facts: frozenset[str], env: Mapping[str, Any]) -> list[str]:
@@ -247,6 +246,7 @@ def _value(program: Program, value: Value, env: dict[str, Any]) -> tuple[Any, di
 
 
 def evaluate(program: Program, facts: Mapping[str, Any], on: date) -> Decision:
+    """Decide one footprint. `facts` nested ({"fp": {...}}) or flat ({"fp.dqr": ...})."""
     env, invalid = normalise(facts, program.types)
     steps: list[dict[str, Any]] = []
     missing: set[str] = set()

@@ -14,11 +14,13 @@ from rules_engine import ir
 
 
 def flatten(facts: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{"fp": {"dqr": 2}} and {"fp.dqr": 2} both give {"fp.dqr": 2}."""
+    """{"fp": {"dqr": 2}} and {"fp.dqr": 2} both give {"fp.dqr": 2} (groups are plain dicts)."""
+    if not any(isinstance(v, dict) for v in facts.values()):
+        return {f"{prefix}{k}": v for k, v in facts.items()} if prefix else dict(facts)
     out: dict[str, Any] = {}
     for key, value in facts.items():
         name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             out.update(flatten(value, f"{name}."))
         else:
             out[name] = value
@@ -43,6 +45,9 @@ def _coerce(value: Any, kind: str) -> Any:
     raise TypeError(f"expected {kind}, got {type(value).__name__} {value!r}")
 
 
+_PYTHON_TYPE = {ir.DOUBLE: float, ir.INT: int, ir.BOOL: bool, ir.STRING: str}
+
+
 def normalise(facts: Mapping[str, Any], types: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """(present facts with CEL-typed values, invalid facts -> reason). Unknown names are dropped."""
     flat = flatten(facts)
@@ -53,6 +58,9 @@ def normalise(facts: Mapping[str, Any], types: Mapping[str, str]) -> tuple[dict[
         if kind is None or value is None:
             continue
         if isinstance(value, float) and value != value:  # NaN stands for missing, as in batch columns
+            continue
+        if type(value) is _PYTHON_TYPE.get(kind):  # the common case: already the right type
+            present[name] = value
             continue
         try:
             present[name] = _coerce(value, kind)

@@ -31,7 +31,11 @@ class Origin:
     line: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.ref.to_dict(), "file": self.file, "line": self.line}
+        """Where the rule came from (built once; shared by the traces that cite it, do not mutate)."""
+        cached = self.__dict__.get("_dict")
+        if cached is None:
+            cached = self.__dict__["_dict"] = {**self.ref.to_dict(), "file": self.file, "line": self.line}
+        return cached
 
 
 @dataclass
@@ -41,10 +45,33 @@ class Compiled:
     py: Closure
     np: BatchFn
     facts: frozenset[str]
+    # what a trace reads back from the recorder, found once here rather than per decision
+    fact_nodes: tuple[tuple[int, str], ...] = ()
+    compare_nodes: tuple[tuple[int, str, str, tuple[str, ...]], ...] = ()  # (id, op, text, thresholds)
+    thresholds: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, source: str, expr: ir.Expr) -> Compiled:
-        return cls(source, expr, compile_expr(expr), compile_batch(expr), frozenset(expr.facts()))
+        nodes = ir.walk(expr)
+        return cls(
+            source,
+            expr,
+            compile_expr(expr),
+            compile_batch(expr),
+            frozenset(expr.facts()),
+            tuple((n.nid, n.name) for n in nodes if isinstance(n, ir.Fact) and not n.name.startswith("@")),
+            tuple(
+                (
+                    n.nid,
+                    n.op,
+                    ir.unparse(n),
+                    tuple(c.label for c in (n.left, n.right) if isinstance(c, ir.Const) and c.label),
+                )
+                for n in nodes
+                if isinstance(n, ir.Compare)
+            ),
+            tuple(sorted({n.label for n in nodes if isinstance(n, ir.Const) and n.label})),
+        )
 
 
 @dataclass
@@ -140,6 +167,18 @@ class Program:
     @property
     def top(self) -> RuleSetRef:
         return self.chain[-1]
+
+    def threshold_dicts(self, labels: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The params named `params.x` in labels, as trace data (built once per program)."""
+        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_param_dicts", {})
+        out = []
+        for label in labels:
+            name = label[7:]
+            if name in self.params:
+                if name not in cache:
+                    cache[name] = self.params[name].to_dict()
+                out.append(dict(cache[name]))
+        return out
 
     def facts_used(self) -> set[str]:
         """Every fact a rule of the program may read or test for presence (`has`)."""

@@ -35,6 +35,7 @@ class Registry:
     sources: list[RuleSetSource] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     _programs: dict[tuple[tuple[str, str], ...], Program] = field(default_factory=dict)
+    _chosen: dict[tuple[Any, ...], Program] = field(default_factory=dict)
 
     # --- lookup ---
 
@@ -120,9 +121,20 @@ class Registry:
     ) -> Decision:
         on = on or date.today()
         flat = flatten(facts)
-        category, industry = flat.get(CATEGORY), flat.get(INDUSTRY)
-        source = self.select(kind, jurisdiction, on, _code(category), _code(industry))
-        return evaluate(self.program(source, on), flat, on)
+        return evaluate(
+            self.program_for(kind, jurisdiction, on, flat.get(CATEGORY), flat.get(INDUSTRY)), flat, on
+        )
+
+    def program_for(
+        self, kind: str, jurisdiction: str, on: date, category: Any = None, industry: Any = None
+    ) -> Program:
+        """The compiled chain that decides `kind` for a footprint of this category/industry on `on`."""
+        key = (kind, jurisdiction, on, _code(category), _code(industry))
+        program = self._chosen.get(key)
+        if program is None:
+            source = self.select(kind, jurisdiction, on, _code(category), _code(industry))
+            program = self._chosen[key] = self.program(source, on)
+        return program
 
     def decide_ruleset(
         self, ruleset_id: str, facts: Mapping[str, Any], on: date | None = None, version: str | None = None
@@ -177,8 +189,7 @@ class Registry:
                 str(categories[key // len(industries)]),
                 str(industries[key % len(industries)]),
             )
-            source = self.select(kind, jurisdiction, on, category or None, industry or None)
-            program = self.program(source, on)
+            program = self.program_for(kind, jurisdiction, on, category, industry)
             by_program.setdefault(id(program), (program, []))[1].append(u)
         if len(by_program) == 1:
             return [(next(iter(by_program.values()))[0], None)]
