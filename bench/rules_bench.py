@@ -382,10 +382,10 @@ def main() -> None:
     md = [
         "## Rules engine (`python -m bench.rules_bench`)",
         "",
-        f"Label grade (ZJ: general / industry / product layers by category) and recognition eligibility (YRD) "
-        f"for {args.n:,} generated footprints (52 categories, 1-2 % missing values). All four give the same "
-        "decisions (graded, grade, score, eligible): the script asserts it (batch = hand-written numpy on all rows; "
-        "one at a time = plain Python on the sample, which is also checked against the batch).",
+        "Label grade (ZJ: general / industry / product layers by category) and recognition eligibility "
+        f"(YRD) for {args.n:,} generated footprints (52 categories, 1-2 % missing values). All four give "
+        "the same decisions (graded, grade, score, eligible): the script asserts it (batch = hand-written "
+        "numpy on all rows; one at a time = plain Python on the sample, also checked against the batch).",
         "",
         table(["evaluator", "seconds", "footprints", "vs hand-written numpy"], rows),
         "",

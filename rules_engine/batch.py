@@ -39,7 +39,7 @@ class BatchResult:
     open_checks: dict[str, np.ndarray]
     outputs: dict[str, Output]
     missing: dict[str, np.ndarray]
-    errors: np.ndarray  # object: None or a message
+    errors: dict[int, str]  # row -> hit-policy error message
     programs: np.ndarray | None = None  # which program decided each row (index into `chains`)
     chains: list[Any] = field(default_factory=list)
 
@@ -59,7 +59,7 @@ class BatchResult:
                     "outcome": outcome,
                     "missing_inputs": sorted(f for f, mask in self.missing.items() if mask[i]),
                     "undetermined": [c for c in self.checks if self.open_checks[c][i]],
-                    "errors": [] if self.errors[i] is None else [self.errors[i]],
+                    "errors": [self.errors[i]] if i in self.errors else [],
                 }
             )
         return out
@@ -124,7 +124,8 @@ def _evaluate(program: Program, cols: Columns, n: int) -> BatchResult:
     passed = np.where(any_failed, FAILED, np.where(any_open, OPEN, PASSED)).astype(np.int8)
     ok = passed == PASSED
     incomplete = passed == OPEN
-    errors = np.full(n, None, object)
+    errors: dict[int, str] = {}
+    has_error = np.zeros(n, bool)
     outputs: dict[str, Output] = {}
     for table in program.tables:
         output, miss, error = _table(table, cols, n)
@@ -135,15 +136,15 @@ def _evaluate(program: Program, cols: Columns, n: int) -> BatchResult:
         incomplete |= miss
         _note_missing(missing, table.facts, miss, cols, program.types)
         if error.any():
-            for i in np.nonzero(error)[0]:
-                errors[i] = _error_message(table, cols, int(i))
+            has_error |= error
+            for i in np.flatnonzero(error):
+                errors.setdefault(int(i), _error_message(table, cols, int(i)))
     for value in program.values:
         values, miss = value.expr.np(cols)
         miss = _mask(miss, n) & ok
         outputs[value.name] = Output(np.array(_full(values, n)), ~ok | miss)
         incomplete |= miss
         _note_missing(missing, value.facts, miss, cols, program.types)
-    has_error = np.fromiter((e is not None for e in errors), bool, n) if n else np.zeros(0, bool)
     status = np.where(has_error, "error", np.where(incomplete, "undetermined", "decided"))
     return BatchResult(
         n,

@@ -176,27 +176,32 @@ class Registry:
         self, kind: str, jurisdiction: str, cols: Columns, on: date
     ) -> list[tuple[Program, np.ndarray | None]]:
         """Rows grouped by the program that decides them (from category and industry codes)."""
-        codes = []
-        for name in (CATEGORY, INDUSTRY):
-            col = cols.columns.get(name)
-            values = np.where(col.present, col.values, "") if col is not None else np.full(cols.n, "")
-            codes.append(np.unique(values, return_inverse=True))
-        (categories, cat_index), (industries, ind_index) = codes
+        layered = any(
+            s.kind == kind and s.jurisdiction == jurisdiction and s.layer != "general" and s.in_force(on)
+            for s in self.sources
+        )
+        if not layered:
+            return [(self.program_for(kind, jurisdiction, on), None)]
+        (categories, cat_index), (industries, ind_index) = _codes(cols, CATEGORY), _codes(cols, INDUSTRY)
         pair_keys, pair_index = np.unique(cat_index * len(industries) + ind_index, return_inverse=True)
-        by_program: dict[int, tuple[Program, list[int]]] = {}
+        programs: list[Program] = []
+        program_of_pair = np.zeros(len(pair_keys), np.int16)
         for u, key in enumerate(pair_keys):
             category, industry = (
                 str(categories[key // len(industries)]),
                 str(industries[key % len(industries)]),
             )
             program = self.program_for(kind, jurisdiction, on, category, industry)
-            by_program.setdefault(id(program), (program, []))[1].append(u)
-        if len(by_program) == 1:
-            return [(next(iter(by_program.values()))[0], None)]
-        return [
-            (program, np.flatnonzero(np.isin(pair_index, members)))
-            for program, members in by_program.values()
-        ]
+            if not any(program is p for p in programs):
+                programs.append(program)
+            program_of_pair[u] = next(i for i, p in enumerate(programs) if p is program)
+        if len(programs) == 1:
+            return [(programs[0], None)]
+        row_program = program_of_pair[pair_index]
+        order = np.argsort(row_program, kind="stable")
+        bounds = np.cumsum(np.bincount(row_program, minlength=len(programs)))
+        groups = np.split(order, bounds[:-1])
+        return [(program, rows) for program, rows in zip(programs, groups, strict=True) if len(rows)]
 
 
 def _code(value: Any) -> str | None:
@@ -205,7 +210,6 @@ def _code(value: Any) -> str | None:
 
 def _scatter(n: int, parts: list[tuple[Program, np.ndarray, BatchResult]]) -> BatchResult:
     """One result from the results of groups of rows (each decided by its own program)."""
-
     first = parts[0][2]
     checks: list[str] = []
     for _, _, part in parts:
@@ -214,13 +218,13 @@ def _scatter(n: int, parts: list[tuple[Program, np.ndarray, BatchResult]]) -> Ba
         n,
         first.passed_key,
         np.zeros(n, np.int8),
-        np.empty(n, dtype="<U12"),
+        np.empty(n, dtype=np.result_type(*[part.status.dtype for _, _, part in parts])),
         checks,
         {c: np.zeros(n, bool) for c in checks},
         {c: np.zeros(n, bool) for c in checks},
         {},
         {},
-        np.full(n, None, object),
+        {},
         np.zeros(n, np.int32),
     )
     for index, (program, rows, part) in enumerate(parts):
@@ -228,7 +232,7 @@ def _scatter(n: int, parts: list[tuple[Program, np.ndarray, BatchResult]]) -> Ba
         out.programs[rows] = index
         out.passed[rows] = part.passed
         out.status[rows] = part.status
-        out.errors[rows] = part.errors
+        out.errors.update({int(rows[i]): message for i, message in part.errors.items()})
         for c in part.checks:
             out.failed[c][rows] = part.failed[c]
             out.open_checks[c][rows] = part.open_checks[c]
@@ -237,17 +241,23 @@ def _scatter(n: int, parts: list[tuple[Program, np.ndarray, BatchResult]]) -> Ba
         for key, output in part.outputs.items():
             target = out.outputs.get(key)
             if target is None:
-                target = out.outputs[key] = _empty_like(output, n)
+                target = out.outputs[key] = _empty_like(
+                    [p.outputs[key] for _, _, p in parts if key in p.outputs], n
+                )
             _put(target, output, rows)
     return out
 
 
-def _empty_like(output: Any, n: int) -> Any:
+def _empty_like(outputs: list[Any], n: int) -> Any:
+    """An all-null output able to hold every group's values (same dtype where they agree)."""
     from rules_engine.batch import Output
 
-    values = np.empty(n, dtype=object if output.values.dtype.kind == "U" else output.values.dtype)
-    parts = {k: _empty_like(p, n) for k, p in output.parts.items()} if output.parts else None
-    return Output(values, np.ones(n, bool), parts)
+    kinds = {o.values.dtype.kind for o in outputs}
+    dtype = np.result_type(*[o.values.dtype for o in outputs]) if len(kinds) == 1 else np.dtype(object)
+    parts = None
+    if outputs[0].parts:
+        parts = {k: _empty_like([o.parts[k] for o in outputs if o.parts], n) for k in outputs[0].parts}
+    return Output(np.empty(n, dtype=dtype), np.ones(n, bool), parts)
 
 
 def _put(target: Any, output: Any, rows: np.ndarray) -> None:
@@ -255,6 +265,25 @@ def _put(target: Any, output: Any, rows: np.ndarray) -> None:
     target.null[rows] = output.null
     for key, part in (output.parts or {}).items():
         _put(target.parts[key], part, rows)
+
+
+def _codes(cols: Columns, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct values, index of each row's value) of a string column; '' where missing.
+    Short ASCII codes (like KP-46) are packed into integers first: sorting integers is much faster."""
+    col = cols.columns.get(name)
+    if col is None:
+        return np.array([""]), np.zeros(cols.n, np.intp)
+    values = np.where(col.present, col.values, "") if not col.present.all() else col.values
+    width = values.dtype.itemsize // 4
+    if values.dtype.kind == "U" and 0 < width <= 8:
+        chars = values.view(np.uint32).reshape(len(values), width)
+        if len(values) == 0 or chars.max() < 256:
+            packed = np.zeros(len(values), np.uint64)
+            for k in range(width):
+                packed = (packed << np.uint64(8)) | chars[:, k].astype(np.uint64)
+            _, first, index = np.unique(packed, return_index=True, return_inverse=True)
+            return values[first], index
+    return np.unique(values, return_inverse=True)
 
 
 def _link(sources: list[RuleSetSource]) -> list[Issue]:
