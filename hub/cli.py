@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import date
 from importlib.metadata import version as package_version
+from typing import Any
 
 import click
 
 from hub.config import Settings
 from hub.db import migrate
+from rules_engine.cli import rules as rules_group
 
 
 def _settings() -> Settings:
@@ -103,12 +106,62 @@ def _load_demo(settings: Settings, skip_if_present: bool) -> None:
             counts = await load_demo(hub, progress=lambda msg: click.echo(f"  loading {msg}"))
             click.echo(
                 f"demo loaded: {counts.categories} categories, {counts.organizations} organizations, "
-                f"{counts.emission_factors} emission factors, {counts.footprints} footprints"
+                f"{counts.emission_factors} emission factors, {counts.footprints} footprints, "
+                f"{counts.decisions} decisions"
             )
         finally:
             await hub.close()
 
     asyncio.run(run())
+
+
+main.add_command(rules_group)
+
+
+@rules_group.command(
+    "explain",
+    help="Explain how RULESET_ID decides FOOTPRINT: a footprint IRI on this hub, "
+    'or a JSON file of facts ({"fp": {...}, "benchmark": {...}}).',
+)
+@click.argument("ruleset_id")
+@click.argument("footprint")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--on", "on", default=None, help="Decision date, YYYY-MM-DD (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the decision with its trace as JSON.")
+def rules_explain(ruleset_id: str, footprint: str, lang: str, on: str | None, as_json: bool) -> None:
+    import json
+    from datetime import date
+    from pathlib import Path
+
+    from hub.decisions.registry import registry
+    from rules_engine import NoRuleSet
+
+    day = date.fromisoformat(on) if on else date.today()
+    path = Path(footprint)
+    facts = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else _footprint_facts(footprint, day)
+    try:
+        decision = registry().decide_ruleset(ruleset_id, facts, day)
+    except NoRuleSet as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2) if as_json else decision.explain(lang))
+
+
+def _footprint_facts(iri: str, on: date) -> dict[str, Any]:
+    from hub.bootstrap import open_hub
+    from hub.services.decisions import facts_of_footprint
+
+    async def run() -> dict[str, Any]:
+        hub = open_hub(_settings())
+        try:
+            async with hub.sessions() as session:
+                return await facts_of_footprint(session, iri, on)
+        finally:
+            await hub.close()
+
+    try:
+        return asyncio.run(run())
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @main.group(help="The audit trail.")

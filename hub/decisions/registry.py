@@ -1,13 +1,13 @@
-"""The rule sets of this installation (`rulesets/`), loaded, checked and compiled once per process."""
+"""The rule sets of this installation (`rulesets/`, or $CFHUB_RULESETS), loaded, checked and compiled once per
+process: a rule set that does not load stops the hub at start-up, not at the first decision."""
 
 from __future__ import annotations
 
 from functools import cache
 
-from hub.resources import data_dir
-from rules_engine import Registry, load_registry
+from rules_engine import Registry, default_rulesets_dir, load_registry
 
 
 @cache
 def registry() -> Registry:
-    return load_registry(data_dir("rulesets"))
+    return load_registry(default_rulesets_dir())

@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.bootstrap import Hub
 from hub.db.models import EmissionFactor, Footprint, Organization
+from hub.decisions.registry import registry
 from hub.domain.codes import FootprintStatus, SourceKind
-from hub.services import categories, factors, footprints, organizations, products
+from hub.services import categories, decisions, factors, footprints, organizations, products
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
 
@@ -44,6 +45,7 @@ class DemoCounts:
     emission_factors: int = 0
     products: int = 0
     footprints: int = 0
+    decisions: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
 
 
@@ -98,6 +100,10 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
                 f"{template['declared_unit']} ({footprint.status.value})"
             )
         counts.footprints = counts.products = len(loaded.footprints)
+        ids = [fp.id for fp in loaded.footprints.values()]
+        decided = await decisions.decide_footprints(session, registry(), ids, date.today(), system, base)
+        counts.decisions = len(decided)
+        progress(f"decisions: {counts.decisions} (label grades and recognition, with traces)")
     return counts
 
 
@@ -219,6 +225,8 @@ def footprint_input(
         "packaging_emissions_included",
     )
     data.update({name: template[name] for name in optional if name in template})
+    if "product_rules" in peer:
+        data["product_rules"] = peer["product_rules"]
     return data
 
 

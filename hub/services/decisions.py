@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from rules_engine.benchmarks import benchmarks_by_group
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +17,7 @@ from hub.domain.codes import FootprintStatus, Region
 from hub.exchange.documents import footprint_documents
 from hub.services.origin import Origin, new_iri
 from rules_engine import Registry
+from rules_engine.benchmarks import benchmarks_by_group
 
 
 def decision_kinds(registry: Registry, on: date) -> list[tuple[str, str]]:
@@ -50,16 +50,23 @@ async def category_benchmarks(session: AsyncSession) -> dict[BenchmarkKey, dict[
     return benchmarks_by_group(keys, [total for *_, total in rows])
 
 
+async def facts_of_footprint(session: AsyncSession, iri: str, on: date) -> dict[str, Any]:
+    """The facts a rule set reads about the footprint `iri`, as of `on` (for explanations)."""
+    footprint_id = await session.scalar(select(Footprint.id).where(Footprint.iri == iri))
+    if footprint_id is None:
+        raise LookupError(f"no footprint {iri} on this hub")
+    [doc] = await footprint_documents(session, [footprint_id])
+    benchmarks = await category_benchmarks(session)
+    return footprint_facts(doc, on, benchmarks.get(benchmark_key(doc), {"n": 0}))
+
+
 async def decide_footprints(
     session: AsyncSession, registry: Registry, footprint_ids: Sequence[int], on: date, origin: Origin, base_iri: str
 ) -> list[Decision]:
     """Decide every kind the rule sets publish for each footprint; store and return the decisions."""
     documents = await footprint_documents(session, footprint_ids)
-    ids = dict(
-        (await session.execute(select(Footprint.iri, Footprint.id).where(Footprint.id.in_(footprint_ids))))
-        .tuples()
-        .all()
-    )
+    rows = await session.execute(select(Footprint.iri, Footprint.id).where(Footprint.id.in_(footprint_ids)))
+    ids = {iri: footprint_id for iri, footprint_id in rows}
     benchmarks = await category_benchmarks(session)
     kinds = decision_kinds(registry, on)
     stored: list[Decision] = []
