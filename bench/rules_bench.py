@@ -326,9 +326,7 @@ def run_peer(shared: Path, repeat: int) -> tuple[list[list[str]], dict[str, floa
         for case, decision, (_, data) in zip(cases, mine, peer_out, strict=True):
             for name, expected in case.results.items():
                 mine_right += same(decision.outcome[name], expected)
-                result = data[-1] if isinstance(data, list) else data
-                got = (result or {}).get("Result", {}).get(name) if isinstance(result, dict) else None
-                agree += same(_plain(got), decision.outcome[name])
+                agree += same(_plain(_peer_result(data, name)), decision.outcome[name])
     rows = [
         ["cfhub one at a time (with trace)", f"{t_mine / calls * 1e6:.1f}", f"{mine_right}/51", "1.0x"],
         [
@@ -339,6 +337,21 @@ def run_peer(shared: Path, repeat: int) -> tuple[list[list[str]], dict[str, floa
         ],
     ]
     return rows, {"peer": t_peer, "mine": t_mine}
+
+
+def _peer_result(data: Any, name: str) -> Any:
+    """pyDMNrules' result for a decision in the TCK's shape: multi-output tables come back as
+    `Decision.Output` keys (columns of lists for multi-hit), which we zip into contexts."""
+    result = data[-1] if isinstance(data, list) else data
+    values = (result or {}).get("Result", {}) if isinstance(result, dict) else {}
+    if name in values:
+        return values[name]
+    parts = {k[len(name) + 1 :]: v for k, v in values.items() if k.startswith(f"{name}.")}
+    if not parts:
+        return None
+    if all(isinstance(v, list) for v in parts.values()):
+        return [dict(zip(parts, row, strict=True)) for row in zip(*parts.values(), strict=True)]
+    return parts
 
 
 def _plain(value: Any) -> Any:
