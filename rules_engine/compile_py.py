@@ -183,11 +183,10 @@ def _logic(is_and: bool, left: Closure, right: Closure) -> Closure:
 def _compare(op: Callable[[Any, Any], bool], left: Closure, right: Closure, nid: int) -> Closure:
     def compare(env: Env, rec: Rec) -> Any:
         a, b = left(env, rec), right(env, rec)
+        result = MISSING if a is MISSING or b is MISSING else op(a, b)
         if rec is not None:
-            rec[nid] = (a, b)
-        if a is MISSING or b is MISSING:
-            return MISSING
-        return op(a, b)
+            rec[nid] = (a, b, result)
+        return result
 
     return compare
 
