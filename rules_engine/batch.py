@@ -14,7 +14,8 @@ import numpy as np
 
 from rules_engine import ir
 from rules_engine.compile_np import Column, Columns
-from rules_engine.program import Program, Table
+from rules_engine.evaluate import TableError, hit
+from rules_engine.model import Program, Table
 
 PASSED, FAILED, OPEN = 1, 0, -1
 
@@ -320,8 +321,6 @@ def _multi(
 
 def _error_message(table: Table, cols: Columns, i: int) -> str:
     """The same message as the one-at-a-time evaluator, for one row (recomputed for that row only)."""
-    from rules_engine.evaluate import TableError, hit
-
     env: dict[str, Any] = {}
     for name, col in cols.columns.items():
         if col.present[i]:

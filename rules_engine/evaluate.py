@@ -14,7 +14,7 @@ from typing import Any
 from rules_engine.compile_py import MISSING
 from rules_engine.decision import Decision
 from rules_engine.facts import normalise
-from rules_engine.program import Check, Compiled, Program, Table, Value
+from rules_engine.model import Check, Compiled, Program, Table, Value
 
 
 class TableError(Exception):
