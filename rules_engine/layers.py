@@ -98,6 +98,15 @@ def _check_parent(source: RuleSetSource, by_id: dict[str, list[RuleSetSource]]) 
                 f"({parent.kind}/{parent.jurisdiction})",
             )
         )
+    on = source.effective_from
+    if source.status == "published" and not any(p.status == "published" and p.in_force(on) for p in parents):
+        issues.append(
+            where.issue(
+                "layer",
+                f"published {source.id!r} starts on {on.isoformat()} but no published version of "
+                f"{source.refines!r} is in force that day",
+            )
+        )
     return issues
 
 
