@@ -83,8 +83,8 @@ class Columns:
                 columns[name] = list_column(raw, present)
             else:
                 fill = _FILL[kind]
-                values = np.array([fill if v is None else v for v in raw], dtype=_DTYPE[kind])
-                columns[name] = Column(values, present)
+                array: np.ndarray = np.array([fill if v is None else v for v in raw], dtype=_DTYPE[kind])
+                columns[name] = Column(array, present)
         return cls(n, columns)
 
     @classmethod
@@ -220,10 +220,10 @@ def compile_batch(expr: ir.Expr) -> BatchFn:
                 return np.isin(values_, members), missing
 
             return in_const
-        case ir.ListTest(fact=fact, values=values, all_of=all_of):
+        case ir.ListTest(fact=list_fact, values=values, all_of=all_of):
 
             def list_test(cols: Columns) -> Result:
-                col = cols.get(fact.name, fact.type)
+                col = cols.get(list_fact.name, list_fact.type)
                 vocab = col.vocab or ()
                 idx = [vocab.index(v) for v in values if v in vocab]
                 missing = None if col.present.all() else col.absent

@@ -130,8 +130,8 @@ def compile_expr(expr: ir.Expr) -> Closure:
                 return MISSING if value is MISSING else value in members
 
             return in_const
-        case ir.ListTest(fact=fact, values=values, all_of=all_of):
-            inner, wanted = compile_expr(fact), frozenset(values)
+        case ir.ListTest(fact=list_fact, values=values, all_of=all_of):
+            inner, wanted = compile_expr(list_fact), frozenset(values)
 
             def list_test(env: Env, rec: Rec) -> Any:
                 value = inner(env, rec)

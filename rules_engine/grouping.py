@@ -29,11 +29,12 @@ def scatter(n: int, parts: list[tuple[Program, np.ndarray, BatchResult]]) -> Bat
         {},
         {},
         {},
-        np.zeros(n, np.int32),
     )
+    programs = np.zeros(n, np.int32)
+    out.programs = programs
     for index, (program, rows, part) in enumerate(parts):
         out.chains.append(program.chain)
-        out.programs[rows] = index
+        programs[rows] = index
         out.passed[rows] = part.passed
         out.status[rows] = part.status
         out.errors.update({int(rows[i]): message for i, message in part.errors.items()})

@@ -318,11 +318,11 @@ class _Builder:
         if policy in RANKED:
             rank = self._rank(source, path, compiled_outputs, outputs)
         assert match is not None
-        text = spec.get("text")
+        row_text = spec.get("text")
         row = Row(
             index,
             spec.get("id"),
-            dict(text) if text else None,
+            dict(row_text) if row_text else None,
             row_shapes.texts,
             Compiled.of(" && ".join(row_shapes.texts), match),
             compiled_outputs,

@@ -165,10 +165,11 @@ class Registry:
             result.chains = [program.chain]
             result.programs = np.zeros(cols.n, np.int32)
             return result
-        return scatter(
-            cols.n,
-            [(p, rows, evaluate_batch(p, cols.take(rows, p.facts_used()))) for p, rows in groups],
-        )
+        parts = []
+        for p, rows in groups:
+            assert rows is not None  # several groups always come with their rows
+            parts.append((p, rows, evaluate_batch(p, cols.take(rows, p.facts_used()))))
+        return scatter(cols.n, parts)
 
     def columns(self, records: Sequence[Mapping[str, Any]]) -> Columns:
         """Fact dicts as columns (values normalised as one at a time; invalid values count as missing)."""
