@@ -136,6 +136,8 @@ class Registry:
         key = (kind, jurisdiction, on, _code(category), _code(industry))
         program = self._chosen.get(key)
         if program is None:
+            if len(self._chosen) > 100_000:  # keyed by date too: keep a long-running process bounded
+                self._chosen.clear()
             source = self.select(kind, jurisdiction, on, _code(category), _code(industry))
             program = self._chosen[key] = self.program(source, on)
         return program
