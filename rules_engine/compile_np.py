@@ -111,6 +111,9 @@ class Columns:
             elif kind == ir.DOUBLE:
                 array = array.astype(np.float64, copy=False)
                 present = ~np.isnan(array)
+            elif array.dtype.kind == "f":  # an int or bool column given as floats, NaN = missing
+                present = ~np.isnan(array)
+                array = np.where(present, array, 0).astype(_DTYPE[kind])
             else:
                 array = array.astype(_DTYPE[kind], copy=False)
                 present = np.ones(n, bool)
