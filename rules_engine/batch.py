@@ -14,7 +14,8 @@ import numpy as np
 
 from rules_engine import ir
 from rules_engine.compile_np import Column, Columns
-from rules_engine.program import Program, Table
+from rules_engine.evaluate import TableError, hit
+from rules_engine.model import Program, Table
 
 PASSED, FAILED, OPEN = 1, 0, -1
 
@@ -183,7 +184,7 @@ def _table(table: Table, cols: Columns, n: int) -> tuple[Output, np.ndarray, np.
         undecided[r] = miss
     any_matched = matched.any(axis=0)
     first_match = np.where(any_matched, matched.argmax(axis=0), count)
-    any_undecided = undecided.any(axis=0)
+    any_undecided = np.asarray(undecided.any(axis=0))
     first_undecided = np.where(any_undecided, undecided.argmax(axis=0), count)
     missing = any_undecided.copy()
     if table.hit_policy == "first":
@@ -211,7 +212,7 @@ def _table(table: Table, cols: Columns, n: int) -> tuple[Output, np.ndarray, np.
                     differ |= matched[r] & (values != chosen)
             error = differ & ~out_missing
         default, default_missing = _default(table, local, n)
-        none = ~any_matched
+        none: np.ndarray = np.logical_not(any_matched)
         _fill(output, default, none)
         out_missing = np.where(none, default_missing, out_missing & any_matched)
         if policy == "unique":
@@ -232,7 +233,7 @@ def _select(
     out_missing = np.zeros(n, bool)
     columns = np.arange(n)
     for k, spec in enumerate(table.outputs):
-        stacked = np.stack([np.asarray(rv[k][0], dtype=_DTYPE[spec.type]) for rv in row_values])
+        stacked: np.ndarray = np.stack([np.asarray(rv[k][0], dtype=_DTYPE[spec.type]) for rv in row_values])
         miss = np.stack([rv[k][1] for rv in row_values])
         parts[spec.name] = Output(stacked[selected, columns], np.zeros(n, bool))
         out_missing |= miss[selected, columns]
@@ -289,7 +290,8 @@ def _multi(
         hits = matched.sum(axis=0)
         if table.aggregation == "count":
             return Output(hits.astype(np.int64), np.zeros(n, bool)), missing | out_missing, np.zeros(n, bool)
-        values = np.stack([np.asarray(rv[0][0], dtype=np.float64) for rv in row_values])
+        values: np.ndarray = np.stack([np.asarray(rv[0][0], dtype=np.float64) for rv in row_values])
+        result: np.ndarray
         if table.aggregation == "sum":
             result = np.where(matched, values, 0.0).sum(axis=0)
         elif table.aggregation == "min":
@@ -307,12 +309,10 @@ def _multi(
         items = []
         for r in order:
             if matched[r, i]:
-                values = [rv[0][i] for rv in row_values[r]]
-                values = [v.item() if isinstance(v, np.generic) else v for v in values]
+                raw = [rv[0][i] for rv in row_values[r]]
+                row = [v.item() if isinstance(v, np.generic) else v for v in raw]
                 items.append(
-                    values[0]
-                    if len(values) == 1
-                    else {o.name: v for o, v in zip(table.outputs, values, strict=True)}
+                    row[0] if len(row) == 1 else {o.name: v for o, v in zip(table.outputs, row, strict=True)}
                 )
         lists[i] = items
     return Output(lists, np.zeros(n, bool)), missing | out_missing, np.zeros(n, bool)
@@ -320,8 +320,6 @@ def _multi(
 
 def _error_message(table: Table, cols: Columns, i: int) -> str:
     """The same message as the one-at-a-time evaluator, for one row (recomputed for that row only)."""
-    from rules_engine.evaluate import TableError, hit
-
     env: dict[str, Any] = {}
     for name, col in cols.columns.items():
         if col.present[i]:

@@ -83,8 +83,8 @@ class Columns:
                 columns[name] = list_column(raw, present)
             else:
                 fill = _FILL[kind]
-                values = np.array([fill if v is None else v for v in raw], dtype=_DTYPE[kind])
-                columns[name] = Column(values, present)
+                array: np.ndarray = np.array([fill if v is None else v for v in raw], dtype=_DTYPE[kind])
+                columns[name] = Column(array, present)
         return cls(n, columns)
 
     @classmethod
@@ -111,6 +111,9 @@ class Columns:
             elif kind == ir.DOUBLE:
                 array = array.astype(np.float64, copy=False)
                 present = ~np.isnan(array)
+            elif array.dtype.kind == "f":  # an int or bool column given as floats, NaN = missing
+                present = ~np.isnan(array)
+                array = np.where(present, array, 0).astype(_DTYPE[kind])
             else:
                 array = array.astype(_DTYPE[kind], copy=False)
                 present = np.ones(n, bool)
@@ -220,10 +223,10 @@ def compile_batch(expr: ir.Expr) -> BatchFn:
                 return np.isin(values_, members), missing
 
             return in_const
-        case ir.ListTest(fact=fact, values=values, all_of=all_of):
+        case ir.ListTest(fact=list_fact, values=values, all_of=all_of):
 
             def list_test(cols: Columns) -> Result:
-                col = cols.get(fact.name, fact.type)
+                col = cols.get(list_fact.name, list_fact.type)
                 vocab = col.vocab or ()
                 idx = [vocab.index(v) for v in values if v in vocab]
                 missing = None if col.present.all() else col.absent

@@ -130,8 +130,8 @@ def compile_expr(expr: ir.Expr) -> Closure:
                 return MISSING if value is MISSING else value in members
 
             return in_const
-        case ir.ListTest(fact=fact, values=values, all_of=all_of):
-            inner, wanted = compile_expr(fact), frozenset(values)
+        case ir.ListTest(fact=list_fact, values=values, all_of=all_of):
+            inner, wanted = compile_expr(list_fact), frozenset(values)
 
             def list_test(env: Env, rec: Rec) -> Any:
                 value = inner(env, rec)
@@ -183,11 +183,10 @@ def _logic(is_and: bool, left: Closure, right: Closure) -> Closure:
 def _compare(op: Callable[[Any, Any], bool], left: Closure, right: Closure, nid: int) -> Closure:
     def compare(env: Env, rec: Rec) -> Any:
         a, b = left(env, rec), right(env, rec)
+        result = MISSING if a is MISSING or b is MISSING else op(a, b)
         if rec is not None:
-            rec[nid] = (a, b)
-        if a is MISSING or b is MISSING:
-            return MISSING
-        return op(a, b)
+            rec[nid] = (a, b, result)
+        return result
 
     return compare
 

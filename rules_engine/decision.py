@@ -27,6 +27,7 @@ _WORDS = {
         "source": "source",
         "fired": "rows fired",
         "none": "none",
+        "absent": "(absent)",
         "result": "result",
         "missing": "missing input",
         "invalid": "invalid input",
@@ -53,6 +54,7 @@ _WORDS = {
         "source": "来源",
         "fired": "命中行",
         "none": "无",
+        "absent": "(缺失)",
         "result": "结果",
         "missing": "缺少输入",
         "invalid": "无效输入",
@@ -65,14 +67,30 @@ _WORDS = {
 }
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, absent: str = "-") -> str:
+    """A value as CEL would write it (strings quoted, lists bracketed); None as `absent`."""
     if value is None:
-        return "-"
+        return absent
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:.6g}"
+    if isinstance(value, str):
+        return '"' + value + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_fmt(v, absent) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_fmt(v, absent)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+def _plain_text(value: Any) -> str:
+    """An outcome value for people: strings unquoted, lists joined."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value) if value else "-"
+    return _fmt(value)
 
 
 @dataclass
@@ -125,7 +143,9 @@ class Decision:
         ]
         for step in self.steps:
             lines += _step_lines(step, w, key)
-        lines.append(f"{w['outcome']}: " + ", ".join(f"{k} = {_fmt(v)}" for k, v in self.outcome.items()))
+        lines.append(
+            f"{w['outcome']}: " + "; ".join(f"{k} = {_plain_text(v)}" for k, v in self.outcome.items())
+        )
         if self.missing_inputs:
             lines.append(f"{w['missing']}: {', '.join(self.missing_inputs)}")
         for name, reason in self.invalid_inputs.items():
@@ -145,7 +165,9 @@ def _step_lines(step: dict[str, Any], w: dict[str, str], key: str) -> list[str]:
     elif step["kind"] == "table":
         lines = [f"- {w['table']} {step['rule']} ({step['hit_policy']}) {where}: {step['text'][key]}"]
         if step["inputs"]:
-            lines.append("    " + ", ".join(f"{k} = {_fmt(v)}" for k, v in step["inputs"].items()))
+            lines.append(
+                "    " + ", ".join(f"{k} = {_fmt(v, w['absent'])}" for k, v in step["inputs"].items())
+            )
         fired = step["fired"]
         if not fired:
             lines.append(f"    {w['fired']}: {w['none']}")
@@ -156,18 +178,21 @@ def _step_lines(step: dict[str, Any], w: dict[str, str], key: str) -> list[str]:
             )
             for c in row.get("comparisons", []):
                 lines.append(
-                    f"      {w['compared']}: {c['expr']}: {_fmt(c['left'])} vs {_fmt(c['right'])} -> "
-                    f"{_fmt(c['result'])}"
+                    f"      {w['compared']}: {c['expr']}: {_fmt(c['left'], w['absent'])} vs "
+                    f"{_fmt(c['right'], w['absent'])} -> {_fmt(c['result'])}"
                 )
-        lines.append(f"    {w['result']}: {_fmt(result)}")
+        lines.append(f"    {w['result']}: {_plain_text(result)}")
     else:
-        lines = [f"- {w['value']} {step['rule']} {where}: {step['text'][key]} = {_fmt(result)}"]
+        lines = [f"- {w['value']} {step['rule']} {where}: {step['text'][key]} = {_plain_text(result)}"]
     if step.get("reads") and step["kind"] != "table":
-        lines.append(f"    {w['reads']}: " + ", ".join(f"{k} = {_fmt(v)}" for k, v in step["reads"].items()))
+        lines.append(
+            f"    {w['reads']}: "
+            + ", ".join(f"{k} = {_fmt(v, w['absent'])}" for k, v in step["reads"].items())
+        )
     for comparison in step.get("comparisons", []):
         lines.append(
-            f"    {w['compared']}: {comparison['expr']}: {_fmt(comparison['left'])} vs "
-            f"{_fmt(comparison['right'])} -> {_fmt(comparison['result'])}"
+            f"    {w['compared']}: {comparison['expr']}: {_fmt(comparison['left'], w['absent'])} vs "
+            f"{_fmt(comparison['right'], w['absent'])} -> {_fmt(comparison['result'])}"
         )
     for threshold in step.get("thresholds", []):
         lines.append(

@@ -14,7 +14,7 @@ from typing import Any
 from rules_engine.compile_py import MISSING
 from rules_engine.decision import Decision
 from rules_engine.facts import normalise
-from rules_engine.program import Check, Compiled, Program, Table, Value
+from rules_engine.model import Check, Compiled, Program, Table, Value
 
 
 class TableError(Exception):
@@ -24,43 +24,27 @@ class TableError(Exception):
 def _plain(value: Any) -> Any:
     if value is MISSING:
         return None
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+    return list(value) if type(value) is tuple else value
 
 
 def _reads(compiled: Compiled, rec: dict[int, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Facts read and comparisons made by an expression, from the recorder."""
     reads = {name: _plain(rec[nid]) for nid, name in compiled.fact_nodes if nid in rec}
     comparisons = []
-    for nid, op, text, thresholds in compiled.compare_nodes:
-        if nid in rec:
-            left, right = rec[nid]
-            missing = left is MISSING or right is MISSING
+    for nid, _, text, thresholds in compiled.compare_nodes:
+        recorded = rec.get(nid)
+        if recorded is not None:
+            left, right, result = recorded
             comparisons.append(
                 {
                     "expr": text,
                     "left": _plain(left),
                     "right": _plain(right),
                     "thresholds": list(thresholds),
-                    "result": None if missing else _compare_result(op, left, right),
+                    "result": _plain(result),
                 }
             )
     return reads, comparisons
-
-
-_OPS = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
-
-
-def _compare_result(op: str, left: Any, right: Any) -> bool:
-    return bool(_OPS[op](left, right))
 
 
 def _thresholds(program: Program, compiled: Compiled) -> list[dict[str, Any]]:

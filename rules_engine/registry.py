@@ -3,6 +3,7 @@ and the entry point the hub calls (`decide`, `decide_batch`, `rulesets`)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,10 +16,13 @@ from rules_engine.batch import BatchResult, evaluate_batch
 from rules_engine.compile_np import Columns
 from rules_engine.decision import Decision
 from rules_engine.evaluate import evaluate
-from rules_engine.facts import flatten
+from rules_engine.facts import flatten, normalise
+from rules_engine.grouping import codes, scatter
 from rules_engine.issues import Issue, LoadError
-from rules_engine.program import Program, build_program
-from rules_engine.ruleset import LAYERS, RuleSetSource, read_ruleset_folder, schema_path
+from rules_engine.layers import link
+from rules_engine.model import Program
+from rules_engine.program import build_program
+from rules_engine.ruleset import LAYERS, RuleSetSource, read_ruleset_folder, read_ruleset_text, schema_path
 from rules_engine.vocabulary import Vocabulary, load_vocabulary
 
 CATEGORY, INDUSTRY = "fp.category_code", "fp.industry_code"
@@ -132,6 +136,8 @@ class Registry:
         key = (kind, jurisdiction, on, _code(category), _code(industry))
         program = self._chosen.get(key)
         if program is None:
+            if len(self._chosen) > 100_000:  # keyed by date too: keep a long-running process bounded
+                self._chosen.clear()
             source = self.select(kind, jurisdiction, on, _code(category), _code(industry))
             program = self._chosen[key] = self.program(source, on)
         return program
@@ -161,14 +167,14 @@ class Registry:
             result.chains = [program.chain]
             result.programs = np.zeros(cols.n, np.int32)
             return result
-        return _scatter(
-            cols.n,
-            [(p, rows, evaluate_batch(p, cols.take(rows, p.facts_used()))) for p, rows in groups],
-        )
+        parts = []
+        for p, rows in groups:
+            assert rows is not None  # several groups always come with their rows
+            parts.append((p, rows, evaluate_batch(p, cols.take(rows, p.facts_used()))))
+        return scatter(cols.n, parts)
 
     def columns(self, records: Sequence[Mapping[str, Any]]) -> Columns:
-        from rules_engine.facts import normalise
-
+        """Fact dicts as columns (values normalised as one at a time; invalid values count as missing)."""
         types = self.vocabulary.types()
         return Columns.from_records([normalise(r, types)[0] for r in records], types)
 
@@ -182,7 +188,7 @@ class Registry:
         )
         if not layered:
             return [(self.program_for(kind, jurisdiction, on), None)]
-        (categories, cat_index), (industries, ind_index) = _codes(cols, CATEGORY), _codes(cols, INDUSTRY)
+        (categories, cat_index), (industries, ind_index) = codes(cols, CATEGORY), codes(cols, INDUSTRY)
         pair_keys, pair_index = np.unique(cat_index * len(industries) + ind_index, return_inverse=True)
         programs: list[Program] = []
         program_of_pair = np.zeros(len(pair_keys), np.int16)
@@ -208,199 +214,6 @@ def _code(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _scatter(n: int, parts: list[tuple[Program, np.ndarray, BatchResult]]) -> BatchResult:
-    """One result from the results of groups of rows (each decided by its own program)."""
-    first = parts[0][2]
-    checks: list[str] = []
-    for _, _, part in parts:
-        checks += [c for c in part.checks if c not in checks]
-    out = BatchResult(
-        n,
-        first.passed_key,
-        np.zeros(n, np.int8),
-        np.empty(n, dtype=np.result_type(*[part.status.dtype for _, _, part in parts])),
-        checks,
-        {c: np.zeros(n, bool) for c in checks},
-        {c: np.zeros(n, bool) for c in checks},
-        {},
-        {},
-        {},
-        np.zeros(n, np.int32),
-    )
-    for index, (program, rows, part) in enumerate(parts):
-        out.chains.append(program.chain)
-        out.programs[rows] = index
-        out.passed[rows] = part.passed
-        out.status[rows] = part.status
-        out.errors.update({int(rows[i]): message for i, message in part.errors.items()})
-        for c in part.checks:
-            out.failed[c][rows] = part.failed[c]
-            out.open_checks[c][rows] = part.open_checks[c]
-        for f, mask in part.missing.items():
-            out.missing.setdefault(f, np.zeros(n, bool))[rows] = mask
-        for key, output in part.outputs.items():
-            target = out.outputs.get(key)
-            if target is None:
-                target = out.outputs[key] = _empty_like(
-                    [p.outputs[key] for _, _, p in parts if key in p.outputs], n
-                )
-            _put(target, output, rows)
-    return out
-
-
-def _empty_like(outputs: list[Any], n: int) -> Any:
-    """An all-null output able to hold every group's values (same dtype where they agree)."""
-    from rules_engine.batch import Output
-
-    kinds = {o.values.dtype.kind for o in outputs}
-    dtype = np.result_type(*[o.values.dtype for o in outputs]) if len(kinds) == 1 else np.dtype(object)
-    parts = None
-    if outputs[0].parts:
-        parts = {k: _empty_like([o.parts[k] for o in outputs if o.parts], n) for k in outputs[0].parts}
-    return Output(np.empty(n, dtype=dtype), np.ones(n, bool), parts)
-
-
-def _put(target: Any, output: Any, rows: np.ndarray) -> None:
-    target.values[rows] = output.values
-    target.null[rows] = output.null
-    for key, part in (output.parts or {}).items():
-        _put(target.parts[key], part, rows)
-
-
-def _codes(cols: Columns, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(distinct values, index of each row's value) of a string column; '' where missing.
-    Short ASCII codes (like KP-46) are packed into integers first: sorting integers is much faster."""
-    col = cols.columns.get(name)
-    if col is None:
-        return np.array([""]), np.zeros(cols.n, np.intp)
-    values = np.where(col.present, col.values, "") if not col.present.all() else col.values
-    width = values.dtype.itemsize // 4
-    if values.dtype.kind == "U" and 0 < width <= 8:
-        chars = values.view(np.uint32).reshape(len(values), width)
-        if len(values) == 0 or chars.max() < 256:
-            packed = np.zeros(len(values), np.uint64)
-            for k in range(width):
-                packed = (packed << np.uint64(8)) | chars[:, k].astype(np.uint64)
-            _, first, index = np.unique(packed, return_index=True, return_inverse=True)
-            return values[first], index
-    return np.unique(values, return_inverse=True)
-
-
-def _link(sources: list[RuleSetSource]) -> list[Issue]:
-    """Layer links, cycles and clashes between versions in force on the same dates."""
-    issues: list[Issue] = []
-    by_id: dict[str, list[RuleSetSource]] = {}
-    for source in sources:
-        by_id.setdefault(source.id, []).append(source)
-    for versions in by_id.values():
-        for i, a in enumerate(versions):
-            for b in versions[i + 1 :]:
-                if a.version == b.version:
-                    issues.append(
-                        b.at("version").issue(
-                            "duplicate",
-                            f"rule set {b.id!r} version {b.version} is defined twice (also in {a.file})",
-                        )
-                    )
-                elif a.status == b.status == "published" and a.overlaps(b):
-                    issues.append(
-                        b.at("effective_from").issue(
-                            "overlap",
-                            f"rule set {b.id!r}: published versions {a.version} and {b.version} are "
-                            f"both in force on {max(a.effective_from, b.effective_from).isoformat()}",
-                        )
-                    )
-    published = [s for s in sources if s.status == "published"]
-    for i, a in enumerate(published):
-        for b in published[i + 1 :]:
-            same = (a.kind, a.jurisdiction, a.layer, tuple(sorted(a.applies_to.items()))) == (
-                b.kind,
-                b.jurisdiction,
-                b.layer,
-                tuple(sorted(b.applies_to.items())),
-            )
-            if same and a.id != b.id and a.overlaps(b):
-                issues.append(
-                    b.at("id").issue(
-                        "ambiguous",
-                        f"rule sets {a.id!r} and {b.id!r} are both published for "
-                        f"{b.kind}/{b.jurisdiction} {b.layer} {b.applies_to or ''} on the same dates",
-                    )
-                )
-    for source in sources:
-        issues += _check_parent(source, by_id)
-    issues += _cycles(sources, by_id)
-    return issues
-
-
-def _check_parent(source: RuleSetSource, by_id: dict[str, list[RuleSetSource]]) -> list[Issue]:
-    where = source.at("refines")
-    rank = LAYERS.index(source.layer)
-    if source.refines is None:
-        return (
-            []
-            if rank == 0
-            else [
-                where.issue(
-                    "layer",
-                    f"{source.layer} rule set {source.id!r} must name the rule set it refines (`refines`)",
-                )
-            ]
-        )
-    if rank == 0:
-        return [where.issue("layer", f"general rule set {source.id!r} cannot refine another")]
-    if source.layer != "general" and source.layer not in source.applies_to:
-        return [
-            source.at("applies_to").issue(
-                "layer", f"{source.layer} rule set {source.id!r} needs applies_to.{source.layer}"
-            )
-        ]
-    parents = by_id.get(source.refines)
-    if not parents:
-        return [where.issue("unknown-ruleset", f"{source.id!r} refines unknown rule set {source.refines!r}")]
-    parent = parents[0]
-    issues = []
-    if LAYERS.index(parent.layer) != rank - 1 and parent.id != source.id:
-        issues.append(
-            where.issue(
-                "layer",
-                f"a {source.layer} rule set must refine a {LAYERS[rank - 1]} one; {parent.id!r} is "
-                f"{parent.layer}",
-            )
-        )
-    if (parent.kind, parent.jurisdiction) != (source.kind, source.jurisdiction):
-        issues.append(
-            where.issue(
-                "layer",
-                f"{source.id!r} ({source.kind}/{source.jurisdiction}) refines {parent.id!r} "
-                f"({parent.kind}/{parent.jurisdiction})",
-            )
-        )
-    return issues
-
-
-def _cycles(sources: list[RuleSetSource], by_id: dict[str, list[RuleSetSource]]) -> list[Issue]:
-    issues = []
-    reported: set[str] = set()
-    for source in sources:
-        seen = [source.id]
-        current = source
-        while current.refines is not None and current.refines in by_id:
-            if current.refines in seen:
-                cycle = [*seen[seen.index(current.refines) :], current.refines]
-                if not reported & set(cycle):
-                    issues.append(
-                        source.at("refines").issue(
-                            "cycle", "layers refine each other in a cycle: " + " -> ".join(cycle)
-                        )
-                    )
-                    reported |= set(cycle)
-                break
-            seen.append(current.refines)
-            current = by_id[current.refines][0]
-    return issues
-
-
 def load_registry(path: str | Path, strict: bool = True) -> Registry:
     """Load every `*/ruleset.yaml` under `path` with `path/facts.yaml` as the vocabulary.
 
@@ -417,7 +230,7 @@ def load_registry(path: str | Path, strict: bool = True) -> Registry:
         issues += more
         if source is not None:
             sources.append(source)
-    link_issues = _link(sources)
+    link_issues = link(sources)
     issues += link_issues
     registry = Registry(root, vocabulary, sources, issues)
     if not link_issues:
@@ -449,8 +262,6 @@ def _start_dates(registry: Registry, source: RuleSetSource) -> list[date]:
 
 def default_rulesets_dir() -> Path:
     """`$CFHUB_RULESETS`, else the repository's `rulesets/`, else the copy inside an installed wheel."""
-    import os
-
     env = os.environ.get("CFHUB_RULESETS")
     if env:
         return Path(env)
@@ -463,8 +274,6 @@ def default_rulesets_dir() -> Path:
 
 def compile_ruleset_text(text: str, file: str = "<string>", vocabulary: Vocabulary | None = None) -> Program:
     """Compile one stand-alone (general-layer) rule set from YAML text, e.g. one imported from DMN."""
-    from rules_engine.ruleset import read_ruleset_text
-
     source, issues = read_ruleset_text(text, file, schema_path(default_rulesets_dir()))
     if source is None or issues:
         raise LoadError(issues)

@@ -11,7 +11,7 @@ kind through the registry with `via: registry`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -95,12 +95,6 @@ def run_case(
     if not case.get("expect"):
         problems.append("case has no `expect`")
     return CaseResult(source.id, source.version, name, not problems, problems, decision)
-
-
-def cases(registry: Registry) -> Iterator[tuple[RuleSetSource, Mapping[str, Any]]]:
-    for source in registry.sources:
-        for case in source.tests:
-            yield source, case
 
 
 def run_all(registry: Registry, ruleset_id: str | None = None) -> list[CaseResult]:

@@ -41,10 +41,6 @@ class Vocabulary:
                 return -1 if chain.index(a) < chain.index(b) else 1
         return None
 
-    @classmethod
-    def inline(cls, types: dict[str, str]) -> Vocabulary:
-        return cls({name: FactDef(name, kind) for name, kind in types.items()})
-
 
 def read_fact_defs(data: Any, file: str) -> tuple[dict[str, FactDef], list[Issue]]:
     """Fact definitions from a `facts:` list (the vocabulary file, or a rule set's own inputs)."""

@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules_engine import Registry, load_registry
+from rules_engine import Columns, Registry, compile_ruleset_text, load_registry
+from rules_engine.batch import evaluate_batch
+from rules_engine.evaluate import evaluate
+from rules_engine.facts import normalise
 
 from .conftest import RULESETS
 
@@ -81,3 +85,82 @@ def test_batch_equals_one_at_a_time(facts: list[dict[str, Any]], decision: tuple
     for one_facts, record in zip(facts, batch, strict=True):
         single = REGISTRY.decide(kind, jurisdiction, one_facts, on=ON).to_dict()
         assert {key: single[key] for key in record} == record, one_facts
+
+
+TABLE_HEAD = """
+id: t
+version: "1"
+kind: t
+jurisdiction: ZJ
+layer: general
+status: draft
+effective_from: 2025-01-01
+title: {en: t, zh: t}
+facts:
+  - {name: x, type: double}
+  - {name: y, type: double}
+  - {name: s, type: string}
+checks:
+  - {name: y_small, when: "y < 8.0 || s == \\"k\\"", text: {en: y, zh: y}}
+tables:
+  - name: out
+    text: {en: t, zh: t}
+    inputs: [{name: x, expr: x}, {name: s, expr: s}]
+"""
+POLICIES = {
+    "unique": "unique",
+    "first": "first",
+    "any": "any",
+    "priority": "priority",
+    "rule_order": "rule_order",
+    "output_order": "output_order",
+    "collect": "collect",
+    "sum": "collect\n    aggregation: sum",
+    "count": "collect\n    aggregation: count",
+    "max": "collect\n    aggregation: max",
+}
+ROWS = [
+    ("< 2.0", '"k"', "-1.0", '"low"'),
+    ("[2.0..5.0)", "-", "y", '"mid"'),
+    (">= 5.0", 'not("k")', "2.0", '"high"'),
+    ("> y - 1.0", '"z","k"', "x + y", '"mid"'),  # a computed bound: the lint cannot see the overlap
+]
+
+
+def table_text(policy: str) -> str:
+    numeric = policy in ("sum", "count", "max")
+    kind = "double" if numeric else "string"
+    values = "" if numeric else ", values: [high, mid, low]"
+    out = (
+        f"    hit_policy: {POLICIES[policy]}\n    outputs: [{{name: out, type: {kind}{values}}}]\n    rows:\n"
+    )
+    for cell_x, cell_s, number, word in ROWS:
+        then = number if numeric else word
+        out += f"      - {{when: ['{cell_x}', '{cell_s}'], then: ['{then}']}}\n"
+    return TABLE_HEAD + out
+
+
+PROGRAMS = {policy: compile_ruleset_text(table_text(policy)) for policy in POLICIES}
+X_VALUES = [None, 0.0, 1.9, 2.0, 3.0, 4.0, 4.5, 5.0, 7.0]
+Y_VALUES = [None, 0.5, 3.0, 9.0]
+S_VALUES = [None, "k", "z", "q"]
+GRID = [
+    {k: v for k, v in {"x": x, "y": y, "s": s}.items() if v is not None}
+    for x in X_VALUES
+    for y in Y_VALUES
+    for s in S_VALUES
+]
+
+
+@pytest.mark.parametrize("policy", sorted(POLICIES))
+def test_hit_policies_agree_on_every_combination_of_missing_values(policy: str) -> None:
+    """Exhaustive over a grid of values and absences (144 footprints per hit policy)."""
+    program = PROGRAMS[policy]
+    cols = Columns.from_records([normalise(f, program.types)[0] for f in GRID], program.types)
+    records = evaluate_batch(program, cols).records()
+    statuses = set()
+    for one, record in zip(GRID, records, strict=True):
+        single = evaluate(program, one, ON).to_dict()
+        assert {key: single[key] for key in record} == record, (policy, one)
+        statuses.add(single["status"])
+    assert {"decided", "undetermined"} <= statuses

@@ -138,3 +138,34 @@ def test_import_dmn_reports_a_bad_entry(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(rules, ["import-dmn", str(dmn)])
     assert result.exit_code == 2 and "rule 1: unexpected end" in result.output
+
+
+def test_import_dmn_makes_identifiers_of_names_with_spaces(tmp_path: Path) -> None:
+    from datetime import date
+
+    from rules_engine import compile_ruleset_text
+    from rules_engine.dmn import import_dmn, to_yaml
+    from rules_engine.evaluate import evaluate
+
+    dmn = tmp_path / "spaces.dmn"
+    dmn.write_text(
+        '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"><decision name="Risk level">'
+        '<decisionTable hitPolicy="FIRST"><input><inputExpression typeRef="number"><text>Applicant Age</text>'
+        '</inputExpression></input><output name="level" typeRef="string"/>'
+        '<rule><inputEntry><text>[18..65]</text></inputEntry><outputEntry><text>"ok"</text></outputEntry></rule>'
+        '<rule><inputEntry><text>not([18..65])</text></inputEntry><outputEntry><text>"check"</text></outputEntry>'
+        "</rule></decisionTable></decision>"
+        '<inputData name="Applicant Age"><variable typeRef="number" name="Applicant Age"/></inputData>'
+        "</definitions>"
+    )
+    rulesets, issues = import_dmn(dmn)
+    assert issues == []
+    ruleset = rulesets[0]
+    assert ruleset["facts"] == [{"name": "Applicant_Age", "type": "double"}]
+    assert ruleset["tables"][0]["inputs"] == [{"name": "Applicant Age", "expr": "Applicant_Age"}]
+    assert ruleset["tables"][0]["hit_policy"] == "first"
+    program = compile_ruleset_text(to_yaml(ruleset))
+    decide = [
+        evaluate(program, {"Applicant_Age": age}, date(2025, 1, 1)).outcome["Risk level"] for age in (30, 70)
+    ]
+    assert decide == ["ok", "check"]

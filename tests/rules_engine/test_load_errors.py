@@ -222,3 +222,9 @@ def test_non_strict_load_keeps_the_issues(write_rulesets: Write) -> None:
     )
     registry = load_registry(root, strict=False)
     assert [i.code for i in registry.issues] == ["unknown-field"]
+
+
+def test_a_published_layer_needs_a_published_parent_in_force(write_rulesets: Write) -> None:
+    draft_parent = PARENT.replace("status: published", "status: draft")
+    issue = one(issues_of(write_rulesets({"g": draft_parent, "i": CHILD})), "layer")
+    assert "no published version of 't-general' is in force" in issue.message

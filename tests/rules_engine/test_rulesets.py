@@ -116,3 +116,18 @@ def test_recognition_lists_every_failed_condition(registry: Registry) -> None:
         == len(registry.program(registry.get("recognition-yrd")).checks)
         == 11
     )
+
+
+def test_the_vocabulary_documents_every_fact(registry: Registry) -> None:
+    for fact in registry.vocabulary.facts.values():
+        assert fact.doc.get("en") and fact.doc.get("zh"), fact.name
+        assert fact.example is not None, fact.name
+
+
+def test_the_rule_set_schema_is_a_valid_json_schema() -> None:
+    import json
+
+    import jsonschema
+
+    schema = json.loads((RULESETS / "ruleset.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
