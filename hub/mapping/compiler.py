@@ -1,0 +1,240 @@
+"""Compile a checked mapping into one Python function, once.
+
+The compiler writes Python source for the whole mapping (a straight run of statements per rule, with
+the paths unrolled into `dict.get` chains, the expressions inlined and the transforms bound as
+prebuilt closures), then `compile()`s and `exec`s it. Per record nothing reads the YAML again: the
+cost is that of the generated statements, close to a hand-written converter. `Compiled.source` keeps
+the generated text for `cfhub mappings show --source` and for debugging."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hub.mapping.codelists import CodeLists
+from hub.mapping.errors import MapFailure
+from hub.mapping.expressions import compile_expression
+from hub.mapping.functions import FUNCTIONS
+from hub.mapping.model import EXACT_PREDICATE, Mapping, RuleSpec
+from hub.mapping.result import MappingResult
+from hub.mapping.schema_paths import SchemaSet, field_name, split_path
+from hub.mapping.transforms import BuildContext, build
+
+
+@dataclass
+class Compiled:
+    fn: Callable[[Any], MappingResult]
+    source: str
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, MapFailure):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _at(container: dict[str, Any], key: str, index: int) -> dict[str, Any]:
+    """The object at container[key][index], creating the list and objects on the way."""
+    seq = container.get(key)
+    if seq is None:
+        seq = container[key] = []
+    while len(seq) <= index:
+        seq.append({})
+    return seq[index]
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.consts: dict[str, Any] = {}
+
+    def const(self, value: Any, prefix: str = "_c") -> str:
+        name = f"{prefix}{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def emit(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+
+def _get_code(w: _Writer, indent: int, var: str, root: str, path: str) -> None:
+    segs = split_path(path)
+    first = segs[0]
+    w.emit(indent, f"{var} = {root}.get({first!r})")
+    for seg in segs[1:]:
+        if isinstance(seg, int):
+            w.emit(indent, f"if {var} is not None: {var} = {var}[{seg}] if len({var}) > {seg} else None")
+        elif seg == "*":
+            continue
+        else:
+            w.emit(indent, f"if {var} is not None: {var} = {var}.get({seg!r})")
+
+
+def _set_code(w: _Writer, indent: int, out: str, path: str, value: str) -> None:
+    segs = split_path(path)
+    expr = out
+    i = 0
+    while i < len(segs) - 1:
+        seg = segs[i]
+        if i + 1 < len(segs) and isinstance(segs[i + 1], int):
+            expr = f"_at({expr}, {seg!r}, {segs[i + 1]})"
+            i += 2
+            continue
+        expr = f"{expr}.setdefault({seg!r}, {{}})"
+        i += 1
+    last = segs[-1]
+    if isinstance(last, int):
+        raise ValueError(f"target '{path}' must end in a field name")
+    if i == len(segs) - 1:
+        w.emit(indent, f"{expr}[{last!r}] = {value}")
+
+
+class Compiler:
+    def __init__(self, mapping: Mapping, codelists: CodeLists) -> None:
+        self.m = mapping
+        self.cl = codelists
+        self.w = _Writer()
+        self.blocks = 0
+        self.let_names = {let.name for let in mapping.lets}
+
+    def compile(self) -> Compiled:
+        w = self.w
+        body_start = len(w.lines)
+        self._block("_map", self.m.rules, "", top=True)
+        del body_start
+        ns: dict[str, Any] = {
+            "_R": MappingResult,
+            "_reason": _reason,
+            "_at": _at,
+            **{f"_f_{k}": v for k, v in FUNCTIONS.items()},
+            **w.consts,
+        }
+        source = "\n".join(w.lines) + "\n"
+        code = compile(source, f"<mapping {self.m.file}>", "exec")
+        exec(code, ns)  # noqa: S102 - our own generated source, built from a checked mapping
+        return Compiled(fn=ns["_map"], source=source)
+
+    def _block(self, name: str, rules: list[RuleSpec], prefix: str, top: bool) -> None:
+        """A function for a list of rules: the whole mapping (top) or the item of an `each`."""
+        w = self.w
+        nested: list[tuple[str, RuleSpec]] = []
+        for rule in rules:
+            if rule.each:
+                self.blocks += 1
+                nested.append((f"_each{self.blocks}", rule))
+        for fname, rule in nested:
+            self._block(fname, rule.rules, f"{prefix}{rule.target}[].", top=False)
+        if top:
+            w.emit(0, f"def {name}(src):")
+            w.emit(1, "r = _R({}, [], [], [])")
+            w.emit(1, "out = r.output")
+            w.emit(1, "if src.__class__ is not dict:")
+            w.emit(2, "r.errors.append(('$', 'the record is not a JSON object'))")
+            w.emit(2, "return r")
+            for let in self.m.lets:
+                self._let(let)
+        else:
+            w.emit(0, f"def {name}(src, r):")
+            w.emit(1, "out = {}")
+            for let in self.m.lets:
+                w.emit(1, f"_n_{let.name} = None")
+        each_names = iter(n for n, _ in nested)
+        for rule in rules:
+            fname = next(each_names) if rule.each else None
+            self._rule(rule, prefix, fname)
+        if top:
+            self._lost_checks()
+            for key, path in self.m.stamp.items():
+                value = self.m.iri if key == "iri" else self.m.version
+                _set_code(w, 1, "out", path, repr(value))
+            w.emit(1, "return r")
+        else:
+            w.emit(1, "return out")
+        w.emit(0, "")
+
+    def _let(self, let: Any) -> None:
+        w = self.w
+        w.emit(1, "try:")
+        for n, p in let.with_.items():
+            _get_code(w, 2, f"_n_{n}", "src", p)
+        code, _ = compile_expression(let.expr, self.let_names | set(let.with_))
+        w.emit(2, f"_n_{let.name} = {code}")
+        w.emit(1, "except Exception as e:")
+        w.emit(2, f"_n_{let.name} = None")
+        w.emit(2, f"r.errors.append(('let {let.name}', _reason(e)))")
+
+    def _rule(self, rule: RuleSpec, prefix: str, each_fn: str | None) -> None:
+        w = self.w
+        field = f"{prefix}{rule.target}"
+        fconst = repr(field)
+        w.emit(1, f"# line {rule.line}: {rule.target}")
+        w.emit(1, "try:")
+        ind = 2
+        for n, p in rule.with_.items():
+            _get_code(w, ind, f"_n_{n}", "src", p)
+        if rule.when:
+            code, _ = compile_expression(rule.when, self.let_names | set(rule.with_))
+            w.emit(ind, f"if {code}:")
+            ind += 1
+        if rule.each:
+            _get_code(w, ind, "v", "src", rule.each)
+            w.emit(ind, f"if v is not None: v = [{each_fn}(e, r) for e in v]")
+        elif rule.source:
+            _get_code(w, ind, "v", "src", rule.source)
+        elif rule.expr is not None:
+            code, _ = compile_expression(rule.expr, self.let_names | set(rule.with_))
+            w.emit(ind, f"v = {code}")
+        elif rule.has_value:
+            w.emit(ind, f"v = {w.const(rule.value)}")
+        else:
+            w.emit(ind, "v = None")
+        ctx = BuildContext(codelists=self.cl, source_enum=None, mapping_name=self.m.file)
+        for t in rule.transforms:
+            built = build(t.name, t.args, ctx)
+            fn = w.const(built.fn, "_t")
+            call = f"{fn}(v, r, {fconst})" if built.notes else f"{fn}(v)"
+            w.emit(ind, f"if v is not None: v = {call}")
+        w.emit(ind, "if v is not None:")
+        _set_code(w, ind + 1, "out", rule.target, "v")
+        if rule.predicate != EXACT_PREDICATE:
+            why = rule.justification or rule.predicate
+            w.emit(ind + 1, f"r.approximated.append({w.const((field, f'{rule.predicate}: {why}'))})")
+        if rule.required:
+            w.emit(ind, "else:")
+            w.emit(ind + 1, f"r.errors.append(({fconst}, 'no value for a required field'))")
+        w.emit(1, "except Exception as e:")
+        w.emit(2, f"r.errors.append(({fconst}, _reason(e)))")
+
+    def _lost_checks(self) -> None:
+        """Source fields that no rule reads are reported as lost when a record has them."""
+        w = self.w
+        reads = set()
+
+        def collect(rules: list[RuleSpec], prefix: str) -> None:
+            for rule in rules:
+                for p in rule.reads():
+                    reads.add(prefix + p)
+                if rule.each:
+                    collect(rule.rules, f"{prefix}{rule.each}[*].")
+
+        collect(self.m.rules, "")
+        for let in self.m.lets:
+            reads.update(let.with_.values())
+        norm = {field_name([s for s in split_path(p) if isinstance(s, str) and s != "*"]) for p in reads}
+        source = SchemaSet.load(self.m.source_schema)
+        for path in source.field_paths(depth=2):
+            if any(r == path or r.startswith(path + ".") or path.startswith(r + ".") for r in norm):
+                continue
+            reason = self.m.drops.get(path, f"no rule of {self.m.file} maps it")
+            segs = path.split(".")
+            item = w.const((path, reason))
+            if len(segs) == 1:
+                w.emit(1, f"if {segs[0]!r} in src: r.lost.append({item})")
+            else:
+                w.emit(1, f"_p = src.get({segs[0]!r})")
+                w.emit(1, f"if _p.__class__ is dict and {segs[1]!r} in _p: r.lost.append({item})")
+
+
+def compile_mapping(mapping: Mapping, codelists: CodeLists) -> Compiled:
+    return Compiler(mapping, codelists).compile()
