@@ -44,6 +44,17 @@ def _at(container: dict[str, Any], key: str, index: int) -> dict[str, Any]:
     return seq[index]
 
 
+def _put(container: dict[str, Any], key: str, index: int, value: Any) -> None:
+    """container[key][index] = value; appends when the list is shorter (no padding with nulls)."""
+    seq = container.get(key)
+    if seq is None:
+        seq = container[key] = []
+    if index < len(seq):
+        seq[index] = value
+    else:
+        seq.append(value)
+
+
 class _Writer:
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -74,6 +85,9 @@ def _get_code(w: _Writer, indent: int, var: str, root: str, path: str) -> None:
 def _set_code(w: _Writer, indent: int, out: str, path: str, value: str) -> None:
     segs = split_path(path)
     expr = out
+    put_index = None
+    if isinstance(segs[-1], int):
+        put_index = segs.pop()
     i = 0
     while i < len(segs) - 1:
         seg = segs[i]
@@ -84,9 +98,9 @@ def _set_code(w: _Writer, indent: int, out: str, path: str, value: str) -> None:
         expr = f"{expr}.setdefault({seg!r}, {{}})"
         i += 1
     last = segs[-1]
-    if isinstance(last, int):
-        raise ValueError(f"target '{path}' must end in a field name")
-    if i == len(segs) - 1:
+    if put_index is not None:
+        w.emit(indent, f"_put({expr}, {last!r}, {put_index}, {value})")
+    elif i == len(segs) - 1:
         w.emit(indent, f"{expr}[{last!r}] = {value}")
 
 
@@ -107,6 +121,7 @@ class Compiler:
             "_R": MappingResult,
             "_reason": _reason,
             "_at": _at,
+            "_put": _put,
             **{f"_f_{k}": v for k, v in FUNCTIONS.items()},
             **w.consts,
         }
@@ -158,8 +173,13 @@ class Compiler:
         w.emit(1, "try:")
         for n, p in let.with_.items():
             _get_code(w, 2, f"_n_{n}", "src", p)
-        code, _ = compile_expression(let.expr, self.let_names | set(let.with_))
+        names = self.let_names | set(let.with_)
+        code, _ = compile_expression(let.expr, names)
+        if let.when:
+            cond, _ = compile_expression(let.when, names)
+            code = f"({code}) if ({cond}) else None"
         w.emit(2, f"_n_{let.name} = {code}")
+        self._transform_calls(let.transforms, 2, f"_n_{let.name}", repr(f"let {let.name}"))
         w.emit(1, "except Exception as e:")
         w.emit(2, f"_n_{let.name} = None")
         w.emit(2, f"r.errors.append(('let {let.name}', _reason(e)))")
@@ -189,22 +209,27 @@ class Compiler:
             w.emit(ind, f"v = {w.const(rule.value)}")
         else:
             w.emit(ind, "v = None")
-        ctx = BuildContext(codelists=self.cl, source_enum=None, mapping_name=self.m.file)
-        for t in rule.transforms:
-            built = build(t.name, t.args, ctx)
-            fn = w.const(built.fn, "_t")
-            call = f"{fn}(v, r, {fconst})" if built.notes else f"{fn}(v)"
-            w.emit(ind, f"if v is not None: v = {call}")
+        self._transform_calls(rule.transforms, ind, "v", fconst)
         w.emit(ind, "if v is not None:")
         _set_code(w, ind + 1, "out", rule.target, "v")
         if rule.predicate != EXACT_PREDICATE:
             why = rule.justification or rule.predicate
             w.emit(ind + 1, f"r.approximated.append({w.const((field, f'{rule.predicate}: {why}'))})")
         if rule.required:
+            why = rule.required if isinstance(rule.required, str) else "no value for a required field"
             w.emit(ind, "else:")
-            w.emit(ind + 1, f"r.errors.append(({fconst}, 'no value for a required field'))")
+            w.emit(ind + 1, f"r.errors.append({w.const((field, why))})")
         w.emit(1, "except Exception as e:")
-        w.emit(2, f"r.errors.append(({fconst}, _reason(e)))")
+        where = "lost" if rule.on_fail == "lost" else "errors"
+        w.emit(2, f"r.{where}.append(({fconst}, _reason(e)))")
+
+    def _transform_calls(self, transforms: list[Any], ind: int, var: str, fconst: str) -> None:
+        ctx = BuildContext(codelists=self.cl, source_enum=None, mapping_name=self.m.file)
+        for t in transforms:
+            built = build(t.name, t.args, ctx)
+            fn = self.w.const(built.fn, "_t")
+            call = f"{fn}({var}, r, {fconst})" if built.notes else f"{fn}({var})"
+            self.w.emit(ind, f"if {var} is not None: {var} = {call}")
 
     def _lost_checks(self) -> None:
         """Source fields that no rule reads are reported as lost when a record has them."""
@@ -224,6 +249,8 @@ class Compiler:
         norm = {field_name([s for s in split_path(p) if isinstance(s, str) and s != "*"]) for p in reads}
         source = SchemaSet.load(self.m.source_schema)
         for path in source.field_paths(depth=2):
+            if path.startswith("@"):
+                continue  # JSON-LD keywords (@context, @type) are not data
             if any(r == path or r.startswith(path + ".") or path.startswith(r + ".") for r in norm):
                 continue
             reason = self.m.drops.get(path, f"no rule of {self.m.file} maps it")

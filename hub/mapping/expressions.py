@@ -22,6 +22,8 @@ _ALLOWED = (
     ast.Subscript,
     ast.Slice,
     ast.List,
+    ast.Dict,
+    ast.Starred,
     ast.Tuple,
     ast.And,
     ast.Or,

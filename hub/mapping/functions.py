@@ -64,7 +64,49 @@ def rest(values: list[Any] | None) -> list[Any] | None:
     return list(values[1:]) if values and len(values) > 1 else None
 
 
+def split(text: str | None, sep: str) -> list[str] | None:
+    """The non-empty, stripped parts of `text`; None for None."""
+    if text is None:
+        return None
+    return [p.strip() for p in text.split(sep) if p.strip()] or None
+
+
+def join(values: Iterable[Any] | None, sep: str) -> str | None:
+    """The values joined by `sep`; None when there are none."""
+    items = [str(v) for v in values or () if v is not None]
+    return sep.join(items) if items else None
+
+
+def pluck(items: Iterable[dict[str, Any]] | None, key: str) -> list[Any] | None:
+    """The `key` of every object (lists flattened), without repeats; None when none has it."""
+    out: list[Any] = []
+    for item in items or ():
+        value = item.get(key)
+        for v in value if isinstance(value, list) else [value]:
+            if v is not None and v not in out:
+                out.append(v)
+    return out or None
+
+
+def get(obj: dict[str, Any] | None, key: str) -> Any:
+    """obj[key], or None when obj is None or has no such key."""
+    return None if obj is None else obj.get(key)
+
+
+def extension_data(extensions: Iterable[dict[str, Any]] | None, data_schema: str) -> dict[str, Any] | None:
+    """The `data` of the first PACT DataModelExtension whose dataSchema is `data_schema`."""
+    for ext in extensions or ():
+        if ext.get("dataSchema") == data_schema:
+            return ext.get("data")
+    return None
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "split": split,
+    "join": join,
+    "pluck": pluck,
+    "get": get,
+    "extension_data": extension_data,
     "uuid_for": uuid_for,
     "urn_for": urn_for,
     "first_with_prefix": first_with_prefix,

@@ -79,9 +79,17 @@ def load_mapping(path: Path, codelists: CodeLists | None = None) -> Mapping:
         if not schema_path.exists():
             raise MappingFileError(file, raw.line_of(key), f"{key} schema {schema_path} does not exist")
     source = SchemaSet.load(mapping.source_schema)
-    mapping.lets = [_let(name, spec, file) for name, spec in (raw.get("let") or {}).items()]
+    mapping.lets = [_let(name, spec, file, cl) for name, spec in (raw.get("let") or {}).items()]
     let_names = {let.name for let in mapping.lets}
     _check_cycles(mapping, file)
+    for let in mapping.lets:
+        for key in ("expr", "when"):
+            text = getattr(let, key)
+            if text is not None:
+                try:
+                    compile_expression(text, let_names | set(let.with_))
+                except ExpressionError as exc:
+                    raise MappingFileError(file, let.line, f"let '{let.name}': {exc}") from None
     for let in mapping.lets:
         for p in let.with_.values():
             _check_source(source, p, file, let.line)
@@ -93,8 +101,24 @@ def load_mapping(path: Path, codelists: CodeLists | None = None) -> Mapping:
     return mapping
 
 
-def _let(name: str, spec: Node, file: str) -> LetSpec:
-    return LetSpec(name=name, line=spec.line, with_=dict(spec.get("with", {})), expr=spec["expr"])
+def _let(name: str, spec: Node, file: str, cl: CodeLists) -> LetSpec:
+    let = LetSpec(name=name, line=spec.line, with_=dict(spec.get("with", {})), expr=spec["expr"], when=spec.get("when"))
+    let.transforms = _transforms(spec, file, f"let '{name}'", BuildContext(cl, None, file))
+    return let
+
+
+def _transforms(raw: Node, file: str, what: str, ctx: BuildContext) -> list[TransformSpec]:
+    out = []
+    for i, t in enumerate(raw.get("transforms", [])):
+        ((name, args),) = t.items()
+        tline = line_at(raw, ["transforms", i]) or raw.line
+        try:
+            build(name, args, ctx)
+        except TransformError as exc:
+            raise MappingFileError(file, tline, f"{what}, transform '{name}': {exc}") from None
+        out.append(TransformSpec(name, args, tline))
+        ctx = BuildContext(codelists=ctx.codelists, source_enum=None, mapping_name=file)  # only the first sees the enum
+    return out
 
 
 def _check_cycles(mapping: Mapping, file: str) -> None:
@@ -106,6 +130,8 @@ def _check_cycles(mapping: Mapping, file: str) -> None:
             used = names_in(let.expr)
         except SyntaxError as exc:
             raise MappingFileError(file, let.line, f"let '{let.name}': expression is not valid: {exc.msg}") from None
+        if let.when:
+            used |= names_in(let.when)
         deps[let.name] = {n for n in used if n in lets and n not in let.with_}
     state: dict[str, int] = {}
 
@@ -165,7 +191,8 @@ def _rule(
     rule.justification = raw.get("justification")
     rule.author = raw.get("author")
     rule.each = raw.get("each")
-    rule.required = bool(raw.get("required", False))
+    rule.required = raw.get("required", False)
+    rule.on_fail = raw.get("on_fail", "error")
     for key in ("source", "each"):
         if raw.get(key):
             _check_source(source, prefix + raw[key], file, raw.line_of(key))
@@ -185,15 +212,7 @@ def _rule(
                 raise MappingFileError(file, raw.line_of(key), f"cycle: '{rule.target}' is derived from itself")
     enum = source.enum_at(prefix + rule.source) if rule.source else None
     ctx = BuildContext(codelists=cl, source_enum=enum, mapping_name=file)
-    for i, t in enumerate(raw.get("transforms", [])):
-        (name, args), = t.items()
-        tline = line_at(raw, ["transforms", i]) or line
-        try:
-            build(name, args, ctx)
-        except TransformError as exc:
-            raise MappingFileError(file, tline, f"rule '{rule.target}', transform '{name}': {exc}") from None
-        rule.transforms.append(TransformSpec(name, args, tline))
-        ctx = BuildContext(codelists=cl, source_enum=None, mapping_name=file)  # only the first sees the enum
+    rule.transforms = _transforms(raw, file, f"rule '{rule.target}'", ctx)
     if rule.each:
         item_prefix = f"{prefix}{rule.each}[*]."
         rule.rules = [_rule(r, file, source, item_prefix, names, cl, mapping) for r in raw.get("rules", [])]

@@ -33,7 +33,8 @@ class RuleSpec:
     author: str | None = None
     each: str | None = None
     rules: list[RuleSpec] = field(default_factory=list)
-    required: bool = False
+    required: bool | str = False
+    on_fail: str = "error"
 
     def reads(self) -> list[str]:
         paths = [p for p in [self.source, self.each] if p]
@@ -46,6 +47,8 @@ class LetSpec:
     line: int
     with_: dict[str, str]
     expr: str
+    when: str | None = None
+    transforms: list[TransformSpec] = field(default_factory=list)
 
 
 @dataclass
