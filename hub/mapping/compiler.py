@@ -248,6 +248,7 @@ class Compiler:
             reads.update(let.with_.values())
         norm = {field_name([s for s in split_path(p) if isinstance(s, str) and s != "*"]) for p in reads}
         source = SchemaSet.load(self.m.source_schema)
+        self._unknown_checks(source)
         for path in source.field_paths(depth=2):
             if path.startswith("@"):
                 continue  # JSON-LD keywords (@context, @type) are not data
@@ -261,6 +262,22 @@ class Compiler:
             else:
                 w.emit(1, f"_p = src.get({segs[0]!r})")
                 w.emit(1, f"if _p.__class__ is dict and {segs[1]!r} in _p: r.lost.append({item})")
+
+
+    def _unknown_checks(self, source: SchemaSet) -> None:
+        """Fields a record has that its schema does not define are reported lost, not silently dropped."""
+        w = self.w
+        top = set(source.properties_at([]) or {})
+        w.emit(1, f"for k in src.keys() - {w.const(frozenset(top))}:")
+        w.emit(2, f"r.lost.append((k, {w.const('not a field of ' + self.m.source_schema.name)}))")
+        for name in sorted(top):
+            sub = source.properties_at([name])
+            if not sub or name.startswith("@"):
+                continue
+            w.emit(1, f"_p = src.get({name!r})")
+            w.emit(1, "if _p.__class__ is dict:")
+            w.emit(2, f"for k in _p.keys() - {w.const(frozenset(sub))}:")
+            w.emit(3, f"r.lost.append(({name!r} + '.' + k, {w.const('not a field of ' + self.m.source_schema.name)}))")
 
 
 def compile_mapping(mapping: Mapping, codelists: CodeLists) -> Compiled:
