@@ -24,6 +24,9 @@ _ALLOWED = (
     ast.List,
     ast.Dict,
     ast.Starred,
+    ast.ListComp,
+    ast.comprehension,
+    ast.Store,
     ast.Tuple,
     ast.And,
     ast.Or,
@@ -68,9 +71,28 @@ class _Rename(ast.NodeTransformer):
             raise ExpressionError("keyword arguments are not allowed in expressions")
         return node
 
+    def visit_ListComp(self, node: ast.ListComp) -> ast.AST:
+        # Comprehension variables are local names: allowed inside the comprehension only.
+        bound = {n.id for gen in node.generators for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+        outer = self.names
+        for gen in node.generators:
+            gen.iter = self.visit(gen.iter)
+        self.names = outer | bound
+        for gen in node.generators:
+            gen.target = self.visit(gen.target)
+            gen.ifs = [self.visit(i) for i in gen.ifs]
+            if gen.is_async:
+                raise ExpressionError("async comprehensions are not allowed")
+        node.elt = self.visit(node.elt)
+        self.names = outer
+        self.used -= bound
+        return node
+
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id in ("None", "True", "False"):
             return node
+        if isinstance(node.ctx, ast.Store):
+            return ast.Name(id=f"_n_{node.id}", ctx=ast.Store())
         if node.id not in self.names:
             raise ExpressionError(f"unknown name '{node.id}' (bind it under 'with' or define it under 'let')")
         self.used.add(node.id)
@@ -95,4 +117,5 @@ def names_in(text: str) -> set[str]:
     """The free names an expression refers to (for the dependency graph of `let` values)."""
     tree = ast.parse(text, mode="eval")
     funcs = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - funcs - {"None", "True", "False"}
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - funcs - bound - {"None", "True", "False"}

@@ -116,6 +116,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "country_of": country_of,
     "rest": rest,
     "len": len,
+    "sum": sum,
     "round": round,
     "abs": abs,
     "min": min,
