@@ -179,7 +179,7 @@ class Compiler:
             cond, _ = compile_expression(let.when, names)
             code = f"({code}) if ({cond}) else None"
         w.emit(2, f"_n_{let.name} = {code}")
-        self._transform_calls(let.transforms, 2, f"_n_{let.name}", repr(f"let {let.name}"))
+        self._transform_calls(let.transforms, 2, f"_n_{let.name}", repr(f"let {let.name}"), repr(f"let {let.name}"))
         w.emit(1, "except Exception as e:")
         w.emit(2, f"_n_{let.name} = None")
         w.emit(2, f"r.errors.append(('let {let.name}', _reason(e)))")
@@ -209,7 +209,8 @@ class Compiler:
             w.emit(ind, f"v = {w.const(rule.value)}")
         else:
             w.emit(ind, "v = None")
-        self._transform_calls(rule.transforms, ind, "v", fconst)
+        src_name = repr(f"{prefix}{rule.source}" if rule.source else field)
+        self._transform_calls(rule.transforms, ind, "v", fconst, src_name)
         w.emit(ind, "if v is not None:")
         _set_code(w, ind + 1, "out", rule.target, "v")
         if rule.predicate != EXACT_PREDICATE:
@@ -223,12 +224,12 @@ class Compiler:
         where = "lost" if rule.on_fail == "lost" else "errors"
         w.emit(2, f"r.{where}.append(({fconst}, _reason(e)))")
 
-    def _transform_calls(self, transforms: list[Any], ind: int, var: str, fconst: str) -> None:
+    def _transform_calls(self, transforms: list[Any], ind: int, var: str, fconst: str, sconst: str) -> None:
         ctx = BuildContext(codelists=self.cl, source_enum=None, mapping_name=self.m.file)
         for t in transforms:
             built = build(t.name, t.args, ctx)
             fn = self.w.const(built.fn, "_t")
-            call = f"{fn}({var}, r, {fconst})" if built.notes else f"{fn}({var})"
+            call = f"{fn}({var}, r, {fconst}, {sconst})" if built.notes else f"{fn}({var})"
             self.w.emit(ind, f"if {var} is not None: {var} = {call}")
 
     def _lost_checks(self) -> None:

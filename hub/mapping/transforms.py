@@ -1,8 +1,8 @@
 """The transforms a rule may chain: each is built once per rule at load time (constants, factors and
 tables baked into a closure) and called by the mapping's generated function per record.
 
-A transform is `fn(value) -> value`, or `fn(value, result, field) -> value` when it may report an
-approximation or a loss on the result. It raises MapFailure with a reason when a value cannot map."""
+A transform is `fn(value) -> value`, or `fn(value, result, field, source) -> value` when it may report
+an approximation (on the target `field`) or a loss (of the `source` field) on the result. It raises MapFailure with a reason when a value cannot map."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def _map(args: dict[str, Any], ctx: BuildContext) -> Built:
         if k not in values:
             raise TransformError(f"approx names {k!r}, which the value map does not map")
 
-    def one(v: Any, result: Any, field: str) -> Any:
+    def one(v: Any, result: Any, field: str, source: str) -> Any:
         if v in values:
             if v in approx:
                 result.approximated.append((field, approx[v]))
@@ -107,7 +107,7 @@ def _map(args: dict[str, Any], ctx: BuildContext) -> Built:
             result.approximated.append((field, f"{v!r} has no entry in the value map; default {default!r} used"))
             return default
         if unmapped == "drop":
-            result.lost.append((field, f"{v!r} has no entry in the value map"))
+            result.lost.append((source, f"{v!r} has no entry in the value map"))
             return None
         if unmapped == "keep":
             return v
@@ -115,8 +115,8 @@ def _map(args: dict[str, Any], ctx: BuildContext) -> Built:
 
     if elementwise:
 
-        def each(v: Any, result: Any, field: str) -> Any:
-            out = [x for x in (one(e, result, field) for e in v) if x is not None]
+        def each(v: Any, result: Any, field: str, source: str) -> Any:
+            out = [x for x in (one(e, result, field, source) for e in v) if x is not None]
             return out or None
 
         return Built(each, notes=True)
@@ -139,7 +139,7 @@ def _crosswalk(args: dict[str, Any], ctx: BuildContext) -> Built:
             if cw and cw.match in accept:
                 back.setdefault(cw.code, []).append(kp)
 
-        def reverse(v: Any, result: Any, field: str) -> Any:
+        def reverse(v: Any, result: Any, field: str, source: str) -> Any:
             kps = back.get(v)
             if not kps:
                 raise MapFailure(f"{scheme} code {v!r} has no key product")
@@ -150,7 +150,7 @@ def _crosswalk(args: dict[str, Any], ctx: BuildContext) -> Built:
 
         return Built(reverse, notes=True)
 
-    def forward(v: Any, result: Any, field: str) -> Any:
+    def forward(v: Any, result: Any, field: str, source: str) -> Any:
         cw = table.get(v, False)
         if cw is False:
             raise MapFailure(f"{v!r} is not a key-product code")
@@ -214,7 +214,7 @@ def _date(args: dict[str, Any], ctx: BuildContext) -> Built:
             return f"{d.isoformat()}T00:00:00Z"
         return d.strftime(dst)
 
-    def convert(v: Any, result: Any, field: str) -> str:
+    def convert(v: Any, result: Any, field: str, source: str) -> str:
         if v.__class__ is not str:
             raise MapFailure(f"{v!r} is not a date string")
         try:
@@ -263,11 +263,11 @@ def _unique(args: Any, ctx: BuildContext) -> Built:
 
 
 def _first(args: Any, ctx: BuildContext) -> Built:
-    def first(v: Any, result: Any, field: str) -> Any:
+    def first(v: Any, result: Any, field: str, source: str) -> Any:
         if not v:
             return None
         if len(v) > 1:
-            result.lost.append((field, f"{len(v) - 1} further value(s) dropped: {v[1:]!r}"))
+            result.lost.append((source, f"{len(v) - 1} further value(s) dropped: {v[1:]!r}"))
         return v[0]
 
     return Built(first, notes=True)
