@@ -206,7 +206,9 @@ class Compiler:
             code, _ = compile_expression(rule.expr, self.let_names | set(rule.with_))
             w.emit(ind, f"v = {code}")
         elif rule.has_value:
-            w.emit(ind, f"v = {w.const(rule.value)}")
+            # A list or object constant is written as a literal, so that every record gets its own copy.
+            literal = isinstance(rule.value, dict | list)
+            w.emit(ind, f"v = {rule.value!r}" if literal else f"v = {w.const(rule.value)}")
         else:
             w.emit(ind, "v = None")
         src_name = repr(f"{prefix}{rule.source}" if rule.source else field)

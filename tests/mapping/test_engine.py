@@ -115,3 +115,13 @@ def test_mapping_does_not_change_its_input() -> None:
             if mapper.mapping.direction == "export":
                 mapper.map(doc)
         assert doc == before
+
+
+def test_records_never_share_output_objects() -> None:
+    mapper = CATALOG.get("catenax-pcf")
+    a = mapper.map(example("kp46-battery")).output
+    b = mapper.map(example("kp51-meter")).output
+    qa = a["pcfAssessmentAndMethodology"][0]["dataSourcesAndQuality"]
+    qb = b["pcfAssessmentAndMethodology"][0]["dataSourcesAndQuality"]
+    assert qa is not qb
+    assert qa[0]["primaryDataShare"] == 38.5 and "primaryDataShare" not in qb[0]
