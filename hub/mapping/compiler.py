@@ -59,6 +59,7 @@ class _Writer:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.consts: dict[str, Any] = {}
+        self.hoisted: dict[str, str] | None = None  # top-level key -> local name, in the top function
 
     def const(self, value: Any, prefix: str = "_c") -> str:
         name = f"{prefix}{len(self.consts)}"
@@ -72,7 +73,12 @@ class _Writer:
 def _get_code(w: _Writer, indent: int, var: str, root: str, path: str) -> None:
     segs = split_path(path)
     first = segs[0]
-    w.emit(indent, f"{var} = {root}.get({first!r})")
+    if root == "src" and w.hoisted is not None:
+        # Top-level reads are hoisted to the start of the mapping function (a dict read cannot fail).
+        w.hoisted.setdefault(first, f"_s{len(w.hoisted)}")
+        w.emit(indent, f"{var} = {w.hoisted[first]}")
+    else:
+        w.emit(indent, f"{var} = {root}.get({first!r})")
     for seg in segs[1:]:
         if isinstance(seg, int):
             w.emit(indent, f"if {var} is not None: {var} = {var}[{seg}] if len({var}) > {seg} else None")
@@ -147,6 +153,8 @@ class Compiler:
             w.emit(1, "if src.__class__ is not dict:")
             w.emit(2, "r.errors.append(('$', 'the record is not a JSON object'))")
             w.emit(2, "return r")
+            hoist_at = len(w.lines)
+            w.hoisted = {}
             for let in self.m.lets:
                 self._let(let)
         else:
@@ -164,6 +172,9 @@ class Compiler:
                 value = self.m.iri if key == "iri" else self.m.version
                 _set_code(w, 1, "out", path, repr(value))
             w.emit(1, "return r")
+            hoisted = [f"    {var} = src.get({key!r})" for key, var in w.hoisted.items()]
+            w.lines[hoist_at:hoist_at] = hoisted
+            w.hoisted = None
         else:
             w.emit(1, "return out")
         w.emit(0, "")
@@ -263,23 +274,31 @@ class Compiler:
             if len(segs) == 1:
                 w.emit(1, f"if {segs[0]!r} in src: r.lost.append({item})")
             else:
-                w.emit(1, f"_p = src.get({segs[0]!r})")
-                w.emit(1, f"if _p.__class__ is dict and {segs[1]!r} in _p: r.lost.append({item})")
+                parent = self._hoist(segs[0])
+                w.emit(1, f"if {parent}.__class__ is dict and {segs[1]!r} in {parent}: r.lost.append({item})")
 
+
+    def _hoist(self, key: str) -> str:
+        hoisted = self.w.hoisted
+        assert hoisted is not None
+        return hoisted.setdefault(key, f"_s{len(hoisted)}")
 
     def _unknown_checks(self, source: SchemaSet) -> None:
         """Fields a record has that its schema does not define are reported lost, not silently dropped."""
         w = self.w
         top = set(source.properties_at([]) or {})
-        w.emit(1, f"for k in src.keys() - {w.const(frozenset(top))}:")
-        w.emit(2, f"r.lost.append((k, {w.const('not a field of ' + self.m.source_schema.name)}))")
+        known = w.const(frozenset(top))
+        w.emit(1, f"if not {known}.issuperset(src):")
+        w.emit(2, f"for k in src.keys() - {known}:")
+        w.emit(3, f"r.lost.append((k, {w.const('not a field of ' + self.m.source_schema.name)}))")
         for name in sorted(top):
             sub = source.properties_at([name])
             if not sub or name.startswith("@"):
                 continue
-            w.emit(1, f"_p = src.get({name!r})")
-            w.emit(1, "if _p.__class__ is dict:")
-            w.emit(2, f"for k in _p.keys() - {w.const(frozenset(sub))}:")
+            known = w.const(frozenset(sub))
+            parent = self._hoist(name)
+            w.emit(1, f"if {parent}.__class__ is dict and not {known}.issuperset({parent}):")
+            w.emit(2, f"for k in {parent}.keys() - {known}:")
             w.emit(3, f"r.lost.append(({name!r} + '.' + k, {w.const('not a field of ' + self.m.source_schema.name)}))")
 
 

@@ -197,6 +197,19 @@ def _date(args: dict[str, Any], ctx: BuildContext) -> Built:
         if k not in _DATE_KINDS and "%" not in k:
             raise TransformError(f"date format {k!r} is neither iso-date, rfc3339 nor a strftime pattern")
     parse = _parse_date(src)
+    if (src, dst) == ("iso-date", "rfc3339"):
+        # The common case (ZJ dates to PACT date-times), without the general parse/format steps.
+        fromiso = date.fromisoformat
+
+        def iso_to_rfc3339(v: Any, result: Any, field: str, source: str) -> str:
+            if v.__class__ is not str:
+                raise MapFailure(f"{v!r} is not a date string")
+            try:
+                return fromiso(v).isoformat() + "T00:00:00Z"
+            except ValueError:
+                raise MapFailure(f"{v!r} is not a iso-date date") from None
+
+        return Built(iso_to_rfc3339, notes=True)
 
     def fmt(d: date | datetime, result: Any, field: str) -> str:
         if dst == "iso-date":
