@@ -30,7 +30,12 @@ def offline_loader(url: str, options: dict[str, Any] | None = None) -> dict[str,
             {"url": url},
             code="loading document failed",
         )
-    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": _read(str(path))}
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": _read(str(path)),
+    }
 
 
 def jsonld_options() -> dict[str, Callable[..., Any]]:

@@ -1,9 +1,9 @@
 """The mapping engine: mapping files (`mappings/<target>/*.yaml`) compiled once into fast functions.
 
-    catalog = load_catalog()
-    mapper = catalog.get("pact", "export")
-    result = mapper.map(zj_document)      # MappingResult(output, lost, approximated, errors)
-    problems = catalog.validate_output("pact", result.output)
+catalog = load_catalog()
+mapper = catalog.get("pact", "export")
+result = mapper.map(zj_document)      # MappingResult(output, lost, approximated, errors)
+problems = catalog.validate_output("pact", result.output)
 """
 
 from hub.mapping.catalog import Catalog, Mapper, compile_file, load_catalog

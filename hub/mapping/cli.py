@@ -1,9 +1,9 @@
 """`cfhub mappings`: the standards teams' commands (the lead mounts `mappings` under `cfhub`).
 
-    cfhub mappings test [--update]            run every golden case, validate outputs; non-zero on failure
-    cfhub mappings diff OLD NEW               which output fields change between two mapping files
-    cfhub mappings show TARGET [--direction]  the rules of a mapping as a table
-    cfhub mappings export --sssom TARGET      the correspondences as an SSSOM mapping set
+cfhub mappings test [--update]            run every golden case, validate outputs; non-zero on failure
+cfhub mappings diff OLD NEW               which output fields change between two mapping files
+cfhub mappings show TARGET [--direction]  the rules of a mapping as a table
+cfhub mappings export --sssom TARGET      the correspondences as an SSSOM mapping set
 """
 
 from __future__ import annotations
@@ -33,8 +33,14 @@ def _catalog(root: str | None) -> Any:
 
 
 @mappings.command("test")
-@click.option("--root", type=click.Path(exists=True, file_okay=False), help="Mappings folder (default: the project's).")
-@click.option("--update", is_flag=True, help="Rewrite the expected results from the current mappings (review the diff first).")
+@click.option(
+    "--root", type=click.Path(exists=True, file_okay=False), help="Mappings folder (default: the project's)."
+)
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Rewrite the expected results from the current mappings (review the diff first).",
+)
 def test_cmd(root: str | None, update: bool) -> None:
     """Run every mapping's golden cases and validate the outputs against the target schemas."""
     catalog = _catalog(root)
@@ -54,7 +60,9 @@ def test_cmd(root: str | None, update: bool) -> None:
                 click.echo(f"        {problem}")
     click.echo(f"{total - failures} of {total} golden cases passed")
     if failures or not total:
-        click.secho(f"{failures} golden case(s) FAILED" if failures else "no golden cases found", fg="red", bold=True)
+        click.secho(
+            f"{failures} golden case(s) FAILED" if failures else "no golden cases found", fg="red", bold=True
+        )
         sys.exit(1)
 
 
@@ -137,7 +145,15 @@ def show_cmd(target: str, direction: str, show_source: bool) -> None:
         for r in rules:
             transforms = ", ".join(t.name for t in r.transforms)
             cond = f" when {r.when}" if r.when else ""
-            rows.append((str(r.line), prefix + r.target, _describe(r) + cond, transforms, r.predicate.replace("skos:", "")))
+            rows.append(
+                (
+                    str(r.line),
+                    prefix + r.target,
+                    _describe(r) + cond,
+                    transforms,
+                    r.predicate.replace("skos:", ""),
+                )
+            )
             add(r.rules, f"{prefix}{r.target}[].")
 
     add(m.rules, "")
@@ -156,7 +172,9 @@ def show_cmd(target: str, direction: str, show_source: bool) -> None:
 @click.argument("target")
 @click.option("--sssom", "fmt", flag_value="sssom", required=True, help="Write an SSSOM mapping set (TSV).")
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="export", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output)."
+)
 def export_cmd(target: str, fmt: str, direction: str, output: str | None) -> None:
     """Write the field and code correspondences of the TARGET mapping as SSSOM."""
     from hub.mapping.sssom import to_sssom

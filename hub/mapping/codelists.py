@@ -68,9 +68,7 @@ def _yaml(path: Path) -> Any:
 def load_codelists(schema_dir: Path = SCHEMA_DIR) -> CodeLists:
     cl = schema_dir / "codelists"
     units_doc = _yaml(cl / "units.yaml")
-    units = {
-        code: Unit(code, u["dimension"], float(u["factor"])) for code, u in units_doc["units"].items()
-    }
+    units = {code: Unit(code, u["dimension"], float(u["factor"])) for code, u in units_doc["units"].items()}
     cross = _yaml(cl / "key-products-crosswalk.yaml")
     products: dict[str, dict[str, str]] = {}
     walks: dict[str, dict[str, Crosswalk | None]] = {s: {} for s in CROSSWALK_SCHEMES}
@@ -90,7 +88,9 @@ def load_codelists(schema_dir: Path = SCHEMA_DIR) -> CodeLists:
         for scheme in CROSSWALK_SCHEMES:
             t = c.get(scheme)
             walks[scheme][row["code"]] = (
-                Crosswalk(str(t["code"]), t["match"], float(t["confidence"]), t["justification"]) if t else None
+                Crosswalk(str(t["code"]), t["match"], float(t["confidence"]), t["justification"])
+                if t
+                else None
             )
             if not t:
                 notes[scheme][row["code"]] = c.get(f"{scheme}_note", "no crosswalk given")

@@ -133,7 +133,7 @@ class Compiler:
         }
         source = "\n".join(w.lines) + "\n"
         code = compile(source, f"<mapping {self.m.file}>", "exec")
-        exec(code, ns)  # noqa: S102 - our own generated source, built from a checked mapping
+        exec(code, ns)
         return Compiled(fn=ns["_map"], source=source)
 
     def _block(self, name: str, rules: list[RuleSpec], prefix: str, top: bool) -> None:
@@ -190,7 +190,9 @@ class Compiler:
             cond, _ = compile_expression(let.when, names)
             code = f"({code}) if ({cond}) else None"
         w.emit(2, f"_n_{let.name} = {code}")
-        self._transform_calls(let.transforms, 2, f"_n_{let.name}", repr(f"let {let.name}"), repr(f"let {let.name}"))
+        self._transform_calls(
+            let.transforms, 2, f"_n_{let.name}", repr(f"let {let.name}"), repr(f"let {let.name}")
+        )
         w.emit(1, "except Exception as e:")
         w.emit(2, f"_n_{let.name} = None")
         w.emit(2, f"r.errors.append(('let {let.name}', _reason(e)))")
@@ -277,7 +279,6 @@ class Compiler:
                 parent = self._hoist(segs[0])
                 w.emit(1, f"if {parent}.__class__ is dict and {segs[1]!r} in {parent}: r.lost.append({item})")
 
-
     def _hoist(self, key: str) -> str:
         hoisted = self.w.hoisted
         assert hoisted is not None
@@ -285,6 +286,7 @@ class Compiler:
 
     def _unknown_checks(self, source: SchemaSet) -> None:
         """Fields a record has that its schema does not define are reported lost, not silently dropped."""
+        schema_name = self.m.source_schema.name
         w = self.w
         top = set(source.properties_at([]) or {})
         known = w.const(frozenset(top))
@@ -299,7 +301,10 @@ class Compiler:
             parent = self._hoist(name)
             w.emit(1, f"if {parent}.__class__ is dict and not {known}.issuperset({parent}):")
             w.emit(2, f"for k in {parent}.keys() - {known}:")
-            w.emit(3, f"r.lost.append(({name!r} + '.' + k, {w.const('not a field of ' + self.m.source_schema.name)}))")
+            w.emit(
+                3,
+                f"r.lost.append(({name!r} + '.' + k, {w.const('not a field of ' + schema_name)}))",
+            )
 
 
 def compile_mapping(mapping: Mapping, codelists: CodeLists) -> Compiled:

@@ -32,7 +32,9 @@ def _local(path: str) -> str:
     return ".".join(str(s) for s in split_path(path) if s != "*")
 
 
-def _rows_for_rules(rules: list[RuleSpec], src_prefix: str, tgt_prefix: str, s: str, t: str) -> list[dict[str, Any]]:
+def _rows_for_rules(
+    rules: list[RuleSpec], src_prefix: str, tgt_prefix: str, s: str, t: str
+) -> list[dict[str, Any]]:
     rows = []
     for rule in rules:
         reads = [p for p in ([rule.source] if rule.source else list(rule.with_.values()))]
@@ -49,7 +51,9 @@ def _rows_for_rules(rules: list[RuleSpec], src_prefix: str, tgt_prefix: str, s: 
                     "object_id": f"{t}:{_local(target)}",
                     "object_label": target,
                     "mapping_justification": "semapv:ManualMappingCuration",
-                    "confidence": rule.confidence if rule.confidence is not None else (1.0 if len(reads) == 1 else 0.9),
+                    "confidence": rule.confidence
+                    if rule.confidence is not None
+                    else (1.0 if len(reads) == 1 else 0.9),
                     "author_label": rule.author or "cfhub mappings team",
                     "comment": (rule.justification or "").replace("\t", " ").replace("\n", " "),
                 }
@@ -89,7 +93,9 @@ def to_sssom(mapper: Mapper) -> str:
         "mapping_set_id": f"{m.iri}/{m.version}/sssom.tsv",
         "mapping_set_version": m.version,
         "mapping_set_title": m.title or m.iri,
-        "mapping_set_description": f"Field and code correspondences of {m.iri} version {m.version} (effective {m.effective}).",
+        "mapping_set_description": (
+            f"Field and code correspondences of {m.iri} version {m.version} (effective {m.effective})."
+        ),
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "mapping_date": date.today().isoformat(),
         "creator_label": [m.author or "cfhub mappings team"],

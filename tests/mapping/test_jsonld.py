@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from pyld import jsonld
 from starlette.applications import Starlette
-import httpx
 
 from hub.jsonld.contexts import CONTEXT_FILES, context_url
 from hub.jsonld.loader import jsonld_options, offline_loader
@@ -19,7 +19,13 @@ from hub.mapping.codelists import load_codelists
 from tests.mapping.helpers import all_examples
 
 CATALOG = load_catalog()
-TARGET_CONTEXT = {"pact": "pact", "yrd": "yrd", "gba": "gba", "battery-passport": "battery-passport", "catenax-pcf": "catenax-pcf"}
+TARGET_CONTEXT = {
+    "pact": "pact",
+    "yrd": "yrd",
+    "gba": "gba",
+    "battery-passport": "battery-passport",
+    "catenax-pcf": "catenax-pcf",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +42,7 @@ def no_network() -> Iterator[None]:
 
 
 def test_offline_loader_refuses_unknown_urls() -> None:
-    with pytest.raises(jsonld.JsonLdError, match="Refusing to fetch 'https://schema.org/'"):
+    with pytest.raises(jsonld.JsonLdError, match=r"Refusing to fetch 'https://schema\.org/'"):
         offline_loader("https://schema.org/")
     doc = {"@context": "https://schema.org/", "name": "x"}
     with pytest.raises(jsonld.JsonLdError):

@@ -24,7 +24,10 @@ def test_a_good_mapping_loads(tmp_path: Path) -> None:
 
 
 def test_unknown_source_field(tmp_path: Path) -> None:
-    err = refused(tmp_path, "rules:\n  - {target: tzjBianhao, source: iri}\n  - {target: banbenHao, source: product.colour}\n")
+    err = refused(
+        tmp_path,
+        "rules:\n  - {target: tzjBianhao, source: iri}\n  - {target: banbenHao, source: product.colour}\n",
+    )
     assert err.line == 13
     assert "unknown source field 'product.colour'" in err.reason
     assert "known fields of product" in err.reason and "category_code" in err.reason
@@ -50,7 +53,10 @@ def test_unit_that_cannot_convert(tmp_path: Path) -> None:
 
 
 def test_unknown_unit(tmp_path: Path) -> None:
-    body = "rules:\n  - target: tanZujiTco2e\n    source: total_kgco2e\n    transforms: [{convert: {from: kgCO2e, to: lbCO2e}}]\n"
+    body = (
+        "rules:\n  - target: tanZujiTco2e\n    source: total_kgco2e\n"
+        "    transforms: [{convert: {from: kgCO2e, to: lbCO2e}}]\n"
+    )
     assert "'lbCO2e' is not in schema/codelists/units.yaml" in refused(tmp_path, body).reason
 
 
@@ -85,7 +91,8 @@ def test_value_map_naming_a_code_the_source_does_not_have(tmp_path: Path) -> Non
         "  - target: xitongBianjie\n"
         "    source: system_boundary\n"
         "    transforms:\n"
-        "      - map: {values: {cradle_to_gate: a, cradle_to_grave: b, gate_to_gate: c, cradle_to_cradle: d}}\n"
+        "      - map: {values: {cradle_to_gate: a, cradle_to_grave: b, gate_to_gate: c,"
+        " cradle_to_cradle: d}}\n"
     )
     assert "['cradle_to_cradle']" in refused(tmp_path, body).reason
 
@@ -112,9 +119,9 @@ def test_a_let_derived_from_itself(tmp_path: Path) -> None:
 def test_unknown_function_and_unsafe_expression(tmp_path: Path) -> None:
     err = refused(tmp_path, "rules:\n  - {target: tzjBianhao, expr: \"open('/etc/passwd')\"}\n")
     assert "unknown function 'open'" in err.reason
-    err = refused(tmp_path, "rules:\n  - {target: tzjBianhao, expr: \"(lambda: 1)()\"}\n")
+    err = refused(tmp_path, 'rules:\n  - {target: tzjBianhao, expr: "(lambda: 1)()"}\n')
     assert "Lambda" in err.reason
-    err = refused(tmp_path, "rules:\n  - {target: tzjBianhao, expr: \"iri.__class__\"}\n")
+    err = refused(tmp_path, 'rules:\n  - {target: tzjBianhao, expr: "iri.__class__"}\n')
     assert "Attribute" in err.reason
 
 
@@ -124,7 +131,9 @@ def test_language_schema_violation_names_the_line(tmp_path: Path) -> None:
 
 
 def test_two_rules_writing_one_target(tmp_path: Path) -> None:
-    err = refused(tmp_path, "rules:\n  - {target: tzjBianhao, source: iri}\n  - {target: tzjBianhao, source: comment}\n")
+    err = refused(
+        tmp_path, "rules:\n  - {target: tzjBianhao, source: iri}\n  - {target: tzjBianhao, source: comment}\n"
+    )
     assert err.line == 13 and "line 12" in err.reason
 
 

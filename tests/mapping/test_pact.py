@@ -69,7 +69,7 @@ def _reported(path: str, fields: set[str]) -> bool:
 # Fields of an official example that ZJ does not hold, and why (each is also reported by the mapping).
 NOT_HELD = {
     "productClassifications": "no key product for the examples' made-up CPC/CAS codes (reported as an error)",
-    "pcf.productOrSectorSpecificRules": "ZJ keeps the rule names, not the operator (reported as approximated)",
+    "pcf.productOrSectorSpecificRules": "ZJ keeps the rule names, not the operator (approximated)",
     "pcf.verification.coverage": "ZJ verifications are product-level (reported as lost)",
 }
 
@@ -86,11 +86,27 @@ def test_official_example_maps_in_and_back_unchanged(n: int) -> None:
     unexplained = [p for p in changed if not _reported(p, reported) and not _reported(p, set(NOT_HELD))]
     assert unexplained == [], unexplained
     # The core quantities always come back exactly.
-    for key in ("pcfExcludingBiogenicUptake", "pcfIncludingBiogenicUptake", "fossilGhgEmissions",
-                "declaredUnitAmount", "declaredUnitOfMeasurement", "productMassPerDeclaredUnit",
-                "crossSectoralStandards", "ipccCharacterizationFactors", "exemptedEmissionsPercent"):
+    for key in (
+        "pcfExcludingBiogenicUptake",
+        "pcfIncludingBiogenicUptake",
+        "fossilGhgEmissions",
+        "declaredUnitAmount",
+        "declaredUnitOfMeasurement",
+        "productMassPerDeclaredUnit",
+        "crossSectoralStandards",
+        "ipccCharacterizationFactors",
+        "exemptedEmissionsPercent",
+    ):
         assert exported.output["pcf"][key] == example["pcf"][key], key
-    for key in ("id", "companyName", "companyIds", "productIds", "productNameCompany", "productDescription", "status"):
+    for key in (
+        "id",
+        "companyName",
+        "companyIds",
+        "productIds",
+        "productNameCompany",
+        "productDescription",
+        "status",
+    ):
         assert exported.output[key] == example[key], key
 
 
@@ -106,7 +122,14 @@ def test_a_cfhub_record_comes_back_whole_through_pact() -> None:
     for name, doc in all_examples().items():
         back = IMPORT.map(EXPORT.map(doc).output)
         assert back.errors == [], name
-        for key in ("iri", "system_boundary", "stages", "accounting_standards", "total_kgco2e", "declared_unit"):
+        for key in (
+            "iri",
+            "system_boundary",
+            "stages",
+            "accounting_standards",
+            "total_kgco2e",
+            "declared_unit",
+        ):
             if name in ("kp28-clinker", "kp31-crude-steel") and key == "declared_unit":
                 assert back.output[key] == "kg" and back.output["declared_unit_amount"] == 1000
                 continue

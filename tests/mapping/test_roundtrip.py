@@ -64,7 +64,12 @@ def test_gba_uses_traditional_chinese_labels_nesting_and_day_first_dates() -> No
 def test_tonne_round_trip_is_exact() -> None:
     doc = example("kp10-tshirt")
     back = CATALOG.get("yrd", "import").map(CATALOG.get("yrd").map(doc).output).output
-    for key in ("total_kgco2e", "total_including_biogenic_uptake_kgco2e", "biogenic_uptake_kgco2e", "packaging_kgco2e"):
+    for key in (
+        "total_kgco2e",
+        "total_including_biogenic_uptake_kgco2e",
+        "biogenic_uptake_kgco2e",
+        "packaging_kgco2e",
+    ):
         assert back[key] == doc[key], key
     assert [s["kgco2e"] for s in back["stages"]] == [s["kgco2e"] for s in doc["stages"]]
 

@@ -65,4 +65,6 @@ def test_catenax_against_the_official_model_schema() -> None:
     errors = [e.message for e in jsonschema.Draft4Validator(schema).iter_errors(output)]
     assert errors, "the three fields ZJ lacks must show up"
     for message in errors:
-        assert any(k in message for k in ("ccsTechnological", "technology", "massBalancing", "allocationWaste")), message
+        assert any(
+            k in message for k in ("ccsTechnological", "technology", "massBalancing", "allocationWaste")
+        ), message
