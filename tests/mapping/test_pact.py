@@ -17,11 +17,16 @@ IMPORT = CATALOG.get("pact", "import")
 
 
 @pytest.mark.parametrize("name", sorted(all_examples()))
-def test_zj_examples_map_to_valid_pact(name: str) -> None:
+def test_zj_examples_map_to_pact_valid_for_our_schema(name: str) -> None:
     result = EXPORT.map(all_examples()[name])
     assert result.errors == []
-    assert official_errors(result.output) == []
     assert CATALOG.validate_output("pact", result.output) == []
+
+
+@pytest.mark.parametrize("name", sorted(all_examples()))
+def test_zj_examples_map_to_pact_valid_for_the_official_schema(name: str) -> None:
+    result = EXPORT.map(all_examples()[name])
+    assert official_errors(result.output) == []
 
 
 def test_official_examples_are_valid_for_our_own_schema_too() -> None:
