@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.mapping.codelists import CodeLists
-from hub.mapping.errors import MapFailure
+from hub.mapping.errors import MapFailure, MappingFileError
 from hub.mapping.expressions import compile_expression
 from hub.mapping.functions import FUNCTIONS
 from hub.mapping.model import EXACT_PREDICATE, Mapping, RuleSpec
@@ -60,6 +60,7 @@ class _Writer:
         self.lines: list[str] = []
         self.consts: dict[str, Any] = {}
         self.hoisted: dict[str, str] | None = None  # top-level key -> local name, in the top function
+        self.containers: dict[tuple[Any, ...], str] = {}  # target object path -> local name
 
     def const(self, value: Any, prefix: str = "_c") -> str:
         name = f"{prefix}{len(self.consts)}"
@@ -89,25 +90,39 @@ def _get_code(w: _Writer, indent: int, var: str, root: str, path: str) -> None:
 
 
 def _set_code(w: _Writer, indent: int, out: str, path: str, value: str) -> None:
+    """Write `value` at `path`: containers are cached in function locals (created once per record)."""
     segs = split_path(path)
-    expr = out
-    put_index = None
-    if isinstance(segs[-1], int):
-        put_index = segs.pop()
-    i = 0
-    while i < len(segs) - 1:
-        seg = segs[i]
-        if i + 1 < len(segs) and isinstance(segs[i + 1], int):
-            expr = f"_at({expr}, {seg!r}, {segs[i + 1]})"
-            i += 2
-            continue
-        expr = f"{expr}.setdefault({seg!r}, {{}})"
-        i += 1
-    last = segs[-1]
+    put_index = segs.pop() if isinstance(segs[-1], int) else None
+    last = segs.pop()
+    container = _container(w, indent, out, tuple(segs))
+    leaf = (*segs, last)
+    if put_index is None and any(key[: len(leaf)] == leaf for key in w.containers):
+        raise _OrderError(f"target '{path}' replaces an object that earlier rules wrote into")
     if put_index is not None:
-        w.emit(indent, f"_put({expr}, {last!r}, {put_index}, {value})")
-    elif i == len(segs) - 1:
-        w.emit(indent, f"{expr}[{last!r}] = {value}")
+        w.emit(indent, f"_put({container}, {last!r}, {put_index}, {value})")
+    else:
+        w.emit(indent, f"{container}[{last!r}] = {value}")
+
+
+def _container(w: _Writer, indent: int, out: str, segs: tuple[Any, ...]) -> str:
+    """The local variable holding the object at `segs` (a path of keys and list indexes)."""
+    if not segs:
+        return out
+    if segs in w.containers:
+        var = w.containers[segs]
+    else:
+        var = w.containers[segs] = f"_o{len(w.containers)}"
+    if isinstance(segs[-1], int):
+        parent = _container(w, indent, out, segs[:-2])
+        w.emit(indent, f"if {var} is None: {var} = _at({parent}, {segs[-2]!r}, {segs[-1]})")
+    else:
+        parent = _container(w, indent, out, segs[:-1])
+        w.emit(indent, f"if {var} is None: {var} = {parent}.setdefault({segs[-1]!r}, {{}})")
+    return var
+
+
+class _OrderError(ValueError):
+    pass
 
 
 class Compiler:
@@ -146,6 +161,7 @@ class Compiler:
                 nested.append((f"_each{self.blocks}", rule))
         for fname, rule in nested:
             self._block(fname, rule.rules, f"{prefix}{rule.target}[].", top=False)
+        w.containers = {}
         if top:
             w.emit(0, f"def {name}(src):")
             w.emit(1, "r = _R({}, [], [], [])")
@@ -160,6 +176,7 @@ class Compiler:
         else:
             w.emit(0, f"def {name}(src, r):")
             w.emit(1, "out = {}")
+            hoist_at = len(w.lines)
             for let in self.m.lets:
                 w.emit(1, f"_n_{let.name} = None")
         each_names = iter(n for n, _ in nested)
@@ -173,11 +190,16 @@ class Compiler:
                 _set_code(w, 1, "out", path, repr(value))
             w.emit(1, "return r")
             hoisted = [f"    {var} = src.get({key!r})" for key, var in w.hoisted.items()]
-            w.lines[hoist_at:hoist_at] = hoisted
+            w.lines[hoist_at:hoist_at] = hoisted + self._container_inits()
             w.hoisted = None
         else:
             w.emit(1, "return out")
+            w.lines[hoist_at:hoist_at] = self._container_inits()
         w.emit(0, "")
+
+    def _container_inits(self) -> list[str]:
+        names = list(self.w.containers.values())
+        return [f"    {' = '.join(names)} = None"] if names else []
 
     def _let(self, let: Any) -> None:
         w = self.w
@@ -227,7 +249,10 @@ class Compiler:
         src_name = repr(f"{prefix}{rule.source}" if rule.source else field)
         self._transform_calls(rule.transforms, ind, "v", fconst, src_name)
         w.emit(ind, "if v is not None:")
-        _set_code(w, ind + 1, "out", rule.target, "v")
+        try:
+            _set_code(w, ind + 1, "out", rule.target, "v")
+        except _OrderError as exc:
+            raise MappingFileError(self.m.file, rule.line, f"{exc}; move this rule before them") from None
         if rule.predicate != EXACT_PREDICATE:
             why = rule.justification or rule.predicate
             w.emit(ind + 1, f"r.approximated.append({w.const((field, f'{rule.predicate}: {why}'))})")

@@ -140,3 +140,9 @@ def test_two_rules_writing_one_target(tmp_path: Path) -> None:
 def test_yaml_syntax_error(tmp_path: Path) -> None:
     err = refused(tmp_path, "rules:\n  - {target: [unclosed\n")
     assert "not valid YAML" in err.reason and err.line is not None
+
+
+def test_a_rule_replacing_an_object_other_rules_wrote_into(tmp_path: Path) -> None:
+    err = refused(tmp_path, "rules:\n  - {target: a.b, source: iri}\n  - {target: a, value: {}}\n")
+    assert err.line == 13
+    assert "replaces an object that earlier rules wrote into" in err.reason
