@@ -92,11 +92,20 @@ def _inputs(mapper: Mapper) -> list[tuple[str, Any]]:
 @click.argument("old", type=click.Path(exists=True, dir_okay=False))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False))
 def diff_cmd(old: str, new: str) -> None:
-    """Show which output fields change between mapping files OLD and NEW over the golden/demo inputs."""
+    """Show which output fields change between mapping files OLD and NEW over the golden/demo inputs.
+
+    OLD may live anywhere (e.g. `git show main:mappings/yrd/zj-to-yrd.yaml > /tmp/old.yaml`): it is
+    compiled from a temporary copy beside NEW, so that its relative schema paths resolve the same way.
+    """
+    new_path = Path(new)
+    old_copy = new_path.parent / f".{new_path.stem}.diff-old.tmp"
     try:
-        a, b = compile_file(Path(old)), compile_file(Path(new))
+        old_copy.write_text(Path(old).read_text(encoding="utf-8"), encoding="utf-8")
+        a, b = compile_file(old_copy), compile_file(new_path)
     except MappingFileError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        old_copy.unlink(missing_ok=True)
     click.echo(f"{a.iri} {a.version} -> {b.iri} {b.version}")
     changed = 0
     for name, doc in _inputs(b):

@@ -51,9 +51,11 @@ def test_refused_mapping_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_diff_shows_changed_output_fields(tmp_path: Path) -> None:
-    old = MAPPINGS_DIR / "yrd" / "zj-to-yrd.yaml"
+    old = tmp_path / "old.yaml"  # e.g. from `git show main:mappings/yrd/zj-to-yrd.yaml`
+    old.write_text((MAPPINGS_DIR / "yrd" / "zj-to-yrd.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     new = copy_tree(tmp_path) / "yrd" / "zj-to-yrd-new.yaml"
     text = old.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.1.0")
+    assert not list(new.parent.glob("*.tmp"))
     text = text.replace("cradle_to_gate: 摇篮到大门", "cradle_to_gate: 从摇篮到大门")
     new.write_text(text, encoding="utf-8")
     code, out = run("diff", str(old), str(new))
@@ -61,6 +63,7 @@ def test_diff_shows_changed_output_fields(tmp_path: Path) -> None:
     assert "output.xitongBianjie: '摇篮到大门' -> '从摇篮到大门'" in out
     assert "output.yingsheBanben: '1.0.0' -> '1.1.0'" in out
     assert out.strip().endswith("8 input(s) change")
+    assert not list(new.parent.glob(".*.tmp")), "the temporary copy of OLD is removed"
 
 
 def test_show_prints_the_rules() -> None:
