@@ -249,18 +249,26 @@ def main() -> None:
     mapper = load_catalog().get("pact")
     fn = mapper.compiled.fn
 
-    engine_results: list[Any] = []
-    hand_results: list[Any] = []
-    engine_times, hand_times = [], []
+    def stream(f: Any) -> None:
+        for d in docs:  # each result handed on and dropped, as an export writing to a file does
+            f(d)
+
+    def retain(f: Any) -> None:
+        kept = [f(d) for d in docs]  # every result kept in memory until the end
+        del kept
+
+    times: dict[str, list[float]] = {"engine": [], "hand": [], "engine_kept": [], "hand_kept": []}
     for _ in range(3):  # interleaved, best of 3: the machines here are noisy
-        engine_results.clear()
-        hand_results.clear()
-        engine_times.append(timed(lambda: engine_results.extend(fn(d) for d in docs)))
-        hand_times.append(timed(lambda: hand_results.extend(handwritten_pact(d) for d in docs)))
-    t_engine, t_hand = min(engine_times), min(hand_times)
-    for i, (r, h) in enumerate(zip(engine_results, hand_results, strict=True)):
+        times["engine"].append(timed(lambda: stream(fn)))
+        times["hand"].append(timed(lambda: stream(handwritten_pact)))
+        times["engine_kept"].append(timed(lambda: retain(fn)))
+        times["hand_kept"].append(timed(lambda: retain(handwritten_pact)))
+    t_engine, t_hand = min(times["engine"]), min(times["hand"])
+    t_engine_kept, t_hand_kept = min(times["engine_kept"]), min(times["hand_kept"])
+    for i, d in enumerate(docs):
+        r = fn(d)
         assert r.errors == [], (i, r.errors)
-        assert r.output == h, f"record {i}: engine and hand-written outputs differ"
+        assert r.output == handwritten_pact(d), f"record {i}: engine and hand-written outputs differ"
 
     ctx = pyld_context()
     opts = jsonld_options()
@@ -278,10 +286,22 @@ def main() -> None:
     rows = [
         ("hand-written Python (practical limit)", t_hand, f"{per(t_hand):.1f}", "1.00x"),
         (
+            "hand-written, all 100,000 results kept in memory",
+            t_hand_kept,
+            f"{per(t_hand_kept):.1f}",
+            f"{t_hand_kept / t_hand:.2f}x",
+        ),
+        (
             "compiled mapping engine (full MappingResult)",
             t_engine,
             f"{per(t_engine):.1f}",
             f"{t_engine / t_hand:.2f}x",
+        ),
+        (
+            "compiled engine, all 100,000 results kept in memory",
+            t_engine_kept,
+            f"{per(t_engine_kept):.1f}",
+            f"{t_engine_kept / t_hand:.2f}x ({t_engine_kept / t_hand_kept:.2f}x of hand-written kept)",
         ),
         (
             f"pyld expand + compact (2,000 timed, x{N // PYLD_SAMPLE})",
@@ -298,8 +318,10 @@ def main() -> None:
         *[f"| {name} | {total:.2f} | {us} | {ratio} |" for name, total, us, ratio in rows],
         "",
         f"- engine vs pyld: **{t_pyld / t_engine:.0f}x faster** (aim >= 20x).",
-        f"- engine vs hand-written: **{t_engine / t_hand:.2f}x** (aim <= 1.5x);",
-        f"  outputs asserted identical for all {N:,} records.",
+        f"- engine vs hand-written: **{t_engine / t_hand:.2f}x** streaming,"
+        f" {t_engine_kept / t_hand_kept:.2f}x with every result kept (aim <= 1.5x);",
+        f"  outputs asserted identical for all {N:,} records. Each MappingResult also holds its",
+        "  lost/approximated lists (about 15 small tuples per record), which the hand-written function lacks.",
         "- The engine also reports, per record, what is lost and approximated; the hand-written",
         "  function does not.",
         "- pyld only renames keys by compaction (no decimal strings, units or nesting), so its figure",
