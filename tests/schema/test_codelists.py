@@ -75,3 +75,13 @@ def test_concept_schemes_are_published_as_skos() -> None:
     assert kp46["skos:closeMatch"]["@id"].endswith("hs2022/850760")
     assert kp46["cf:statisticalClassificationCode"] == "3913"
     assert kp46["skos:broader"]["@id"].endswith("industry/IND-17")
+
+
+def test_crosswalk_codes_are_well_formed() -> None:
+    cl = load_codelists()
+    for kp, cw in cl.crosswalks["hs2022"].items():
+        if cw:
+            assert cw.code.isdigit() and len(cw.code) in (2, 4, 6), kp
+    for kp, cw in cl.crosswalks["cpc21"].items():
+        if cw:
+            assert cw.code.isdigit() and 2 <= len(cw.code) <= 5, kp
