@@ -16,6 +16,7 @@ from strawberry.asgi import GraphQL
 from hub.api.graphql_schema import Context, schema
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
+from hub.jsonld.routes import routes as jsonld_routes
 
 
 class HubGraphQL(GraphQL):
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/health", health),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *jsonld_routes,
         ],
         lifespan=lifespan,
     )

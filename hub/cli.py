@@ -12,6 +12,7 @@ import click
 
 from hub.config import Settings
 from hub.db import migrate
+from hub.mapping.cli import mappings as mappings_group
 from rules_engine.cli import rules as rules_group
 
 
@@ -116,6 +117,7 @@ def _load_demo(settings: Settings, skip_if_present: bool) -> None:
 
 
 main.add_command(rules_group)
+main.add_command(mappings_group)
 
 
 @rules_group.command(

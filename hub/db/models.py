@@ -9,7 +9,7 @@ by an accidental query per row.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -46,6 +47,23 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp with time zone that always reads back as UTC, also on SQLite (which keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: cfhub stores timestamps with a time zone")
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _enum_type(enum_cls: type[enum.Enum]) -> Enum:
@@ -74,7 +92,7 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         list[Any]: JSON,
         float: Float(precision=53),
-        datetime: DateTime(timezone=True),
+        datetime: UTCDateTime(),
     }
 
 
@@ -205,6 +223,10 @@ class Footprint(Identified, Provenance, Base):
     packaging_kgco2e: Mapped[float | None]
     ipcc_characterization_factors: Mapped[list[Any]]  # e.g. ["AR6"]
     exempted_emissions_percent: Mapped[float] = mapped_column(default=0.0)
+    # Method facts Catena-X PCF requires (and PACT v3 carries in part); absent when not declared.
+    ccs_technological_co2_capture_included: Mapped[bool | None]
+    mass_balancing_used: Mapped[bool | None]
+    waste_incineration_allocation: Mapped[str | None] = mapped_column(String(32))
     exempted_emissions_description: Mapped[str | None] = mapped_column(Text)
 
     system_boundary: Mapped[SystemBoundary]

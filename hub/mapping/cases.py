@@ -67,11 +67,7 @@ def _diff(expected: Any, actual: Any, path: str = "") -> list[str]:
                 out.extend(_diff(expected[key], actual[key], here))
         return out
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        return [
-            d
-            for i, (e, a) in enumerate(zip(expected, actual, strict=True))
-            for d in _diff(e, a, f"{path}[{i}]")
-        ]
+        return [d for i, (e, a) in enumerate(zip(expected, actual, strict=True)) for d in _diff(e, a, f"{path}[{i}]")]
     if expected != actual or type(expected) is not type(actual):
         return [f"{path}: expected {expected!r}, got {actual!r}"]
     return []
@@ -86,9 +82,7 @@ def run_case(catalog: Catalog, mapper: Mapper, case: GoldenCase) -> CaseOutcome:
     outcome.problems.extend(_diff(case.expected(), result))
     if not result["errors"]:
         for problem in catalog.validate_output(mapper.target, result["output"], mapper.mapping.direction):
-            outcome.problems.append(
-                f"output not valid against {mapper.mapping.target_schema.name}: {problem}"
-            )
+            outcome.problems.append(f"output not valid against {mapper.mapping.target_schema.name}: {problem}")
     return outcome
 
 

@@ -88,9 +88,7 @@ class Catalog:
             return self._mappers[(target, direction)]
         except KeyError:
             have = ", ".join(f"{t} ({d})" for t, d in sorted(self._mappers))
-            raise KeyError(
-                f"no {direction} mapping for target '{target}' (the catalog has: {have})"
-            ) from None
+            raise KeyError(f"no {direction} mapping for target '{target}' (the catalog has: {have})") from None
 
     @cached_property
     def _registry(self) -> Registry:

@@ -33,9 +33,7 @@ def _catalog(root: str | None) -> Any:
 
 
 @mappings.command("test")
-@click.option(
-    "--root", type=click.Path(exists=True, file_okay=False), help="Mappings folder (default: the project's)."
-)
+@click.option("--root", type=click.Path(exists=True, file_okay=False), help="Mappings folder (default: the project's).")
 @click.option(
     "--update",
     is_flag=True,
@@ -60,9 +58,7 @@ def test_cmd(root: str | None, update: bool) -> None:
                 click.echo(f"        {problem}")
     click.echo(f"{total - failures} of {total} golden cases passed")
     if failures or not total:
-        click.secho(
-            f"{failures} golden case(s) FAILED" if failures else "no golden cases found", fg="red", bold=True
-        )
+        click.secho(f"{failures} golden case(s) FAILED" if failures else "no golden cases found", fg="red", bold=True)
         sys.exit(1)
 
 
@@ -181,9 +177,7 @@ def show_cmd(target: str, direction: str, show_source: bool) -> None:
 @click.argument("target")
 @click.option("--sssom", "fmt", flag_value="sssom", required=True, help="Write an SSSOM mapping set (TSV).")
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="export", show_default=True)
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output)."
-)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
 def export_cmd(target: str, fmt: str, direction: str, output: str | None) -> None:
     """Write the field and code correspondences of the TARGET mapping as SSSOM."""
     from hub.mapping.sssom import to_sssom

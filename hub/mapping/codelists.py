@@ -88,9 +88,7 @@ def load_codelists(schema_dir: Path = SCHEMA_DIR) -> CodeLists:
         for scheme in CROSSWALK_SCHEMES:
             t = c.get(scheme)
             walks[scheme][row["code"]] = (
-                Crosswalk(str(t["code"]), t["match"], float(t["confidence"]), t["justification"])
-                if t
-                else None
+                Crosswalk(str(t["code"]), t["match"], float(t["confidence"]), t["justification"]) if t else None
             )
             if not t:
                 notes[scheme][row["code"]] = c.get(f"{scheme}_note", "no crosswalk given")

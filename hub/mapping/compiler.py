@@ -212,9 +212,7 @@ class Compiler:
             cond, _ = compile_expression(let.when, names)
             code = f"({code}) if ({cond}) else None"
         w.emit(2, f"_n_{let.name} = {code}")
-        self._transform_calls(
-            let.transforms, 2, f"_n_{let.name}", repr(f"let {let.name}"), repr(f"let {let.name}")
-        )
+        self._transform_calls(let.transforms, 2, f"_n_{let.name}", repr(f"let {let.name}"), repr(f"let {let.name}"))
         w.emit(1, "except Exception as e:")
         w.emit(2, f"_n_{let.name} = None")
         w.emit(2, f"r.errors.append(('let {let.name}', _reason(e)))")

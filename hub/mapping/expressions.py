@@ -118,6 +118,4 @@ def names_in(text: str) -> set[str]:
     tree = ast.parse(text, mode="eval")
     funcs = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    return (
-        {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - funcs - bound - {"None", "True", "False"}
-    )
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - funcs - bound - {"None", "True", "False"}

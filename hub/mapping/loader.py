@@ -101,9 +101,7 @@ def load_mapping(path: Path, codelists: CodeLists | None = None) -> Mapping:
 
 
 def _let(name: str, spec: Node, file: str, cl: CodeLists) -> LetSpec:
-    let = LetSpec(
-        name=name, line=spec.line, with_=dict(spec.get("with", {})), expr=spec["expr"], when=spec.get("when")
-    )
+    let = LetSpec(name=name, line=spec.line, with_=dict(spec.get("with", {})), expr=spec["expr"], when=spec.get("when"))
     let.transforms = _transforms(spec, file, f"let '{name}'", BuildContext(cl, None, file))
     return let
 
@@ -118,9 +116,7 @@ def _transforms(raw: Node, file: str, what: str, ctx: BuildContext) -> list[Tran
         except TransformError as exc:
             raise MappingFileError(file, tline, f"{what}, transform '{name}': {exc}") from None
         out.append(TransformSpec(name, args, tline))
-        ctx = BuildContext(
-            codelists=ctx.codelists, source_enum=None, mapping_name=file
-        )  # only the first sees the enum
+        ctx = BuildContext(codelists=ctx.codelists, source_enum=None, mapping_name=file)  # only the first sees the enum
     return out
 
 
@@ -132,9 +128,7 @@ def _check_cycles(mapping: Mapping, file: str) -> None:
         try:
             used = names_in(let.expr)
         except SyntaxError as exc:
-            raise MappingFileError(
-                file, let.line, f"let '{let.name}': expression is not valid: {exc.msg}"
-            ) from None
+            raise MappingFileError(file, let.line, f"let '{let.name}': expression is not valid: {exc.msg}") from None
         if let.when:
             used |= names_in(let.when)
         deps[let.name] = {n for n in used if n in lets and n not in let.with_}
@@ -145,9 +139,7 @@ def _check_cycles(mapping: Mapping, file: str) -> None:
             return
         if state.get(name) == 1:
             cycle = " -> ".join([*chain[chain.index(name) :], name])
-            raise MappingFileError(
-                file, lets[name].line, f"cycle: let '{name}' is derived from itself ({cycle})"
-            )
+            raise MappingFileError(file, lets[name].line, f"cycle: let '{name}' is derived from itself ({cycle})")
         state[name] = 1
         for dep in sorted(deps[name]):
             visit(dep, [*chain, name])
@@ -205,9 +197,7 @@ def _rule(
             _check_source(source, prefix + raw[key], file, raw.line_of(key))
     for name, p in rule.with_.items():
         if name in FUNCTIONS:
-            raise MappingFileError(
-                file, raw["with"].line_of(name), f"'{name}' names a function; choose another"
-            )
+            raise MappingFileError(file, raw["with"].line_of(name), f"'{name}' names a function; choose another")
         _check_source(source, prefix + p, file, raw["with"].line_of(name))
     local = names | set(rule.with_)
     for key in ("expr", "when"):
@@ -218,9 +208,7 @@ def _rule(
                 raise MappingFileError(file, raw.line_of(key), str(exc)) from None
             used = names_in(str(raw[key]))
             if rule.target.split(".")[-1] in used and rule.target.split(".")[-1] not in local:
-                raise MappingFileError(
-                    file, raw.line_of(key), f"cycle: '{rule.target}' is derived from itself"
-                )
+                raise MappingFileError(file, raw.line_of(key), f"cycle: '{rule.target}' is derived from itself")
     enum = source.enum_at(prefix + rule.source) if rule.source else None
     ctx = BuildContext(codelists=cl, source_enum=enum, mapping_name=file)
     rule.transforms = _transforms(raw, file, f"rule '{rule.target}'", ctx)

@@ -113,16 +113,10 @@ class SchemaSet:
         for i in range(1, len(segments) + 1):
             if not self._resolve(segments[:i]):
                 parent = segments[: i - 1]
-                known = (
-                    sorted(self.properties_at(parent) or {})
-                    if all(isinstance(s, str) for s in parent[-1:])
-                    else []
-                )
+                known = sorted(self.properties_at(parent) or {}) if all(isinstance(s, str) for s in parent[-1:]) else []
                 where = field_name(parent) or "the record"
                 hint = f" (known fields of {where}: {', '.join(known)})" if known else ""
-                raise ValueError(
-                    f"unknown source field '{path}': '{segments[i - 1]}' is not in {where}{hint}"
-                )
+                raise ValueError(f"unknown source field '{path}': '{segments[i - 1]}' is not in {where}{hint}")
 
     def enum_at(self, path: str) -> list[Any] | None:
         """The allowed values at `path` when the schema gives an enum (of the items, for an array)."""

@@ -32,9 +32,7 @@ def _local(path: str) -> str:
     return ".".join(str(s) for s in split_path(path) if s != "*")
 
 
-def _rows_for_rules(
-    rules: list[RuleSpec], src_prefix: str, tgt_prefix: str, s: str, t: str
-) -> list[dict[str, Any]]:
+def _rows_for_rules(rules: list[RuleSpec], src_prefix: str, tgt_prefix: str, s: str, t: str) -> list[dict[str, Any]]:
     rows = []
     for rule in rules:
         reads = [p for p in ([rule.source] if rule.source else list(rule.with_.values()))]
@@ -51,9 +49,7 @@ def _rows_for_rules(
                     "object_id": f"{t}:{_local(target)}",
                     "object_label": target,
                     "mapping_justification": "semapv:ManualMappingCuration",
-                    "confidence": rule.confidence
-                    if rule.confidence is not None
-                    else (1.0 if len(reads) == 1 else 0.9),
+                    "confidence": rule.confidence if rule.confidence is not None else (1.0 if len(reads) == 1 else 0.9),
                     "author_label": rule.author or "cfhub mappings team",
                     "comment": (rule.justification or "").replace("\t", " ").replace("\n", " "),
                 }

@@ -105,9 +105,7 @@ def _map(args: dict[str, Any], ctx: BuildContext) -> Built:
                 result.approximated.append((field, approx[v]))
             return values[v]
         if has_default:
-            result.approximated.append(
-                (field, f"{v!r} has no entry in the value map; default {default!r} used")
-            )
+            result.approximated.append((field, f"{v!r} has no entry in the value map; default {default!r} used"))
             return default
         if unmapped == "drop":
             result.lost.append((source, f"{v!r} has no entry in the value map"))
@@ -129,9 +127,7 @@ def _map(args: dict[str, Any], ctx: BuildContext) -> Built:
 def _crosswalk(args: dict[str, Any], ctx: BuildContext) -> Built:
     scheme = args["scheme"]
     if scheme not in CROSSWALK_SCHEMES:
-        raise TransformError(
-            f"crosswalk scheme {scheme!r} is unknown (known: {', '.join(CROSSWALK_SCHEMES)})"
-        )
+        raise TransformError(f"crosswalk scheme {scheme!r} is unknown (known: {', '.join(CROSSWALK_SCHEMES)})")
     accept = set(args.get("accept", MATCHES))
     table = ctx.codelists.crosswalks[scheme]
     notes = ctx.codelists.no_crosswalk_notes[scheme]
@@ -193,9 +189,7 @@ def _parse_date(kind: str) -> Callable[[str], date | datetime]:
     if kind == "rfc3339":
         return lambda s: datetime.fromisoformat(s)
     has_time = any(d in kind for d in ("%H", "%M", "%S"))
-    return (
-        (lambda s: datetime.strptime(s, kind)) if has_time else (lambda s: datetime.strptime(s, kind).date())
-    )
+    return (lambda s: datetime.strptime(s, kind)) if has_time else (lambda s: datetime.strptime(s, kind).date())
 
 
 def _date(args: dict[str, Any], ctx: BuildContext) -> Built:

@@ -50,11 +50,13 @@ async def test_every_demo_footprint_has_its_decisions_with_trace_and_version(dem
 async def test_grades_follow_the_category_distribution(demo_hub: Hub) -> None:
     # Within one benchmark, a lower footprint never gets a worse grade or a lower score.
     async with demo_hub.sessions() as session:
-        rows = (await session.execute(
-            select(Footprint.total_kgco2e, Decision.grade, Decision.score)
-            .join(Decision, Decision.footprint_id == Footprint.id)
-            .where(Decision.kind == "label_grade", Decision.grade.is_not(None), Footprint.declared_unit == "kWh")
-        )).all()
+        rows = (
+            await session.execute(
+                select(Footprint.total_kgco2e, Decision.grade, Decision.score)
+                .join(Decision, Decision.footprint_id == Footprint.id)
+                .where(Decision.kind == "label_grade", Decision.grade.is_not(None), Footprint.declared_unit == "kWh")
+            )
+        ).all()
     rows.sort()
     assert len(rows) >= 20
     grades = [g for _, g, _ in rows]
@@ -71,8 +73,14 @@ async def test_a_missing_input_gives_a_decision_that_says_so(demo_hub: Hub) -> N
         assert footprint is not None
         footprint.dqr_temporal = None
         await session.flush()
-        made = await decide_footprints(session, registry(), [footprint.id], date(2026, 1, 1),
-                                       Origin(actor="test", source=SourceKind.SYSTEM), demo_hub.settings.base_iri)
+        made = await decide_footprints(
+            session,
+            registry(),
+            [footprint.id],
+            date(2026, 1, 1),
+            Origin(actor="test", source=SourceKind.SYSTEM),
+            demo_hub.settings.base_iri,
+        )
     yrd = next(d for d in made if d.kind == "recognition" and d.jurisdiction is Region.YRD)
     assert yrd.status == "undetermined"
     assert "fp.dqr" in yrd.trace["missing_inputs"] or "fp.dqr_temporal" in yrd.trace["missing_inputs"]

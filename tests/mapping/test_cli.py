@@ -42,9 +42,7 @@ def test_test_command_fails_loudly(tmp_path: Path) -> None:
 def test_refused_mapping_file_is_reported(tmp_path: Path) -> None:
     root = copy_tree(tmp_path)
     mapping = root / "gba" / "zj-to-gba.yaml"
-    mapping.write_text(
-        mapping.read_text(encoding="utf-8").replace("source: product.gtin", "source: product.ean")
-    )
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace("source: product.gtin", "source: product.ean"))
     code, out = run("test", "--root", str(root))
     assert code == 1
     assert "zj-to-gba.yaml:" in out and "unknown source field 'product.ean'" in out

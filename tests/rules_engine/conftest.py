@@ -42,9 +42,7 @@ def write_rulesets(tmp_path: Path) -> Callable[..., Path]:
     """write_rulesets({"folder": "yaml text", ...}) -> a rule-set root with the shipped vocabulary."""
 
     def write(files: dict[str, str]) -> Path:
-        (tmp_path / "facts.yaml").write_text(
-            (RULESETS / "facts.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-        )
+        (tmp_path / "facts.yaml").write_text((RULESETS / "facts.yaml").read_text(encoding="utf-8"), encoding="utf-8")
         for folder, text in files.items():
             (tmp_path / folder).mkdir(parents=True, exist_ok=True)
             (tmp_path / folder / "ruleset.yaml").write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")

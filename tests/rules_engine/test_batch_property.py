@@ -35,9 +35,7 @@ footprint = st.fixed_dictionaries(
         "total_kgco2e": maybe(small | st.floats(min_value=-5.0, max_value=1e4, allow_nan=False)),
         "declared_unit": maybe(st.sampled_from(["kg", "t", "kWh", "piece", "m2", "MJ"])),
         "category_code": maybe(
-            st.sampled_from(
-                ["KP-46", "KP-47", "KP-28", "KP-31", "KP-10", "KP-04", "KP-17", "KP-51", "KP-01", "KP-20"]
-            )
+            st.sampled_from(["KP-46", "KP-47", "KP-28", "KP-31", "KP-10", "KP-04", "KP-17", "KP-51", "KP-01", "KP-20"])
         ),
         "industry_code": maybe(
             st.sampled_from(["IND-17", "IND-11", "IND-12", "IND-02", "IND-01", "IND-05", "IND-18", "IND-09"])
@@ -52,9 +50,7 @@ footprint = st.fixed_dictionaries(
         "age_years": maybe(st.floats(min_value=0, max_value=6) | st.just(3.0)),
         "within_validity": maybe(st.booleans()),
         "exempted_emissions_percent": maybe(st.floats(min_value=0, max_value=10) | st.just(5.0)),
-        "product_rules": maybe(
-            st.sampled_from(["", "PCR 2019:14", "PEFCR Batteries", "EU 2023/1542 CFB-EV"])
-        ),
+        "product_rules": maybe(st.sampled_from(["", "PCR 2019:14", "PEFCR Batteries", "EU 2023/1542 CFB-EV"])),
         "status": maybe(st.sampled_from(["draft", "verified", "published", "withdrawn"])),
     }
 )
@@ -72,9 +68,7 @@ def benchmark(draw: st.DrawFn) -> dict[str, Any] | None:
     return out
 
 
-facts_strategy = st.builds(
-    lambda fp, bm: {"fp": fp, **({"benchmark": bm} if bm else {})}, footprint, benchmark()
-)
+facts_strategy = st.builds(lambda fp, bm: {"fp": fp, **({"benchmark": bm} if bm else {})}, footprint, benchmark())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -131,9 +125,7 @@ def table_text(policy: str) -> str:
     numeric = policy in ("sum", "count", "max")
     kind = "double" if numeric else "string"
     values = "" if numeric else ", values: [high, mid, low]"
-    out = (
-        f"    hit_policy: {POLICIES[policy]}\n    outputs: [{{name: out, type: {kind}{values}}}]\n    rows:\n"
-    )
+    out = f"    hit_policy: {POLICIES[policy]}\n    outputs: [{{name: out, type: {kind}{values}}}]\n    rows:\n"
     for cell_x, cell_s, number, word in ROWS:
         then = number if numeric else word
         out += f"      - {{when: ['{cell_x}', '{cell_s}'], then: ['{then}']}}\n"

@@ -67,8 +67,7 @@ def test_int_and_double_may_be_compared_and_params_resolve_to_named_constants() 
 
 def test_list_facts_take_constant_members() -> None:
     expr, issues = check(
-        '"ISO 14067:2018" in fp.accounting_standards'
-        ' || sets.intersects(fp.accounting_standards, ["PACT-3.0"])'
+        '"ISO 14067:2018" in fp.accounting_standards || sets.intersects(fp.accounting_standards, ["PACT-3.0"])'
     )
     assert issues == [] and expr is not None
     _, issues = check("fp.declared_unit in fp.accounting_standards")

@@ -14,16 +14,11 @@ from .conftest import RULESETS, shared_dir
 def test_list_show_test() -> None:
     runner = CliRunner()
     listed = runner.invoke(rules, ["--rulesets", str(RULESETS), "list"])
-    assert (
-        listed.exit_code == 0
-        and "label-grade-zj-kp-46" in listed.output
-        and "recognition-intl" in listed.output
-    )
+    assert listed.exit_code == 0 and "label-grade-zj-kp-46" in listed.output and "recognition-intl" in listed.output
     shown = runner.invoke(rules, ["--rulesets", str(RULESETS), "show", "recognition-intl-kp-46"])
     assert (
         shown.exit_code == 0
-        and "chain: recognition-intl@2025.1 -> recognition-intl-ind-17@2025.1 -> "
-        "recognition-intl-kp-46@2025.1"
+        and "chain: recognition-intl@2025.1 -> recognition-intl-ind-17@2025.1 -> recognition-intl-kp-46@2025.1"
         in shown.output
     )
     tested = runner.invoke(rules, ["--rulesets", str(RULESETS), "test"])
@@ -40,10 +35,7 @@ def test_a_failing_case_fails_loudly(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(rules, ["--rulesets", str(root), "test"])
     assert result.exit_code == 1
-    assert (
-        "FAIL label-grade-zj@2025.1" in result.output
-        and "outcome.grade: expected 'B', got 'C'" in result.output
-    )
+    assert "FAIL label-grade-zj@2025.1" in result.output and "outcome.grade: expected 'B', got 'C'" in result.output
     assert "FAILED: 83 passed, 1 failed" in result.output
 
 
@@ -165,7 +157,5 @@ def test_import_dmn_makes_identifiers_of_names_with_spaces(tmp_path: Path) -> No
     assert ruleset["tables"][0]["inputs"] == [{"name": "Applicant Age", "expr": "Applicant_Age"}]
     assert ruleset["tables"][0]["hit_policy"] == "first"
     program = compile_ruleset_text(to_yaml(ruleset))
-    decide = [
-        evaluate(program, {"Applicant_Age": age}, date(2025, 1, 1)).outcome["Risk level"] for age in (30, 70)
-    ]
+    decide = [evaluate(program, {"Applicant_Age": age}, date(2025, 1, 1)).outcome["Risk level"] for age in (30, 70)]
     assert decide == ["ok", "check"]

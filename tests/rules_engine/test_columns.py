@@ -47,9 +47,7 @@ def test_decide_batch_from_arrays_matches_one_at_a_time(registry: Registry) -> N
         "benchmark.n": np.array([40, 40, 40]),
     }
     on = date(2026, 1, 1)
-    batch = registry.decide_batch(
-        "label_grade", "ZJ", Columns.from_arrays(arrays, registry.vocabulary.types()), on
-    )
+    batch = registry.decide_batch("label_grade", "ZJ", Columns.from_arrays(arrays, registry.vocabulary.types()), on)
     records = batch.records()
     assert [r["outcome"]["grade"] for r in records] == ["C", None, None]
     assert [r["status"] for r in records] == ["decided", "undetermined", "decided"]

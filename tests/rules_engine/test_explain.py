@@ -67,9 +67,7 @@ def test_trace_as_text_in_both_languages(registry: Registry) -> None:
 
 
 def test_missing_input_is_explained_not_raised(registry: Registry) -> None:
-    facts = {
-        "fp": {"accounting_standards": ["ISO 14067:2018"], "verified": True, "verifier_accredited": True}
-    }
+    facts = {"fp": {"accounting_standards": ["ISO 14067:2018"], "verified": True, "verifier_accredited": True}}
     decision = registry.decide("recognition", "YRD", facts, on=date(2026, 1, 1))
     assert decision.status == "undetermined" and decision.outcome["eligible"] is None
     assert "fp.dqr" in decision.missing_inputs

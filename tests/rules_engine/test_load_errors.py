@@ -44,10 +44,7 @@ tables:
 
 def test_unknown_field_names_file_line_column(write_rulesets: Write) -> None:
     root = write_rulesets(
-        {
-            "g": GENERAL
-            + "checks:\n  - name: q\n    when: fp.dqr <= 3.0 && fp.verifed\n    text: {en: q, zh: q}\n"
-        }
+        {"g": GENERAL + "checks:\n  - name: q\n    when: fp.dqr <= 3.0 && fp.verifed\n    text: {en: q, zh: q}\n"}
     )
     issue = one(issues_of(root), "unknown-field")
     assert issue.file.endswith("g/ruleset.yaml")
@@ -57,10 +54,7 @@ def test_unknown_field_names_file_line_column(write_rulesets: Write) -> None:
 
 def test_string_compared_with_number_is_a_type_error(write_rulesets: Write) -> None:
     root = write_rulesets(
-        {
-            "g": GENERAL
-            + "checks:\n  - name: q\n    when: 'fp.declared_unit > 2.0'\n    text: {en: q, zh: q}\n"
-        }
+        {"g": GENERAL + "checks:\n  - name: q\n    when: 'fp.declared_unit > 2.0'\n    text: {en: q, zh: q}\n"}
     )
     issue = one(issues_of(root), "type-error")
     assert issue.line == 11 and "cannot compare string with double" in issue.message
@@ -116,11 +110,7 @@ status: published
 effective_from: 2025-01-01
 title: {en: a, zh: a}
 """
-    other = (
-        industry.replace("id: t-a", "id: t-b")
-        .replace("refines: t-b", "refines: t-a")
-        .replace("IND-01", "IND-02")
-    )
+    other = industry.replace("id: t-a", "id: t-b").replace("refines: t-b", "refines: t-a").replace("IND-01", "IND-02")
     issue = one(issues_of(write_rulesets({"g": GENERAL, "a": industry, "b": other})), "cycle")
     assert "t-a -> t-b -> t-a" in issue.message or "t-b -> t-a -> t-b" in issue.message
 
@@ -135,9 +125,7 @@ def test_successive_versions_are_fine(write_rulesets: Write) -> None:
     first = GENERAL + "effective_until: 2025-06-01\n"
     second = GENERAL.replace('version: "1"', 'version: "2"').replace("2025-01-01", "2025-06-01")
     registry = load_registry(write_rulesets({"g1": first, "g2": second}))
-    assert [s.version for s in registry.sources if s.in_force(__import__("datetime").date(2025, 7, 1))] == [
-        "2"
-    ]
+    assert [s.version for s in registry.sources if s.in_force(__import__("datetime").date(2025, 7, 1))] == ["2"]
 
 
 CHILD = """
@@ -172,10 +160,7 @@ def test_same_rule_name_without_override_is_an_error(write_rulesets: Write) -> N
 
 
 def test_override_replaces_the_parent_rule(write_rulesets: Write) -> None:
-    child = (
-        CHILD
-        + "checks:\n  - name: dq\n    override: true\n    when: fp.dqr <= 2.0\n    text: {en: dq, zh: dq}\n"
-    )
+    child = CHILD + "checks:\n  - name: dq\n    override: true\n    when: fp.dqr <= 2.0\n    text: {en: dq, zh: dq}\n"
     registry = load_registry(write_rulesets({"g": PARENT, "i": child}))
     decision = registry.decide_ruleset("t-ind", {"fp": {"dqr": 2.5}})
     assert decision.outcome["reasons"] == ["dq"]
@@ -183,21 +168,12 @@ def test_override_replaces_the_parent_rule(write_rulesets: Write) -> None:
 
 
 def test_override_of_nothing_is_an_error(write_rulesets: Write) -> None:
-    child = (
-        CHILD
-        + "checks:\n  - name: other\n    override: true\n    when: fp.verified\n    text: {en: o, zh: o}\n"
-    )
-    assert (
-        "no parent layer defines it"
-        in one(issues_of(write_rulesets({"g": PARENT, "i": child})), "override").message
-    )
+    child = CHILD + "checks:\n  - name: other\n    override: true\n    when: fp.verified\n    text: {en: o, zh: o}\n"
+    assert "no parent layer defines it" in one(issues_of(write_rulesets({"g": PARENT, "i": child})), "override").message
 
 
 def test_a_lower_layer_may_tighten_but_not_loosen_a_threshold(write_rulesets: Write) -> None:
-    tighten = (
-        CHILD
-        + "params:\n  max_dqr: {type: double, value: 2.0, override: true, doc: {en: d, zh: d}, source: t}\n"
-    )
+    tighten = CHILD + "params:\n  max_dqr: {type: double, value: 2.0, override: true, doc: {en: d, zh: d}, source: t}\n"
     assert load_registry(write_rulesets({"g": PARENT, "i": tighten})).issues == []
     loosen = tighten.replace("value: 2.0", "value: 4.0")
     assert "loosens" in one(issues_of(write_rulesets({"g": PARENT, "i": loosen})), "loosens").message
@@ -210,16 +186,11 @@ def test_schema_errors_point_at_the_value(write_rulesets: Write) -> None:
 
 
 def test_unknown_parent(write_rulesets: Write) -> None:
-    assert (
-        "unknown rule set 't-general'"
-        in one(issues_of(write_rulesets({"i": CHILD})), "unknown-ruleset").message
-    )
+    assert "unknown rule set 't-general'" in one(issues_of(write_rulesets({"i": CHILD})), "unknown-ruleset").message
 
 
 def test_non_strict_load_keeps_the_issues(write_rulesets: Write) -> None:
-    root = write_rulesets(
-        {"g": GENERAL + "checks:\n  - name: q\n    when: fp.nope\n    text: {en: q, zh: q}\n"}
-    )
+    root = write_rulesets({"g": GENERAL + "checks:\n  - name: q\n    when: fp.nope\n    text: {en: q, zh: q}\n"})
     registry = load_registry(root, strict=False)
     assert [i.code for i in registry.issues] == ["unknown-field"]
 

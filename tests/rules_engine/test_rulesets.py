@@ -111,11 +111,7 @@ def test_recognition_lists_every_failed_condition(registry: Registry) -> None:
     }
     decision = registry.decide("recognition", "YRD", facts, on=date(2026, 1, 1))
     assert decision.outcome["eligible"] is False
-    assert (
-        len(decision.outcome["reasons"])
-        == len(registry.program(registry.get("recognition-yrd")).checks)
-        == 11
-    )
+    assert len(decision.outcome["reasons"]) == len(registry.program(registry.get("recognition-yrd")).checks) == 11
 
 
 def test_the_vocabulary_documents_every_fact(registry: Registry) -> None:

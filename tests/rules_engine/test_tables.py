@@ -31,9 +31,7 @@ tables:
 """
 
 
-def table(
-    policy: str, rows: list[tuple[str, str]], out_type: str = "string", extra: str = "", values: str = ""
-) -> str:
+def table(policy: str, rows: list[tuple[str, str]], out_type: str = "string", extra: str = "", values: str = "") -> str:
     body = f"    hit_policy: {policy}\n{extra}    outputs: [{{name: out, type: {out_type}{values}}}]\n"
     body += "    rows:\n"
     body += "".join(f"      - {{when: ['{w}'], then: ['{t}']}}\n" for w, t in rows)
@@ -114,9 +112,7 @@ def test_collect_without_aggregation_lists_in_rule_order() -> None:
 
 
 def test_missing_input_makes_the_table_undetermined_unless_first_already_matched() -> None:
-    text = HEAD.replace(
-        "inputs: [{name: x, expr: x}]", "inputs: [{name: s, expr: s}, {name: x, expr: x}]"
-    ) + (
+    text = HEAD.replace("inputs: [{name: x, expr: x}]", "inputs: [{name: s, expr: s}, {name: x, expr: x}]") + (
         "    hit_policy: first\n    outputs: [{name: out, type: string}]\n    rows:\n"
         "      - {when: ['\"k\"', '-'], then: ['\"by s\"']}\n"
         "      - {when: ['-', '> 0'], then: ['\"by x\"']}\n"

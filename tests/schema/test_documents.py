@@ -24,9 +24,7 @@ def validator(name: str) -> jsonschema.Draft202012Validator:
         schema = json.loads(path.read_text(encoding="utf-8"))
         registry = registry.with_resource(schema["$id"], Resource.from_contents(schema))
     schema = json.loads((SCHEMA_DIR / "json" / name).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(
-        schema, registry=registry, format_checker=jsonschema.FormatChecker()
-    )
+    return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=jsonschema.FormatChecker())
 
 
 def test_there_are_eight_examples_covering_the_brief() -> None:
@@ -46,15 +44,11 @@ def test_example_is_valid_and_adds_up(path: Path) -> None:
 def test_a_document_missing_a_required_field_is_invalid() -> None:
     doc = json.loads(EXAMPLES[0].read_text(encoding="utf-8"))
     del doc["product"]["category_code"]
-    assert any(
-        "category_code" in e.message for e in validator("footprint-document.schema.json").iter_errors(doc)
-    )
+    assert any("category_code" in e.message for e in validator("footprint-document.schema.json").iter_errors(doc))
 
 
 def test_bundle_example_validates_hashes_signs_and_expands() -> None:
-    bundle = json.loads(
-        (SCHEMA_DIR / "examples" / "dataset-bundle" / "yrd-demo.json").read_text(encoding="utf-8")
-    )
+    bundle = json.loads((SCHEMA_DIR / "examples" / "dataset-bundle" / "yrd-demo.json").read_text(encoding="utf-8"))
     assert [e.message for e in validator("dataset-bundle.schema.json").iter_errors(bundle)] == []
     canon = json.dumps(bundle["records"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(canon.encode()).hexdigest()
