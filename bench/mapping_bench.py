@@ -168,9 +168,7 @@ def handwritten_pact(d: dict[str, Any]) -> dict[str, Any]:
             if d["provenance"]["source"] == "import"
             else "Zhejiang PCF accounting rules"
         )
-        pcf["productOrSectorSpecificRules"] = [
-            {"operator": "Other", "ruleNames": names, "otherOperatorName": other}
-        ]
+        pcf["productOrSectorSpecificRules"] = [{"operator": "Other", "ruleNames": names, "otherOperatorName": other}]
     pcf["exemptedEmissionsPercent"] = to_decimal(d["exempted_emissions_percent"])
     if d.get("exempted_emissions_description"):
         pcf["exemptedEmissionsDescription"] = d["exempted_emissions_description"]

@@ -216,9 +216,7 @@ def decide_numpy(c: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     fails = ~accepted | ~c["fp.verified"] | ~c["fp.verifier_accredited"] | (~np.isnan(dqr) & ~(dqr <= 3.0))
     fails |= boundary == "gate_to_gate"
     fails |= ~(c["fp.age_years"] <= 3.0) | ~c["fp.within_validity"] | (c["fp.product_rules"] == "")
-    fails |= ~np.isin(c["fp.status"], ["verified", "published"]) | ~(
-        c["fp.exempted_emissions_percent"] <= 5.0
-    )
+    fails |= ~np.isin(c["fp.status"], ["verified", "published"]) | ~(c["fp.exempted_emissions_percent"] <= 5.0)
     fails |= ~np.isnan(share) & ~(share >= 20.0)
     eligible = three(fails, np.isnan(dqr) | np.isnan(share))
     return graded, grade, graded != 1, score, eligible

@@ -170,9 +170,7 @@ def gaps(table: str, rows: list[RowShapes], vocabulary: Vocabulary) -> list[Issu
     return issues
 
 
-def _sweep(
-    table: str, column: int, items: list[tuple[Interval, RowShapes]], vocabulary: Vocabulary
-) -> list[Issue]:
+def _sweep(table: str, column: int, items: list[tuple[Interval, RowShapes]], vocabulary: Vocabulary) -> list[Issue]:
     bounds = [b for i, _ in items for b in (i.low, i.high)]
     if any(x.cmp(y, vocabulary) is None for x, y in combinations(bounds, 2)):
         return []

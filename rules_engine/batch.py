@@ -243,9 +243,7 @@ def _select(
     return Output(np.zeros(n), np.zeros(n, bool), parts), out_missing
 
 
-def _default(
-    table: Table, cols: Columns, n: int
-) -> tuple[list[tuple[np.ndarray, np.ndarray]] | None, np.ndarray]:
+def _default(table: Table, cols: Columns, n: int) -> tuple[list[tuple[np.ndarray, np.ndarray]] | None, np.ndarray]:
     if not any(out.default for out in table.outputs):
         return None, np.zeros(n, bool)
     values = []
@@ -311,9 +309,7 @@ def _multi(
             if matched[r, i]:
                 raw = [rv[0][i] for rv in row_values[r]]
                 row = [v.item() if isinstance(v, np.generic) else v for v in raw]
-                items.append(
-                    row[0] if len(row) == 1 else {o.name: v for o, v in zip(table.outputs, row, strict=True)}
-                )
+                items.append(row[0] if len(row) == 1 else {o.name: v for o, v in zip(table.outputs, row, strict=True)})
         lists[i] = items
     return Output(lists, np.zeros(n, bool)), missing | out_missing, np.zeros(n, bool)
 

@@ -25,9 +25,7 @@ def benchmark_facts(totals: Any) -> dict[str, Any]:
     return out
 
 
-def benchmarks_by_group(
-    keys: Sequence[tuple[Any, ...]], totals: Any
-) -> dict[tuple[Any, ...], dict[str, Any]]:
+def benchmarks_by_group(keys: Sequence[tuple[Any, ...]], totals: Any) -> dict[tuple[Any, ...], dict[str, Any]]:
     """Benchmark facts per group key, e.g. (category_code, declared_unit, reference_year)."""
     values = np.asarray(totals, dtype=np.float64)
     groups: dict[tuple[Any, ...], list[int]] = {}

@@ -109,13 +109,9 @@ class _Checker:
                     if {left.type, right.type} == {ir.INT, ir.DOUBLE}
                     else ""
                 )
-                raise _Fail(
-                    node, "type-error", f"cannot apply {node.op} to {left.type} and {right.type}{hint}"
-                )
+                raise _Fail(node, "type-error", f"cannot apply {node.op} to {left.type} and {right.type}{hint}")
             if node.op == "/" and left.type == ir.INT:
-                raise _Fail(
-                    node, "unsupported", "integer division is not supported; use double(x) / double(y)"
-                )
+                raise _Fail(node, "unsupported", "integer division is not supported; use double(x) / double(y)")
             return ir.Arith(left.type, node.op, left, right)
         raise _Fail(node, "unsupported", f"operator {node.op} is not supported")
 
@@ -171,9 +167,7 @@ class _Checker:
         cond, then, otherwise = self.check(node.cond), self.check(node.then), self.check(node.otherwise)
         self._expect(node.cond, cond, ir.BOOL, "condition of ?:")
         if then.type != otherwise.type:
-            raise _Fail(
-                node, "type-error", f"branches of ?: have different types {then.type} and {otherwise.type}"
-            )
+            raise _Fail(node, "type-error", f"branches of ?: have different types {then.type} and {otherwise.type}")
         return ir.Cond(then.type, cond, then, otherwise)
 
     def _Call(self, node: s.Call) -> ir.Expr:
@@ -286,18 +280,14 @@ def check_expression(
         return None, [_issue(where, fail)]
     if want is not None and expr.type != want and not (want == ir.DOUBLE and expr.type == ir.INT):
         return None, [
-            where.shift(node.line, node.column).issue(
-                "type-error", f"expression has type {expr.type}, expected {want}"
-            )
+            where.shift(node.line, node.column).issue("type-error", f"expression has type {expr.type}, expected {want}")
         ]
     if want == ir.DOUBLE and expr.type == ir.INT:
         expr = ir.Func(ir.DOUBLE, "double", (expr,))
     return expr, []
 
 
-def check_cell(
-    node: s.Node, subject: ir.Expr, scope: Scope, where: Position
-) -> tuple[ir.Expr | None, list[Issue]]:
+def check_cell(node: s.Node, subject: ir.Expr, scope: Scope, where: Position) -> tuple[ir.Expr | None, list[Issue]]:
     """Type-check a decision-table cell against its input; returns the bool test it stands for."""
     try:
         return _Checker(scope).cell(node, subject), []

@@ -88,9 +88,7 @@ def show(rulesets: Path | None, ruleset_id: str, version: str | None) -> None:
             f"[{table.origin.ref.id}]"
         )
         for row in table.rows:
-            click.echo(
-                f"    #{row.index}: {' | '.join(row.cells)} => {', '.join(o.source for o in row.outputs)}"
-            )
+            click.echo(f"    #{row.index}: {' | '.join(row.cells)} => {', '.join(o.source for o in row.outputs)}")
     for value in program.values:
         click.echo(f"  value {value.name} = {value.expr.source}  [{value.origin.ref.id}]")
 
@@ -110,9 +108,7 @@ def test(rulesets: Path | None, ruleset_id: str | None, verbose: bool) -> None:
                 click.secho(f"     {problem}", fg="red", err=True)
         elif verbose:
             click.echo(f"ok   {result.label}")
-    summary = (
-        f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(results)} rule-set test cases)"
-    )
+    summary = f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(results)} rule-set test cases)"
     if failed:
         click.secho(f"FAILED: {summary}", fg="red", bold=True, err=True)
         sys.exit(1)
@@ -129,9 +125,7 @@ def test(rulesets: Path | None, ruleset_id: str | None, verbose: bool) -> None:
 @click.option("--on", "on", default=None, help="Decision date, YYYY-MM-DD (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print the decision with its trace as JSON.")
 @click.pass_obj
-def explain(
-    rulesets: Path | None, ruleset_id: str, facts_file: Path, lang: str, on: str | None, as_json: bool
-) -> None:
+def explain(rulesets: Path | None, ruleset_id: str, facts_file: Path, lang: str, on: str | None, as_json: bool) -> None:
     """Decide FACTS_FILE (JSON: {"fp": {...}, "benchmark": {...}}) with RULESET_ID and print the trace."""
     registry = _load(rulesets)
     facts: Any = json.loads(facts_file.read_text(encoding="utf-8"))
@@ -139,9 +133,7 @@ def explain(
         decision = registry.decide_ruleset(ruleset_id, facts, _date(on) or date.today())
     except NoRuleSet as error:
         raise click.ClickException(str(error)) from error
-    click.echo(
-        json.dumps(decision.to_dict(), ensure_ascii=False, indent=2) if as_json else decision.explain(lang)
-    )
+    click.echo(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2) if as_json else decision.explain(lang))
 
 
 @rules.command("import-dmn")

@@ -105,9 +105,7 @@ class Columns:
             if array.dtype == object:
                 present = np.fromiter((v is not None and v == v for v in array), bool, n)
                 fill = _FILL[kind]
-                array = np.array(
-                    [v if p else fill for v, p in zip(array, present, strict=True)], _DTYPE[kind]
-                )
+                array = np.array([v if p else fill for v, p in zip(array, present, strict=True)], _DTYPE[kind])
             elif kind == ir.DOUBLE:
                 array = array.astype(np.float64, copy=False)
                 present = ~np.isnan(array)

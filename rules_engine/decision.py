@@ -143,9 +143,7 @@ class Decision:
         ]
         for step in self.steps:
             lines += _step_lines(step, w, key)
-        lines.append(
-            f"{w['outcome']}: " + "; ".join(f"{k} = {_plain_text(v)}" for k, v in self.outcome.items())
-        )
+        lines.append(f"{w['outcome']}: " + "; ".join(f"{k} = {_plain_text(v)}" for k, v in self.outcome.items()))
         if self.missing_inputs:
             lines.append(f"{w['missing']}: {', '.join(self.missing_inputs)}")
         for name, reason in self.invalid_inputs.items():
@@ -165,17 +163,13 @@ def _step_lines(step: dict[str, Any], w: dict[str, str], key: str) -> list[str]:
     elif step["kind"] == "table":
         lines = [f"- {w['table']} {step['rule']} ({step['hit_policy']}) {where}: {step['text'][key]}"]
         if step["inputs"]:
-            lines.append(
-                "    " + ", ".join(f"{k} = {_fmt(v, w['absent'])}" for k, v in step["inputs"].items())
-            )
+            lines.append("    " + ", ".join(f"{k} = {_fmt(v, w['absent'])}" for k, v in step["inputs"].items()))
         fired = step["fired"]
         if not fired:
             lines.append(f"    {w['fired']}: {w['none']}")
         for row in fired:
             text = f" ({row['text'][key]})" if row.get("text") else ""
-            lines.append(
-                f"    {w['fired']}: #{row['row']} {' | '.join(row['when'])} => {', '.join(row['then'])}{text}"
-            )
+            lines.append(f"    {w['fired']}: #{row['row']} {' | '.join(row['when'])} => {', '.join(row['then'])}{text}")
             for c in row.get("comparisons", []):
                 lines.append(
                     f"      {w['compared']}: {c['expr']}: {_fmt(c['left'], w['absent'])} vs "
@@ -186,8 +180,7 @@ def _step_lines(step: dict[str, Any], w: dict[str, str], key: str) -> list[str]:
         lines = [f"- {w['value']} {step['rule']} {where}: {step['text'][key]} = {_plain_text(result)}"]
     if step.get("reads") and step["kind"] != "table":
         lines.append(
-            f"    {w['reads']}: "
-            + ", ".join(f"{k} = {_fmt(v, w['absent'])}" for k, v in step["reads"].items())
+            f"    {w['reads']}: " + ", ".join(f"{k} = {_fmt(v, w['absent'])}" for k, v in step["reads"].items())
         )
     for comparison in step.get("comparisons", []):
         lines.append(

@@ -102,9 +102,7 @@ def hit(table: Table, matched: list[int], env: dict[str, Any], rec: dict[int, An
         if not matched:
             return _default(table, env, rec)
         if policy == "unique" and len(matched) > 1:
-            raise TableError(
-                f"unique table {table.name!r}: rows {', '.join(str(i + 1) for i in matched)} all match"
-            )
+            raise TableError(f"unique table {table.name!r}: rows {', '.join(str(i + 1) for i in matched)} all match")
         if policy == "priority":
             best = min(matched, key=lambda i: table.rows[i].rank)
             return _row_result(table, best, env, rec)
@@ -113,8 +111,7 @@ def hit(table: Table, matched: list[int], env: dict[str, Any], rec: dict[int, An
             return MISSING
         if policy == "any" and any(r != results[0] for r in results[1:]):
             raise TableError(
-                f"any table {table.name!r}: rows {', '.join(str(i + 1) for i in matched)} match with "
-                f"different outputs"
+                f"any table {table.name!r}: rows {', '.join(str(i + 1) for i in matched)} match with different outputs"
             )
         return results[0]
     if policy == "output_order":

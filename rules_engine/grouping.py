@@ -46,9 +46,7 @@ def scatter(n: int, parts: list[tuple[Program, np.ndarray, BatchResult]]) -> Bat
         for key, output in part.outputs.items():
             target = out.outputs.get(key)
             if target is None:
-                target = out.outputs[key] = _empty_like(
-                    [p.outputs[key] for _, _, p in parts if key in p.outputs], n
-                )
+                target = out.outputs[key] = _empty_like([p.outputs[key] for _, _, p in parts if key in p.outputs], n)
             _put(target, output, rows)
     return out
 

@@ -86,8 +86,7 @@ def _check_parent(source: RuleSetSource, by_id: dict[str, list[RuleSetSource]]) 
         issues.append(
             where.issue(
                 "layer",
-                f"a {source.layer} rule set must refine a {LAYERS[rank - 1]} one; {parent.id!r} is "
-                f"{parent.layer}",
+                f"a {source.layer} rule set must refine a {LAYERS[rank - 1]} one; {parent.id!r} is {parent.layer}",
             )
         )
     if (parent.kind, parent.jurisdiction) != (source.kind, source.jurisdiction):

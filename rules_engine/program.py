@@ -47,21 +47,15 @@ def _merge_params(chain: list[RuleSetSource], issues: list[Issue]) -> dict[str, 
                 value = float(value)
             if type_of_value(value) != kind:
                 issues.append(
-                    where.issue(
-                        "type-error", f"param {name!r} is declared {kind} but its value {value!r} is not"
-                    )
+                    where.issue("type-error", f"param {name!r} is declared {kind} but its value {value!r} is not")
                 )
                 continue
-            param = Param(
-                name, value, kind, dict(spec["doc"]), str(spec["source"]), _origin(source, "params", name)
-            )
+            param = Param(name, value, kind, dict(spec["doc"]), str(spec["source"]), _origin(source, "params", name))
             previous = merged.get(name)
             if previous is None:
                 if spec.get("override") and depth > 0:
                     issues.append(
-                        where.issue(
-                            "override", f"param {name!r} has override: true but no parent layer defines it"
-                        )
+                        where.issue("override", f"param {name!r} has override: true but no parent layer defines it")
                     )
                 merged[name] = param
                 continue
@@ -75,14 +69,10 @@ def _merge_params(chain: list[RuleSetSource], issues: list[Issue]) -> dict[str, 
                 )
                 continue
             if previous.type != kind:
-                issues.append(
-                    where.issue("type-error", f"param {name!r} overrides a {previous.type} with a {kind}")
-                )
+                issues.append(where.issue("type-error", f"param {name!r} overrides a {previous.type} with a {kind}"))
                 continue
             stricter = _stricter_of(chain, name)
-            if (stricter == "lower" and value > previous.value) or (
-                stricter == "higher" and value < previous.value
-            ):
+            if (stricter == "lower" and value > previous.value) or (stricter == "higher" and value < previous.value):
                 issues.append(
                     where.issue(
                         "loosens",
@@ -117,9 +107,7 @@ def _merge_rules(
                 if previous is None:
                     if rule.get("override") and depth > 0:
                         issues.append(
-                            where.issue(
-                                "override", f"rule {name!r} has override: true but no parent layer defines it"
-                            )
+                            where.issue("override", f"rule {name!r} has override: true but no parent layer defines it")
                         )
                     order.append(name)
                 elif previous[1] is source:
@@ -129,16 +117,13 @@ def _merge_rules(
                     issues.append(
                         where.issue(
                             "duplicate",
-                            f"rule {name!r} is already defined by {previous[1].id}; add `override: "
-                            f"true` to replace it",
+                            f"rule {name!r} is already defined by {previous[1].id}; add `override: true` to replace it",
                         )
                     )
                     continue
                 elif previous[0] != section:
                     issues.append(
-                        where.issue(
-                            "override", f"rule {name!r} overrides a {previous[0][:-1]} with a {section[:-1]}"
-                        )
+                        where.issue("override", f"rule {name!r} overrides a {previous[0][:-1]} with a {section[:-1]}")
                     )
                     continue
                 rules[name] = (section, source, index, rule)
@@ -164,9 +149,7 @@ class _Builder:
         self.params = _merge_params(chain, self.issues)
         self.scope = Scope(vocabulary.types(), {p.name: (p.value, p.type) for p in self.params.values()})
 
-    def expression(
-        self, text: Any, where: Position, want: str | None, scope: Scope | None = None
-    ) -> Compiled | None:
+    def expression(self, text: Any, where: Position, want: str | None, scope: Scope | None = None) -> Compiled | None:
         source = _text(text)
         node, issues = parse_expression(source, where)
         if node is None:
@@ -217,9 +200,7 @@ class _Builder:
         outputs = [self.output(source, path, k, spec) for k, spec in enumerate(rule["outputs"])]
         if len(self.issues) > before or len(inputs) != len(rule["inputs"]):
             return None
-        if aggregation and (
-            len(outputs) != 1 or (aggregation != "count" and outputs[0].type not in ir.NUMERIC)
-        ):
+        if aggregation and (len(outputs) != 1 or (aggregation != "count" and outputs[0].type not in ir.NUMERIC)):
             self.issues.append(
                 source.at(*path, "aggregation").issue("type-error", f"{aggregation} needs one numeric output")
             )
@@ -233,9 +214,7 @@ class _Builder:
         rows: list[Row] = []
         shapes: list[analysis.RowShapes] = []
         for r, row_spec in enumerate(rule["rows"]):
-            row, row_shapes = self.row(
-                source, (*path, "rows", r), r + 1, row_spec, inputs, outputs, cell_scope, policy
-            )
+            row, row_shapes = self.row(source, (*path, "rows", r), r + 1, row_spec, inputs, outputs, cell_scope, policy)
             if row is not None and row_shapes is not None:
                 rows.append(row)
                 shapes.append(row_shapes)
@@ -254,22 +233,16 @@ class _Builder:
                 if i.key in row.match.facts:
                     facts |= i.expr.facts
         facts = {f for f in facts if not f.startswith("@")}
-        return Table(
-            name, policy, aggregation, dict(rule["text"]), origin, inputs, outputs, rows, frozenset(facts)
-        )
+        return Table(name, policy, aggregation, dict(rule["text"]), origin, inputs, outputs, rows, frozenset(facts))
 
-    def output(
-        self, source: RuleSetSource, path: tuple[str | int, ...], k: int, spec: dict[str, Any]
-    ) -> TableOutput:
+    def output(self, source: RuleSetSource, path: tuple[str | int, ...], k: int, spec: dict[str, Any]) -> TableOutput:
         kind = str(spec["type"])
         default = None
         if "default" in spec:
             default = self.expression(spec["default"], source.at(*path, "outputs", k, "default"), kind)
         values = None
         if spec.get("values") is not None:
-            values = tuple(
-                float(v) if kind == ir.DOUBLE and isinstance(v, int) else v for v in spec["values"]
-            )
+            values = tuple(float(v) if kind == ir.DOUBLE and isinstance(v, int) else v for v in spec["values"])
         return TableOutput(str(spec["name"]), kind, values, default)
 
     def row(

@@ -83,10 +83,7 @@ class Registry:
         candidates = [
             s
             for s in self.sources
-            if s.kind == kind
-            and s.jurisdiction == jurisdiction
-            and s.status == "published"
-            and s.in_force(on)
+            if s.kind == kind and s.jurisdiction == jurisdiction and s.status == "published" and s.in_force(on)
         ]
         for layer, code in (("product", category), ("industry", industry), ("general", None)):
             for source in candidates:
@@ -120,14 +117,10 @@ class Registry:
             )
         ]
 
-    def decide(
-        self, kind: str, jurisdiction: str, facts: Mapping[str, Any], on: date | None = None
-    ) -> Decision:
+    def decide(self, kind: str, jurisdiction: str, facts: Mapping[str, Any], on: date | None = None) -> Decision:
         on = on or date.today()
         flat = flatten(facts)
-        return evaluate(
-            self.program_for(kind, jurisdiction, on, flat.get(CATEGORY), flat.get(INDUSTRY)), flat, on
-        )
+        return evaluate(self.program_for(kind, jurisdiction, on, flat.get(CATEGORY), flat.get(INDUSTRY)), flat, on)
 
     def program_for(
         self, kind: str, jurisdiction: str, on: date, category: Any = None, industry: Any = None
@@ -178,9 +171,7 @@ class Registry:
         types = self.vocabulary.types()
         return Columns.from_records([normalise(r, types)[0] for r in records], types)
 
-    def _groups(
-        self, kind: str, jurisdiction: str, cols: Columns, on: date
-    ) -> list[tuple[Program, np.ndarray | None]]:
+    def _groups(self, kind: str, jurisdiction: str, cols: Columns, on: date) -> list[tuple[Program, np.ndarray | None]]:
         """Rows grouped by the program that decides them (from category and industry codes)."""
         layered = any(
             s.kind == kind and s.jurisdiction == jurisdiction and s.layer != "general" and s.in_force(on)

@@ -90,9 +90,7 @@ def load_vocabulary(path: Path) -> tuple[Vocabulary, list[Issue]]:
         unknown = [name for name in chain if name not in facts]
         if unknown:
             issues.append(
-                position_of(data["orderings"], index).issue(
-                    "unknown-field", f"ordering names unknown facts {unknown}"
-                )
+                position_of(data["orderings"], index).issue("unknown-field", f"ordering names unknown facts {unknown}")
             )
         orderings.append(tuple(chain))
     return Vocabulary(facts, orderings), issues

@@ -94,4 +94,5 @@ async def test_regional_round_trip_gives_back_every_field_it_does_not_report_los
             top = path.split(".")[0].split("[")[0]
             if top in NOT_DATA or path in lost or top in lost:
                 continue
-            assert _same(value, after.get(path)), f"{target}: {path} changed for {doc['iri']}: {value} -> {after.get(path)}"
+            changed = f"{target}: {path} changed for {doc['iri']}: {value} -> {after.get(path)}"
+            assert _same(value, after.get(path)), changed

@@ -44,10 +44,7 @@ def _mutate(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
 @given(data=st.data())
 def test_broken_records_are_reported_never_raised(data: st.DataObject) -> None:
     mapper = data.draw(st.sampled_from(CATALOG.mappers()))
-    if mapper.mapping.direction == "export":
-        doc = data.draw(st.sampled_from(EXAMPLES))
-    else:
-        doc = IMPORT_INPUTS[mapper.target]
+    doc = data.draw(st.sampled_from(EXAMPLES)) if mapper.mapping.direction == "export" else IMPORT_INPUTS[mapper.target]
     path = data.draw(st.sampled_from(_paths(doc)))
     broken = _mutate(doc, path, data.draw(json_values))
     result = mapper.map(broken)
