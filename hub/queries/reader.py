@@ -1,0 +1,81 @@
+"""One caller's reads: a connection opened on first use, and the caller's `Access` (policy + agreements)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Executable, Row, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from hub.auth.principal import Principal
+from hub.db.models import SharingAgreement
+from hub.policy.access import Access, Agreement, active
+from hub.policy.model import Policy
+
+
+class Reader:
+    """Runs one caller's SELECTs, one at a time, on one connection (DataLoaders share it)."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        policy: Policy,
+        principal: Principal,
+    ) -> None:
+        self.engine = engine
+        self.sessions = sessions
+        self.policy = policy
+        self.principal = principal
+        self._conn: AsyncConnection | None = None
+        self._lock = asyncio.Lock()
+        self._access: Access | None = None
+
+    async def execute(self, stmt: Executable) -> Sequence[Row[Any]]:
+        async with self._lock:
+            if self._conn is None:
+                self._conn = await self.engine.connect()
+            return (await self._conn.execute(stmt)).all()
+
+    async def access(self) -> Access:
+        if self._access is None:
+            agreements = await self._agreements() if self._needs_agreements() else []
+            self._access = Access(self.policy, self.principal, agreements)
+        return self._access
+
+    def _needs_agreements(self) -> bool:
+        role = self.principal.role.value
+        return any(g.shared for by_role in self.policy.grants.values() for g in by_role[role])
+
+    async def _agreements(self) -> list[Agreement]:
+        if self.principal.region is None:
+            return []
+        today = datetime.now(UTC).date()
+        rows = await self.execute(
+            select(
+                SharingAgreement.iri,
+                SharingAgreement.record_kinds,
+                SharingAgreement.statuses,
+                SharingAgreement.fields,
+                SharingAgreement.valid_from,
+                SharingAgreement.valid_until,
+            ).where(SharingAgreement.region == self.principal.region)
+        )
+        return [
+            Agreement(
+                iri=r.iri,
+                kinds=frozenset(r.record_kinds),
+                statuses=tuple(r.statuses),
+                fields={kind: frozenset(names) for kind, names in (r.fields or {}).items()},
+            )
+            for r in rows
+            if active(r.valid_from, r.valid_until, today)
+        ]
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            await conn.close()
