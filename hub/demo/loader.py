@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.bootstrap import Hub
 from hub.db.models import EmissionFactor, Footprint, Organization
 from hub.domain.codes import FootprintStatus, SourceKind
-from hub.services import categories, factors, footprints, organizations, products
+from hub.services import categories, factors, footprints, organizations, products, sharing
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
 
@@ -45,6 +45,7 @@ class DemoCounts:
     emission_factors: int = 0
     products: int = 0
     footprints: int = 0
+    sharing_agreements: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
 
 
@@ -96,6 +97,12 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
                 f"{template['declared_unit']} ({footprint.status.value})"
             )
         counts.footprints = counts.products = len(loaded.footprints)
+        regulator = loaded.orgs["zj-regulator"]
+        for row in _read("sharing-agreements.yaml"):
+            data = {k: v for k, v in row.items() if k != "key"}
+            await sharing.create_sharing_agreement(session, data, regulator, _origin(regulator.iri), base)
+            counts.sharing_agreements += 1
+        progress(f"sharing agreements: {counts.sharing_agreements}")
     return counts
 
 

@@ -29,6 +29,7 @@ class _Plan:
     # (grant flag column label or None, fields of the grant)
     grants: list[tuple[str | None, frozenset[str]]]
     field_sources: list[tuple[str, str]]  # (field, label of the selected column)
+    internal: tuple[str, ...] = ()
 
 
 def _source(kind: Kind, name: str) -> tuple[str, Any]:
@@ -40,7 +41,9 @@ def _source(kind: Kind, name: str) -> tuple[str, Any]:
     return rel.column, kind.column(rel.column)
 
 
-async def _plan(reader: Reader, kind_name: str) -> tuple[_Plan | None, ColumnElement[bool]]:
+async def _plan(
+    reader: Reader, kind_name: str, internal: Sequence[str] = ()
+) -> tuple[_Plan | None, ColumnElement[bool]]:
     access = await reader.access()
     kind = KINDS[kind_name]
     grants = access.grants(kind_name)
@@ -49,6 +52,8 @@ async def _plan(reader: Reader, kind_name: str) -> tuple[_Plan | None, ColumnEle
     model = kind.model
     assert model is not None
     columns: dict[str, Any] = {"_id": model.id}  # type: ignore[attr-defined]
+    for name in internal:  # keys the caller of fetch needs (e.g. a parent key to group by), never fields
+        columns[f"_{name}"] = kind.column(name)
     if hasattr(model, "iri"):
         columns["id"] = model.iri  # type: ignore[attr-defined]
     sources: list[tuple[str, str]] = []
@@ -67,12 +72,14 @@ async def _plan(reader: Reader, kind_name: str) -> tuple[_Plan | None, ColumnEle
         label = f"_grant{i}"
         selected.append(case((g.where, literal(1)), else_=literal(0)).label(label))
         plan_grants.append((label, g.fields))
-    return _Plan(selected, plan_grants, sources), access.where(kind_name)
+    return _Plan(selected, plan_grants, sources, tuple(f"_{n}" for n in internal)), access.where(kind_name)
 
 
 def _record(kind_name: str, plan: _Plan, row: Any) -> Record:
     m = row._mapping
     rec: Record = {"_kind": kind_name, "_id": m["_id"]}
+    for name in plan.internal:
+        rec[name] = m[name]
     if "id" in m:
         rec["id"] = m["id"]
     readable: frozenset[str] = frozenset()
@@ -91,9 +98,14 @@ async def fetch(
     *where: ColumnElement[bool],
     order_by: Sequence[Any] | None = None,
     limit: int | None = None,
+    internal: Sequence[str] = (),
 ) -> list[Record]:
-    """The rows of `kind_name` the caller may read that match `where`, with only their readable fields."""
-    plan, allowed = await _plan(reader, kind_name)
+    """The rows of `kind_name` the caller may read that match `where`, with only their readable fields.
+
+    `internal` names columns returned as `_<name>` for the caller's own bookkeeping (grouping by a
+    parent key), never to be shown: they are keys the caller already holds.
+    """
+    plan, allowed = await _plan(reader, kind_name, internal)
     if plan is None:
         return []
     model = KINDS[kind_name].model
@@ -108,11 +120,12 @@ async def fetch(
 
 
 async def by_keys(reader: Reader, kind_name: str, column: str, keys: Iterable[Any]) -> list[Record]:
-    """Readable rows whose `column` is one of `keys` (one SELECT, for DataLoaders)."""
+    """Readable rows whose `column` is one of `keys` (one SELECT, for DataLoaders), each with `_<column>`."""
     keys = list(dict.fromkeys(keys))
     if not keys:
         return []
-    return await fetch(reader, kind_name, KINDS[kind_name].column(column).in_(keys))
+    internal = () if column == "id" else (column,)
+    return await fetch(reader, kind_name, KINDS[kind_name].column(column).in_(keys), internal=internal)
 
 
 async def count(reader: Reader, kind_name: str, *where: ColumnElement[bool]) -> int:
