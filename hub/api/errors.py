@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.utils.str_converters import to_camel_case
 
 from hub.policy.access import Forbidden
 from hub.validation import InvalidInput
@@ -27,8 +28,7 @@ class QueryRefused(Exception):
 
 
 def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
+    return to_camel_case(name)
 
 
 MASKED = "Unexpected error."
