@@ -26,3 +26,25 @@ def live(templates: databases.Templates, tmp_path_factory: pytest.TempPathFactor
     hub = prepare(url, Path(tmp_path_factory.mktemp("keys")))
     with LiveServer(create_app(hub=hub)) as server, httpx.Client(base_url=server.url, timeout=30) as client:
         yield Live(hub, server, client)
+
+
+@pytest.fixture
+def asgi(demo_db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A factory: an httpx client on the ASGI app over a copy of the demo data, with settings overridden."""
+    import contextlib
+
+    from hub.bootstrap import open_hub
+    from hub.config import Settings
+
+    @contextlib.asynccontextmanager
+    async def make(**overrides: object):  # type: ignore[no-untyped-def]
+        hub = open_hub(Settings(database_url=demo_db_url, key_dir=tmp_path / "keys", **overrides))  # type: ignore[arg-type]
+        app = create_app(hub=hub)
+        try:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub") as c:
+                c.hub = hub  # type: ignore[attr-defined]
+                yield c
+        finally:
+            await hub.close()
+
+    return make
