@@ -32,6 +32,7 @@ from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
 from tests import databases
 from tests.api.live import LiveServer
+from tests.api.payloads import footprint_input
 
 STATUSES = [s for s in FootprintStatus]
 PATHS = {
@@ -46,39 +47,6 @@ PATHS = {
 def _credit_code(rng: random.Random) -> str:
     first17 = "91330100" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
     return first17 + check_character(first17)
-
-
-def _footprint_input(product_iri: str, factor_iri: str, amount: float, value: float) -> dict[str, Any]:
-    kg = amount * value
-    return {
-        "product_iri": product_iri,
-        "declared_unit": "kg",
-        "declared_unit_amount": 1,
-        "product_mass_kg_per_declared_unit": 1,
-        "total_kgco2e": kg,
-        "total_including_biogenic_uptake_kgco2e": kg,
-        "fossil_kgco2e": kg,
-        "fossil_carbon_content_kgc": 0,
-        "ipcc_characterization_factors": ["AR6"],
-        "exempted_emissions_percent": 0,
-        "system_boundary": "cradle_to_gate",
-        "reference_period_start": "2024-01-01",
-        "reference_period_end": "2024-12-31",
-        "geography_country": "CN",
-        "accounting_standards": ["GB/T 24067-2024"],
-        "stages": [{"stage": "production", "kgco2e": kg}],
-        "inventory": [
-            {
-                "stage": "production",
-                "activity": f"secret activity {random.random():.6f}",
-                "amount": amount,
-                "unit": "kWh",
-                "emission_factor_iri": factor_iri,
-                "kgco2e": kg,
-            }
-        ],
-        "comment": "private comment",
-    }
 
 
 async def _add_random_enterprises(hub: Hub, seed: int) -> None:
@@ -108,7 +76,7 @@ async def _add_random_enterprises(hub: Hub, seed: int) -> None:
             for j in range(rng.randint(1, 3)):
                 product = await products.create_product(session, {"category_code": "KP-46", "name": f"P{i}-{j}"}, org, origin, base)
                 for _k in range(rng.randint(1, 2)):
-                    data = _footprint_input(product.iri, factor.iri, rng.uniform(1, 50), factor.value_kgco2e_per_unit)
+                    data = footprint_input(product.iri, factor.iri, rng.uniform(1, 50), factor.value_kgco2e_per_unit)
                     fp = await footprints.create_footprint(session, data, origin, base)
                     for status in PATHS[rng.choice(STATUSES)]:
                         if status is FootprintStatus.SUBMITTED:
