@@ -30,8 +30,10 @@ from graphql import (
 
 from hub.api.pagination import DEFAULT_PAGE
 
-# A list field without a `first` argument (stages, labels, categories) is costed as this many items.
-LIST_ESTIMATE = 10
+# A list field without a `first` argument is costed as this many items: a footprint has at most five
+# stages and usually one label; the flat lists (categories, organizations) sit at the root, where
+# their size does not multiply anything below.
+LIST_ESTIMATE = 5
 
 
 @dataclass(frozen=True)
