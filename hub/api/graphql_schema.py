@@ -1,7 +1,7 @@
 """The GraphQL schema (strawberry). Resolvers decode input, call a query or service, map the result.
 
-The default resolver is `resolve_field`: a field the caller's record does not hold is an authorization
-error on that field (see hub/api/types.py), never an empty value.
+A field the caller's record does not hold is an authorization error on that field (hub/api/views.py),
+never an empty value. The record types' plain fields and relations resolve on a fast path (hub/api/fast.py).
 """
 
 from __future__ import annotations
@@ -9,13 +9,15 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from hub.api import fast
 from hub.api.context import Context
 from hub.api.mutations import Mutation
 from hub.api.query import Query
-from hub.api.types import resolve_field
+from hub.api.views import RECORD_TYPES, resolve_field
 
 __all__ = ["Context", "schema"]
 
 schema = strawberry.Schema(
     query=Query, mutation=Mutation, config=StrawberryConfig(default_resolver=resolve_field)
 )
+FAST_FIELDS = fast.install(schema._schema, set(RECORD_TYPES))

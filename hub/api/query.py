@@ -33,9 +33,9 @@ from hub.api.types import (
     Product,
     ProductCategory,
     SharingAgreement,
-    record_view,
     views,
 )
+from hub.api.views import record_view
 from hub.db import models as m
 from hub.queries import benchmarks, factors, footprints
 from hub.queries.records import by_iri, count, fetch, page

@@ -9,53 +9,23 @@ Scalar fields are plain attribute reads (sync); relations go through the context
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from hub.api.context import Context
-from hub.api.errors import FieldForbidden
-
-T = TypeVar("T")
+from hub.api.views import RECORD_TYPES, field_value, view, views
 
 
-def view(cls: type[T], record: dict[str, Any]) -> T:
-    obj = cls.__new__(cls)
-    obj.__dict__.update(record)
-    return obj
-
-
-def views(cls: type[T], records: list[dict[str, Any]]) -> list[T]:
-    return [view(cls, r) for r in records]
-
-
-def field_value(obj: Any, name: str) -> Any:
-    try:
-        return obj.__dict__[name]
-    except KeyError:
-        raise FieldForbidden(type(obj).__name__, name) from None
-
-
-def resolve_field(obj: Any, name: str) -> Any:
-    """The schema's default resolver: an attribute read that refuses fields the record does not hold."""
-    try:
-        return obj.__dict__[name]
-    except KeyError:
-        raise FieldForbidden(type(obj).__name__, name) from None
-
-
-async def _one(obj: Any, name: str, loader: Any, cls: type[T]) -> T | None:
+async def _one(obj: Any, name: str, loader: Any) -> Any:
     key = field_value(obj, name)
-    if key is None:
-        return None
-    record = await loader.load(key)
-    return None if record is None else view(cls, record)
+    return None if key is None else await loader.load(key)
 
 
-async def _many(obj: Any, name: str, loader: Any, cls: type[T]) -> list[T]:
-    return views(cls, await loader.load(field_value(obj, name)))
+async def _many(obj: Any, name: str, loader: Any) -> Any:
+    return await loader.load(field_value(obj, name))
 
 
 @strawberry.interface(description="A record with a global identifier: its IRI (JSON-LD @id).")
@@ -87,7 +57,7 @@ class ProductCategory(Node):
 
     @strawberry.field(description="The industry of a key product.")
     async def parent(self, info: Info[Context, None]) -> ProductCategory | None:
-        return await _one(self, "parent", info.context.loaders.categories, ProductCategory)
+        return await _one(self, "parent", info.context.loaders.categories)
 
 
 @strawberry.type(description="An organization: enterprise, platform, body, team, verifier or regulator.")
@@ -109,15 +79,15 @@ class Product(Node, Provenance):
 
     @strawberry.field
     async def owner(self, info: Info[Context, None]) -> Organization | None:
-        return await _one(self, "owner", info.context.loaders.organizations, Organization)
+        return await _one(self, "owner", info.context.loaders.organizations)
 
     @strawberry.field
     async def category(self, info: Info[Context, None]) -> ProductCategory | None:
-        return await _one(self, "category", info.context.loaders.categories, ProductCategory)
+        return await _one(self, "category", info.context.loaders.categories)
 
     @strawberry.field(description="The product's footprints the caller may read.")
     async def footprints(self, info: Info[Context, None]) -> list[Footprint] | None:
-        return await _many(self, "footprints", info.context.loaders.footprints_by_product, Footprint)
+        return await _many(self, "footprints", info.context.loaders.footprints_by_product)
 
 
 @strawberry.type(description="An emission factor: kgCO2e per unit of an activity, with its source.")
@@ -147,7 +117,7 @@ class FootprintStage:
 
     @strawberry.field
     async def footprint(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "footprint", info.context.loaders.footprints, Footprint)
+        return await _one(self, "footprint", info.context.loaders.footprints)
 
 
 @strawberry.type(description="A product carbon footprint per declared unit (GB/T 24067-2024, ISO 14067).")
@@ -196,27 +166,27 @@ class Footprint(Node, Provenance):
 
     @strawberry.field
     async def product(self, info: Info[Context, None]) -> Product | None:
-        return await _one(self, "product", info.context.loaders.products, Product)
+        return await _one(self, "product", info.context.loaders.products)
 
     @strawberry.field(description="The verifier assigned to the footprint.")
     async def verifier(self, info: Info[Context, None]) -> Organization | None:
-        return await _one(self, "verifier", info.context.loaders.organizations, Organization)
+        return await _one(self, "verifier", info.context.loaders.organizations)
 
     @strawberry.field(description="The footprint this version replaces.")
     async def supersedes(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "supersedes", info.context.loaders.footprints, Footprint)
+        return await _one(self, "supersedes", info.context.loaders.footprints)
 
     @strawberry.field
     async def stages(self, info: Info[Context, None]) -> list[FootprintStage] | None:
-        return await _many(self, "stages", info.context.loaders.stages_by_footprint, FootprintStage)
+        return await _many(self, "stages", info.context.loaders.stages_by_footprint)
 
     @strawberry.field(description="The activity data behind the footprint; every read is audited.")
     async def inventory(self, info: Info[Context, None]) -> list[InventoryLine] | None:
-        return await _many(self, "inventory", info.context.loaders.inventory_by_footprint, InventoryLine)
+        return await _many(self, "inventory", info.context.loaders.inventory_by_footprint)
 
     @strawberry.field
     async def labels(self, info: Info[Context, None]) -> list[Label] | None:
-        return await _many(self, "labels", info.context.loaders.labels_by_footprint, Label)
+        return await _many(self, "labels", info.context.loaders.labels_by_footprint)
 
 
 @strawberry.type(description="One line of a footprint's inventory: an activity, its amount and factor.")
@@ -229,15 +199,15 @@ class InventoryLine(Node, Provenance):
 
     @strawberry.field
     async def footprint(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "footprint", info.context.loaders.footprints, Footprint)
+        return await _one(self, "footprint", info.context.loaders.footprints)
 
     @strawberry.field
     async def emission_factor(self, info: Info[Context, None]) -> EmissionFactor | None:
-        return await _one(self, "emission_factor", info.context.loaders.emission_factors, EmissionFactor)
+        return await _one(self, "emission_factor", info.context.loaders.emission_factors)
 
     @strawberry.field
     async def supplier_footprint(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "supplier_footprint", info.context.loaders.footprints, Footprint)
+        return await _one(self, "supplier_footprint", info.context.loaders.footprints)
 
 
 @strawberry.type(description="A carbon label: a grade or score for a published footprint.")
@@ -254,7 +224,7 @@ class Label(Node, Provenance):
 
     @strawberry.field
     async def footprint(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "footprint", info.context.loaders.footprints, Footprint)
+        return await _one(self, "footprint", info.context.loaders.footprints)
 
 
 @strawberry.type(description="A named, versioned set of records exchanged with a region.")
@@ -282,7 +252,7 @@ class SharingAgreement(Node, Provenance):
 
     @strawberry.field
     async def granted_by(self, info: Info[Context, None]) -> Organization | None:
-        return await _one(self, "granted_by", info.context.loaders.organizations, Organization)
+        return await _one(self, "granted_by", info.context.loaders.organizations)
 
 
 @strawberry.type(description="One link of the hash-chained audit trail.")
@@ -311,10 +281,10 @@ class CategoryBenchmark:
 
     @strawberry.field
     async def category(self, info: Info[Context, None]) -> ProductCategory | None:
-        return await _one(self, "category", info.context.loaders.categories, ProductCategory)
+        return await _one(self, "category", info.context.loaders.categories)
 
 
-RECORD_TYPES: dict[str, type] = {
+RECORD_TYPES.update({
     "ProductCategory": ProductCategory,
     "Organization": Organization,
     "Product": Product,
@@ -327,8 +297,7 @@ RECORD_TYPES: dict[str, type] = {
     "SharingAgreement": SharingAgreement,
     "AuditEvent": AuditEvent,
     "CategoryBenchmark": CategoryBenchmark,
-}
+})
 
 
-def record_view(record: dict[str, Any]) -> Any:
-    return view(RECORD_TYPES[record["_kind"]], record)
+__all__ = ["RECORD_TYPES", "field_value", "view", "views"]

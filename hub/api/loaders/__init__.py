@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -18,20 +19,19 @@ from hub.api.loaders import (
     stages_by_footprint,
 )
 from hub.queries.reader import Reader
-from hub.queries.records import Record
 
 
 @dataclass(frozen=True)
 class Loaders:
-    organizations: DataLoader[int, Record | None]
-    products: DataLoader[int, Record | None]
-    categories: DataLoader[int, Record | None]
-    footprints: DataLoader[int, Record | None]
-    emission_factors: DataLoader[int, Record | None]
-    footprints_by_product: DataLoader[int, list[Record]]
-    stages_by_footprint: DataLoader[int, list[Record]]
-    inventory_by_footprint: DataLoader[int, list[Record]]
-    labels_by_footprint: DataLoader[int, list[Record]]
+    organizations: DataLoader[int, Any]
+    products: DataLoader[int, Any]
+    categories: DataLoader[int, Any]
+    footprints: DataLoader[int, Any]
+    emission_factors: DataLoader[int, Any]
+    footprints_by_product: DataLoader[int, list[Any]]
+    stages_by_footprint: DataLoader[int, list[Any]]
+    inventory_by_footprint: DataLoader[int, list[Any]]
+    labels_by_footprint: DataLoader[int, list[Any]]
 
     @classmethod
     def create(cls, reader: Reader) -> Loaders:

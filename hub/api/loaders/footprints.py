@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from strawberry.dataloader import DataLoader
 
 from hub.api.loaders.batch import records_by_key
+from hub.api.views import record_view
 from hub.queries.reader import Reader
-from hub.queries.records import Record
 
 
-def make(reader: Reader) -> DataLoader[int, Record | None]:
-    return records_by_key(reader, "Footprint")
+def make(reader: Reader) -> DataLoader[int, Any]:
+    return records_by_key(reader, "Footprint", record_view)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from strawberry.dataloader import DataLoader
 
 from hub.api.loaders.batch import records_by_parent
+from hub.api.views import record_view
 from hub.queries.reader import Reader
-from hub.queries.records import Record
 
 
-def make(reader: Reader) -> DataLoader[int, list[Record]]:
-    return records_by_parent(reader, "FootprintStage", "footprint_id")
+def make(reader: Reader) -> DataLoader[int, list[Any]]:
+    return records_by_parent(reader, "FootprintStage", "footprint_id", record_view)
