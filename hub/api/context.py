@@ -18,8 +18,10 @@ class Context:
     loaders: Loaders
 
     @classmethod
-    def create(cls, hub: Hub, principal: Principal) -> Context:
-        reader = Reader(hub.engine, hub.sessions, hub.policy, principal)
+    def create(
+        cls, hub: Hub, principal: Principal, wanted: dict[str, frozenset[str]] | None = None
+    ) -> Context:
+        reader = Reader(hub.engine, hub.sessions, hub.policy, principal, wanted)
         return cls(hub=hub, principal=principal, reader=reader, loaders=Loaders.create(reader))
 
     def fresh(self) -> None:

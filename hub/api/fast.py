@@ -52,13 +52,18 @@ def _attribute(type_name: str, name: str) -> Resolver:
 
 
 def _relation(type_name: str, name: str, loader: str, many: bool) -> Resolver:
+    prefetched = f"_rel_{name}"  # hub/api/prefetch.py keeps a loaded relation here
+
     def resolve(source: Any, info: GraphQLResolveInfo) -> Any:
+        d = source.__dict__
         try:
-            key = source.__dict__[name]
+            key = d[name]
         except KeyError:
             raise FieldForbidden(type_name, name) from None
         if key is None:
             return None
+        if prefetched in d:
+            return d[prefetched]
         return getattr(info.context.loaders, loader).load(key)
 
     return resolve

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
+from dataclasses import dataclass
 from inspect import isawaitable
 from typing import Any
 
@@ -30,6 +31,8 @@ from starlette.responses import HTMLResponse, Response
 from hub.api.context import Context
 from hub.api.errors import format_error
 from hub.api.protection import Limits, NoIntrospection, estimate_cost, protection_rules
+from hub.api.selection import requested_fields
+from hub.api.views import RECORD_TYPES
 from hub.auth.principal import PUBLIC, Principal
 from hub.auth.tokens import InvalidToken
 from hub.bootstrap import Hub
@@ -37,6 +40,13 @@ from hub.bootstrap import Hub
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 _SUGGESTION = re.compile(r" Did you mean .*\?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    document: DocumentNode | None
+    errors: list[GraphQLError]
+    wanted: dict[str, frozenset[str]] | None = None  # fields asked for, per record kind
 
 
 class _Cache:
@@ -54,7 +64,7 @@ class _Cache:
             self.items.move_to_end(key)
         return found
 
-    def put(self, key: tuple[str, bool], value: tuple[DocumentNode | None, list[GraphQLError]]) -> None:
+    def put(self, key: tuple[str, bool], value: Parsed) -> None:
         self.items[key] = value
         if len(self.items) > self.size:
             self.items.popitem(last=False)
@@ -157,7 +167,8 @@ class GraphQLEndpoint:
         operation_name: str | None,
     ) -> Response:
         introspection = principal.authenticated or self.hub.settings.allow_public_introspection
-        document, errors = self._document(query, introspection)
+        parsed = self._document(query, introspection)
+        document, errors = parsed.document, parsed.errors
         if document is None or errors:
             return self._refused(media, errors)
         operation = get_operation_ast(document, operation_name)
@@ -168,7 +179,7 @@ class GraphQLEndpoint:
         cost_error = self._cost(document, operation, variables)
         if cost_error is not None:
             return self._refused(media, [cost_error])
-        context = Context.create(self.hub, principal)
+        context = Context.create(self.hub, principal, parsed.wanted)
         try:
             result = execute(
                 self.schema,
@@ -189,7 +200,7 @@ class GraphQLEndpoint:
         body["data"] = result.data
         return self._respond(media, 200, body)
 
-    def _document(self, query: str, introspection: bool) -> tuple[DocumentNode | None, list[GraphQLError]]:
+    def _document(self, query: str, introspection: bool) -> Parsed:
         key = (query, introspection)
         found = self.cache.get(key)
         if found is not None:
@@ -201,13 +212,14 @@ class GraphQLEndpoint:
                 max_comments=self.hub.settings.max_tokens,
             )
         except GraphQLError as exc:
-            value: tuple[DocumentNode | None, list[GraphQLError]] = (None, [exc])
+            value = Parsed(None, [exc])
         else:
             errors = validate(self.schema, document, self.protection)
             if not errors:
                 rules = list(specified_rules) if introspection else [*specified_rules, NoIntrospection]
                 errors = validate(self.schema, document, rules)
-            value = (document, list(errors))
+            wanted = None if errors else requested_fields(self.schema, document, set(RECORD_TYPES))
+            value = Parsed(document, list(errors), wanted)
         self.cache.put(key, value)
         return value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -21,6 +22,7 @@ from hub.api.pagination import (
     decode_cursor,
     page_size,
 )
+from hub.api.prefetch import connection_nodes, field_selections, prefetch
 from hub.api.types import (
     AuditEvent,
     CategoryBenchmark,
@@ -127,9 +129,11 @@ class Query:
     ) -> ProductConnection:  # type: ignore[valid-type]
         reader, key = info.context.reader, decode_cursor(after)
         result = await page(reader, "Product", first=page_size(first), after=key)
-        return connection(
+        out = connection(
             ProductConnection, ProductEdge, Product, result, key, lambda: count(reader, "Product")
         )
+        await _prefetch_page(info, "Product", out)
+        return out
 
     @strawberry.field(description="Search emission factors by activity, region, year and unit.")
     async def emission_factors(
@@ -162,7 +166,7 @@ class Query:
         reader, key = info.context.reader, decode_cursor(after)
         f = (filter or FootprintFilter()).to_query()
         result = await footprints.footprint_page(reader, f, page_size(first), key)
-        return connection(
+        out = connection(
             FootprintConnection,
             FootprintEdge,
             Footprint,
@@ -170,6 +174,8 @@ class Query:
             key,
             lambda: footprints.footprint_count(reader, f),
         )
+        await _prefetch_page(info, "Footprint", out)
+        return out
 
     @strawberry.field
     async def labels(self, info: Info[Context, None], status: str | None = None) -> list[Label]:
@@ -207,4 +213,14 @@ class Query:
     @strawberry.field(description="Any record by its IRI, if the caller may read it.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
         record = await by_iri(info.context.reader, str(id))
-        return None if record is None else record_view(record)
+        if record is None:
+            return None
+        obj = record_view(record)
+        raw = info._raw_info
+        await prefetch(raw, record["_kind"], [obj], field_selections(raw))
+        return obj
+
+
+async def _prefetch_page(info: Info[Context, None], type_name: str, conn: Any) -> None:
+    raw = info._raw_info
+    await prefetch(raw, type_name, [edge.node for edge in conn.edges], connection_nodes(raw))

@@ -284,20 +284,22 @@ class CategoryBenchmark:
         return await _one(self, "category", info.context.loaders.categories)
 
 
-RECORD_TYPES.update({
-    "ProductCategory": ProductCategory,
-    "Organization": Organization,
-    "Product": Product,
-    "EmissionFactor": EmissionFactor,
-    "Footprint": Footprint,
-    "FootprintStage": FootprintStage,
-    "InventoryLine": InventoryLine,
-    "Label": Label,
-    "Dataset": Dataset,
-    "SharingAgreement": SharingAgreement,
-    "AuditEvent": AuditEvent,
-    "CategoryBenchmark": CategoryBenchmark,
-})
+RECORD_TYPES.update(
+    {
+        "ProductCategory": ProductCategory,
+        "Organization": Organization,
+        "Product": Product,
+        "EmissionFactor": EmissionFactor,
+        "Footprint": Footprint,
+        "FootprintStage": FootprintStage,
+        "InventoryLine": InventoryLine,
+        "Label": Label,
+        "Dataset": Dataset,
+        "SharingAgreement": SharingAgreement,
+        "AuditEvent": AuditEvent,
+        "CategoryBenchmark": CategoryBenchmark,
+    }
+)
 
 
 __all__ = ["RECORD_TYPES", "field_value", "view", "views"]

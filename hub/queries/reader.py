@@ -25,11 +25,14 @@ class Reader:
         sessions: async_sessionmaker[AsyncSession],
         policy: Policy,
         principal: Principal,
+        wanted: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.engine = engine
         self.sessions = sessions
         self.policy = policy
         self.principal = principal
+        # Fields the caller asks for, per kind (None: all): reads select only these of the readable ones.
+        self.wanted = wanted
         self._conn: AsyncConnection | None = None
         self._lock = asyncio.Lock()
         self._access: Access | None = None

@@ -57,7 +57,10 @@ async def _plan(
     if hasattr(model, "iri"):
         columns["id"] = model.iri  # type: ignore[attr-defined]
     sources: list[tuple[str, str]] = []
-    for name in sorted(access.readable_fields(kind_name)):
+    fields = access.readable_fields(kind_name)
+    if reader.wanted is not None and kind_name in reader.wanted:
+        fields = fields & reader.wanted[kind_name]
+    for name in sorted(fields):
         label, column = _source(kind, name)
         if column is not None:
             columns.setdefault(label, column)
