@@ -38,10 +38,10 @@ class Reader:
         self._access: Access | None = None
 
     async def execute(self, stmt: Executable) -> Sequence[Row[Any]]:
-        async with self._lock:
-            if self._conn is None:
-                self._conn = await self.engine.connect()
-            return (await self._conn.execute(stmt)).all()
+        # A pooled connection per statement, not per request: a request spends most of its time building
+        # its response, and holding a connection through that starves concurrent requests of the pool.
+        async with self.engine.connect() as conn:
+            return (await conn.execute(stmt)).all()
 
     async def access(self) -> Access:
         if self._access is None:
