@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
+from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLResolveInfo, GraphQLScalarType, GraphQLSchema
 
 from hub.api.errors import FieldForbidden
 
@@ -87,6 +87,9 @@ def install(schema: GraphQLSchema, record_types: set[str]) -> list[str]:
                 if type_name not in record_types and field.args:
                     continue
                 field.resolve = _attribute(type_name, python_name)
+                leaf = field.type
+                if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):  # nullable leaves only
+                    field.resolve.leaf = (python_name, leaf.serialize)  # type: ignore[attr-defined]
             else:
                 continue
             replaced.append(f"{type_name}.{field_name}")

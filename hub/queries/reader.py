@@ -16,6 +16,18 @@ from hub.policy.access import Access, Agreement, active
 from hub.policy.model import Policy
 
 
+_GATES: dict[tuple[int, int], asyncio.Semaphore] = {}
+
+
+def _gate(engine: AsyncEngine) -> asyncio.Semaphore:
+    key = (id(engine), id(asyncio.get_running_loop()))
+    gate = _GATES.get(key)
+    if gate is None:
+        size = getattr(engine.pool, "size", lambda: 5)()
+        gate = _GATES[key] = asyncio.Semaphore(max(1, size))
+    return gate
+
+
 class Reader:
     """Runs one caller's SELECTs, one at a time, on one connection (DataLoaders share it)."""
 
@@ -40,7 +52,9 @@ class Reader:
     async def execute(self, stmt: Executable) -> Sequence[Row[Any]]:
         # A pooled connection per statement, not per request: a request spends most of its time building
         # its response, and holding a connection through that starves concurrent requests of the pool.
-        async with self.engine.connect() as conn:
+        # At most pool-size statements at once: beyond it the pool opens (and closes) a connection per
+        # statement, which under load costs more than the wait.
+        async with _gate(self.engine), self.engine.connect() as conn:
             return (await conn.execute(stmt)).all()
 
     async def access(self) -> Access:

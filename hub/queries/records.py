@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, Enum, String, case, func, literal, select, type_coerce
 
 from hub.policy.access import Forbidden
 from hub.policy.catalog import KINDS, Kind
@@ -67,7 +67,7 @@ async def _plan(
         sources.append((name, label))
     plan_grants: list[tuple[str | None, frozenset[str]]] = []
     same_fields = len({g.fields for g in grants}) == 1
-    selected = [c.label(label) for label, c in columns.items()]
+    selected = [_plain(c).label(label) for label, c in columns.items()]
     for i, g in enumerate(grants):
         if same_fields:
             plan_grants.append((None, g.fields))
@@ -76,6 +76,12 @@ async def _plan(
         selected.append(case((g.where, literal(1)), else_=literal(0)).label(label))
         plan_grants.append((label, g.fields))
     return _Plan(selected, plan_grants, sources, tuple(f"_{n}" for n in internal)), access.where(kind_name)
+
+
+def _plain(column: Any) -> Any:
+    """Enum columns as their stored text: the codes are what callers show, and converting every value
+    to its Python enum member and back costs more than the rest of reading the row."""
+    return type_coerce(column, String(32)) if isinstance(column.type, Enum) else column
 
 
 def _record(kind_name: str, plan: _Plan, row: Any) -> Record:
