@@ -53,15 +53,23 @@ async def _fill(url: str, key_dir: Path) -> None:
         base = hub.settings.base_iri
         async with unit_of_work(hub.sessions) as session:
             factor = await session.scalar(select(EmissionFactor).where(EmissionFactor.unit == "kWh").limit(1))
-            verifier = await session.scalar(select(Organization).where(Organization.iri == f"{base}org/cert-accredited"))
-            owners = list(await session.scalars(select(Organization).where(Organization.kind == "enterprise")))
+            verifier = await session.scalar(
+                select(Organization).where(Organization.iri == f"{base}org/cert-accredited")
+            )
+            owners = list(
+                await session.scalars(select(Organization).where(Organization.kind == "enterprise"))
+            )
             regulator = Origin(actor=f"{base}org/zj-regulator")
             assert factor is not None and verifier is not None
             for i in range(EXTRA_FOOTPRINTS):
                 owner = owners[i % len(owners)]
                 origin = Origin(actor=owner.iri)
                 product = await products.create_product(
-                    session, {"category_code": f"KP-{1 + i % 52:02d}", "name": f"Bench product {i}"}, owner, origin, base
+                    session,
+                    {"category_code": f"KP-{1 + i % 52:02d}", "name": f"Bench product {i}"},
+                    owner,
+                    origin,
+                    base,
                 )
                 kg = (1 + i) * factor.value_kgco2e_per_unit
                 data = {
@@ -80,12 +88,27 @@ async def _fill(url: str, key_dir: Path) -> None:
                     "reference_period_end": "2024-12-31",
                     "geography_country": "CN",
                     "accounting_standards": ["GB/T 24067-2024"],
-                    "stages": [{"stage": "production", "kgco2e": kg * 0.7}, {"stage": "distribution", "kgco2e": kg * 0.3}],
+                    "stages": [
+                        {"stage": "production", "kgco2e": kg * 0.7},
+                        {"stage": "distribution", "kgco2e": kg * 0.3},
+                    ],
                     "inventory": [
-                        {"stage": "production", "activity": "electricity", "amount": 0.7 * (1 + i), "unit": "kWh",
-                         "emission_factor_iri": factor.iri, "kgco2e": kg * 0.7},
-                        {"stage": "distribution", "activity": "electricity", "amount": 0.3 * (1 + i), "unit": "kWh",
-                         "emission_factor_iri": factor.iri, "kgco2e": kg * 0.3},
+                        {
+                            "stage": "production",
+                            "activity": "electricity",
+                            "amount": 0.7 * (1 + i),
+                            "unit": "kWh",
+                            "emission_factor_iri": factor.iri,
+                            "kgco2e": kg * 0.7,
+                        },
+                        {
+                            "stage": "distribution",
+                            "activity": "electricity",
+                            "amount": 0.3 * (1 + i),
+                            "unit": "kWh",
+                            "emission_factor_iri": factor.iri,
+                            "kgco2e": kg * 0.3,
+                        },
                     ],
                 }
                 fp = await footprints.create_footprint(session, data, origin, base)
@@ -95,8 +118,13 @@ async def _fill(url: str, key_dir: Path) -> None:
                 await labels.issue_label(
                     session,
                     fp,
-                    {"scheme": "ZJ-PCF", "grade": "AB"[i % 2], "decided_by_ruleset": "bench",
-                     "decided_by_ruleset_version": "1", "expires_on": date(2030, 1, 1)},
+                    {
+                        "scheme": "ZJ-PCF",
+                        "grade": "AB"[i % 2],
+                        "decided_by_ruleset": "bench",
+                        "decided_by_ruleset_version": "1",
+                        "expires_on": date(2030, 1, 1),
+                    },
                     regulator,
                     base,
                 )
@@ -116,8 +144,8 @@ def baseline_app(url: str) -> Any:
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from hub.db.engine import make_async_engine
     from hub.db import models as m
+    from hub.db.engine import make_async_engine
 
     engine = make_async_engine(url)
     parent = aliased(m.ProductCategory)
@@ -128,9 +156,16 @@ def baseline_app(url: str) -> Any:
             page = (
                 await conn.execute(
                     select(
-                        m.Footprint.id, m.Footprint.iri, m.Footprint.status, m.Footprint.total_kgco2e,
-                        m.Footprint.declared_unit, m.Product.name, m.ProductCategory.code, parent.code,
-                        owner.name_en, verifier.name_en,
+                        m.Footprint.id,
+                        m.Footprint.iri,
+                        m.Footprint.status,
+                        m.Footprint.total_kgco2e,
+                        m.Footprint.declared_unit,
+                        m.Product.name,
+                        m.ProductCategory.code,
+                        parent.code,
+                        owner.name_en,
+                        verifier.name_en,
                     )
                     .join(m.Product, m.Product.id == m.Footprint.product_id)
                     .join(m.ProductCategory, m.ProductCategory.id == m.Product.category_id)
@@ -142,13 +177,20 @@ def baseline_app(url: str) -> Any:
                 )
             ).all()
             ids = [r[0] for r in page]
-            labels = (await conn.execute(
-                select(m.Label.footprint_id, m.Label.grade, m.Label.serial).where(m.Label.footprint_id.in_(ids))
-            )).all()
-            stages = (await conn.execute(
-                select(m.FootprintStage.footprint_id, m.FootprintStage.stage, m.FootprintStage.kgco2e)
-                .where(m.FootprintStage.footprint_id.in_(ids))
-            )).all()
+            labels = (
+                await conn.execute(
+                    select(m.Label.footprint_id, m.Label.grade, m.Label.serial).where(
+                        m.Label.footprint_id.in_(ids)
+                    )
+                )
+            ).all()
+            stages = (
+                await conn.execute(
+                    select(
+                        m.FootprintStage.footprint_id, m.FootprintStage.stage, m.FootprintStage.kgco2e
+                    ).where(m.FootprintStage.footprint_id.in_(ids))
+                )
+            ).all()
         by_fp: dict[int, dict[str, list[Any]]] = {i: {"labels": [], "stages": []} for i in ids}
         for fid, grade, serial in labels:
             by_fp[fid]["labels"].append({"grade": grade, "serial": serial})
@@ -156,14 +198,23 @@ def baseline_app(url: str) -> Any:
             by_fp[fid]["stages"].append({"stage": stage, "kgco2e": kg})
         out = [
             {
-                "id": iri, "status": status, "totalKgco2e": total, "declaredUnit": unit,
-                "product": {"name": name, "category": {"code": code, "parent": {"code": pcode}}, "owner": {"nameEn": oname}},
+                "id": iri,
+                "status": status,
+                "totalKgco2e": total,
+                "declaredUnit": unit,
+                "product": {
+                    "name": name,
+                    "category": {"code": code, "parent": {"code": pcode}},
+                    "owner": {"nameEn": oname},
+                },
                 "verifier": {"nameEn": vname} if vname else None,
                 **by_fp[fid],
             }
             for fid, iri, status, total, unit, name, code, pcode, oname, vname in page
         ]
-        body = json.dumps({"data": {"footprints": {"edges": [{"node": n} for n in out]}}}, separators=(",", ":"))
+        body = json.dumps(
+            {"data": {"footprints": {"edges": [{"node": n} for n in out]}}}, separators=(",", ":")
+        )
         return Response(body.encode(), media_type="application/json")
 
     return Starlette(routes=[Route("/rows", rows)])
@@ -185,7 +236,9 @@ def serve(kind: str, url: str, key_dir: str, port: int) -> None:
 # -- the load -------------------------------------------------------------------------------------
 
 
-async def _load(url: str, method: str, body: bytes | None, headers: dict[str, str], seconds: float, clients: int) -> dict[str, float]:
+async def _load(
+    url: str, method: str, body: bytes | None, headers: dict[str, str], seconds: float, clients: int
+) -> dict[str, float]:
     import httpx
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -255,7 +308,9 @@ def run(seconds: float, clients: int) -> str:
     url, key_dir = f"sqlite:///{work / 'bench.db'}", work / "keys"
     asyncio.run(_fill(url, key_dir))
     settings = Settings(database_url=url, key_dir=key_dir)
-    bearer = token_service(settings).issue(Principal(Role.REGULATOR, f"{settings.base_iri}org/zj-regulator", "ZJ"))
+    bearer = token_service(settings).issue(
+        Principal(Role.REGULATOR, f"{settings.base_iri}org/zj-regulator", "ZJ")
+    )
     results: dict[str, dict[str, float]] = {}
     for kind in ("graphql", "baseline"):
         proc, port = _start(kind, url, key_dir)
@@ -263,9 +318,13 @@ def run(seconds: float, clients: int) -> str:
             if kind == "graphql":
                 body = json.dumps({"query": QUERY, "variables": {"n": PAGE}}).encode()
                 headers = {"Content-Type": "application/json", "Authorization": f"Bearer {bearer}"}
-                results[kind] = asyncio.run(_load(f"http://127.0.0.1:{port}/graphql", "POST", body, headers, seconds, clients))
+                results[kind] = asyncio.run(
+                    _load(f"http://127.0.0.1:{port}/graphql", "POST", body, headers, seconds, clients)
+                )
             else:
-                results[kind] = asyncio.run(_load(f"http://127.0.0.1:{port}/rows", "GET", None, {}, seconds, clients))
+                results[kind] = asyncio.run(
+                    _load(f"http://127.0.0.1:{port}/rows", "GET", None, {}, seconds, clients)
+                )
         finally:
             proc.terminate()
             proc.wait(timeout=15)
@@ -277,10 +336,17 @@ def run(seconds: float, clients: int) -> str:
         "one worker, SQLite. Baseline: a bare Starlette route reading the same rows with three SELECTs and "
         "writing them with `json.dumps`. The load generator (httpx) shares the machine.\n\n"
         "| server | p50 ms | p99 ms | requests/s | requests | errors |\n|---|---:|---:|---:|---:|---:|\n"
-        f"| GraphQL (/graphql) | {g['p50']:.1f} | {g['p99']:.1f} | {g['rps']:.1f} | {g['requests']:.0f} | {g['errors']:.0f} |\n"
-        f"| baseline (plain JSON) | {b['p50']:.1f} | {b['p99']:.1f} | {b['rps']:.1f} | {b['requests']:.0f} | {b['errors']:.0f} |\n"
-        f"| **ratio GraphQL / baseline** | **{g['p50'] / b['p50']:.2f}x** | {g['p99'] / b['p99']:.2f}x | "
+        + _row("GraphQL (/graphql)", g)
+        + _row("baseline (plain JSON)", b)
+        + f"| **ratio GraphQL / baseline** | **{g['p50'] / b['p50']:.2f}x** | {g['p99'] / b['p99']:.2f}x | "
         f"{g['rps'] / b['rps']:.2f}x | | |\n"
+    )
+
+
+def _row(name: str, r: dict[str, float]) -> str:
+    return (
+        f"| {name} | {r['p50']:.1f} | {r['p99']:.1f} | {r['rps']:.1f} | {r['requests']:.0f} "
+        f"| {r['errors']:.0f} |\n"
     )
 
 

@@ -15,7 +15,6 @@ from hub.db.models import SharingAgreement
 from hub.policy.access import Access, Agreement, active
 from hub.policy.model import Policy
 
-
 _GATES: dict[tuple[int, int], asyncio.Semaphore] = {}
 
 

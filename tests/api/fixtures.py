@@ -57,18 +57,25 @@ def gql(
 
 
 async def add_extras(hub: Hub) -> None:
-    """Labels (issued and suspended), a dataset per partner region, a verifier on every submitted footprint."""
+    """Labels (issued, suspended), a dataset per partner region, a verifier on each submitted footprint."""
     base = hub.settings.base_iri
     async with unit_of_work(hub.sessions) as session:
-        verifier = await session.scalar(select(Organization).where(Organization.iri == org_iri(hub.settings, "cert-accredited")))
+        verifier = await session.scalar(
+            select(Organization).where(Organization.iri == org_iri(hub.settings, "cert-accredited"))
+        )
         assert verifier is not None
         await session.execute(
-            update(Footprint).where(Footprint.status == FootprintStatus.SUBMITTED).values(verifier_id=verifier.id)
+            update(Footprint)
+            .where(Footprint.status == FootprintStatus.SUBMITTED)
+            .values(verifier_id=verifier.id)
         )
         regulator = Origin(actor=org_iri(hub.settings, "zj-regulator"))
         published = list(
             await session.scalars(
-                select(Footprint).where(Footprint.status == FootprintStatus.PUBLISHED).order_by(Footprint.id).limit(3)
+                select(Footprint)
+                .where(Footprint.status == FootprintStatus.PUBLISHED)
+                .order_by(Footprint.id)
+                .limit(3)
             )
         )
         data = {
@@ -104,5 +111,3 @@ def prepare(url: str, key_dir: Any, **overrides: Any) -> Hub:
     asyncio.run(add_extras(hub))
     asyncio.run(hub.engine.dispose())
     return open_hub(settings)
-
-

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from strawberry.utils.str_converters import to_camel_case
 from sqlalchemy import Engine, text
+from strawberry.utils.str_converters import to_camel_case
 
 from hub.auth.principal import Role
 from hub.db.engine import make_engine
@@ -99,7 +99,10 @@ def probes(engine: Engine, kind: str) -> list[dict[str, Any]]:
             )
             for r in out:
                 statuses = {
-                    s for (s,) in conn.execute(text("SELECT status FROM footprint WHERE product_id = :p"), {"p": r["id"]})
+                    s
+                    for (s,) in conn.execute(
+                        text("SELECT status FROM footprint WHERE product_id = :p"), {"p": r["id"]}
+                    )
                 }
                 r["_statuses"] = frozenset(statuses)
                 r["has_published_footprint"] = "published" in statuses
@@ -112,8 +115,9 @@ def probes(engine: Engine, kind: str) -> list[dict[str, Any]]:
             return rows("SELECT iri, level FROM product_category WHERE code IN ('IND-01', 'KP-01', 'KP-46')")
         if kind == "InventoryLine":
             out = rows(
-                "SELECT l.iri, p.owner_id AS owner, f.status AS footprint_status, f.verifier_id AS footprint_verifier "
-                "FROM inventory_line l JOIN footprint f ON f.id = l.footprint_id JOIN product p ON p.id = f.product_id "
+                "SELECT l.iri, p.owner_id AS owner, f.status AS footprint_status, "
+                "f.verifier_id AS footprint_verifier FROM inventory_line l "
+                "JOIN footprint f ON f.id = l.footprint_id JOIN product p ON p.id = f.product_id "
                 "WHERE l.id IN (SELECT MIN(id) FROM inventory_line GROUP BY footprint_id) ORDER BY l.id"
             )
             for r in out:
@@ -122,7 +126,8 @@ def probes(engine: Engine, kind: str) -> list[dict[str, Any]]:
         if kind == "Label":
             out = rows(
                 "SELECT l.iri, p.owner_id AS owner, l.status, f.status AS footprint_status FROM label l "
-                "JOIN footprint f ON f.id = l.footprint_id JOIN product p ON p.id = f.product_id ORDER BY l.id"
+                "JOIN footprint f ON f.id = l.footprint_id JOIN product p ON p.id = f.product_id "
+                "ORDER BY l.id"
             )
             for r in out:
                 r["_statuses"] = frozenset({r["footprint_status"]})
@@ -142,7 +147,11 @@ def forbidden_paths(body: dict[str, Any]) -> set[tuple[Any, ...]]:
 
 
 def check_fields(
-    kind: str, obj: dict[str, Any], path: tuple[Any, ...], allowed: frozenset[str], errors: set[tuple[Any, ...]]
+    kind: str,
+    obj: dict[str, Any],
+    path: tuple[Any, ...],
+    allowed: frozenset[str],
+    errors: set[tuple[Any, ...]],
 ) -> None:
     for name in KINDS[kind].fields:
         field_path = (*path, camel(name))
@@ -153,7 +162,11 @@ def check_fields(
             assert obj[camel(name)] is None, f"{kind}.{name} has a value despite the error"
 
 
-MATRIX = [(role, kind) for role in ROLES for kind in [*NODE_KINDS, "FootprintStage", "AuditEvent", "CategoryBenchmark"]]
+MATRIX = [
+    (role, kind)
+    for role in ROLES
+    for kind in [*NODE_KINDS, "FootprintStage", "AuditEvent", "CategoryBenchmark"]
+]
 
 
 @pytest.mark.parametrize(("role", "kind"), MATRIX, ids=[f"{r.value}-{k}" for r, k in MATRIX])
@@ -190,7 +203,9 @@ def test_read(live: Live, engine: Engine, shared: list[OracleAgreement], role: R
             stages = node["stages"]
             assert (stage_allowed is None) == (stages == []), f"{role.value} stage visibility {probe}"
             for i, stage in enumerate(stages):
-                check_fields("FootprintStage", stage, ("node", "stages", i), stage_allowed or frozenset(), errors)
+                check_fields(
+                    "FootprintStage", stage, ("node", "stages", i), stage_allowed or frozenset(), errors
+                )
                 seen += 1
             continue
         check_fields(kind, node, ("node",), allowed, errors)
@@ -204,17 +219,29 @@ def _audit_events(live: Live, engine: Engine, caller: Caller, bearer: str | None
     policy = live.hub.policy
     with engine.connect() as conn:
         max_id = conn.execute(text("SELECT MAX(id) FROM audit_event")).scalar()
-    body = gql(live.client, "{ auditTrail(first: 100) { edges { node { id " + selection("AuditEvent") + " } } } }", bearer).json()
+    body = gql(
+        live.client,
+        "{ auditTrail(first: 100) { edges { node { id " + selection("AuditEvent") + " } } } }",
+        bearer,
+    ).json()
     errors = forbidden_paths(body)
     edges = [e for e in body["data"]["auditTrail"]["edges"] if int(e["node"]["id"]) <= max_id]
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT id, actor FROM audit_event WHERE id <= :m ORDER BY id"), {"m": max_id}).all()
-    visible = [r.id for r in rows if expected_fields(policy, "AuditEvent", {"actor": r.actor}, caller, []) is not None]
+        rows = conn.execute(
+            text("SELECT id, actor FROM audit_event WHERE id <= :m ORDER BY id"), {"m": max_id}
+        ).all()
+    visible = [
+        r.id
+        for r in rows
+        if expected_fields(policy, "AuditEvent", {"actor": r.actor}, caller, []) is not None
+    ]
     assert [int(e["node"]["id"]) for e in edges] == visible[: len(edges)]
     assert len(edges) == min(100, len(visible)) or len(edges) == len([v for v in visible[:100]])
     allowed = expected_fields(policy, "AuditEvent", {"actor": caller.principal.org_iri}, caller, [])
     for i, edge in enumerate(edges):
-        check_fields("AuditEvent", edge["node"], ("auditTrail", "edges", i, "node"), allowed or frozenset(), errors)
+        check_fields(
+            "AuditEvent", edge["node"], ("auditTrail", "edges", i, "node"), allowed or frozenset(), errors
+        )
 
 
 # -- writes: every role x every mutation ------------------------------------------------------------
@@ -222,7 +249,8 @@ def _audit_events(live: Live, engine: Engine, caller: Caller, bearer: str | None
 MUTATION_CALLS = {
     "createProduct": 'createProduct(input: {categoryCode: "KP-00", name: "x"}) { errors { path } }',
     "createFootprint": "createFootprint(data: {}) { errors { path } }",
-    "submitFootprint": 'submitFootprint(footprintId: "urn:x:none", verifierId: "urn:x:none") { errors { path } }',
+    "submitFootprint": 'submitFootprint(footprintId: "urn:x:none", verifierId: "urn:x:none") '
+    "{ errors { path } }",
     "verifyFootprint": 'verifyFootprint(footprintId: "urn:x:none", statement: "s") { errors { path } }',
     "rejectFootprint": 'rejectFootprint(footprintId: "urn:x:none", statement: "s") { errors { path } }',
     "publishFootprint": 'publishFootprint(footprintId: "urn:x:none") { errors { path } }',

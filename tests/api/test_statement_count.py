@@ -35,12 +35,21 @@ async def _fill(hub: Hub) -> None:
     async with unit_of_work(hub.sessions) as session:
         await categories.load_key_products(session, system, base)
         verifier = await organizations.create_organization(
-            session, {"kind": "verifier", "region": "ZJ", "name_zh": "核查", "name_en": "Verifier"}, system, base
+            session,
+            {"kind": "verifier", "region": "ZJ", "name_zh": "核查", "name_en": "Verifier"},
+            system,
+            base,
         )
         owners = [
             await organizations.create_organization(
                 session,
-                {"kind": "enterprise", "region": "ZJ", "name_zh": f"企业{i}", "name_en": f"E{i}", "credit_code": code},
+                {
+                    "kind": "enterprise",
+                    "region": "ZJ",
+                    "name_zh": f"企业{i}",
+                    "name_en": f"E{i}",
+                    "credit_code": code,
+                },
                 system,
                 base,
             )
@@ -120,7 +129,9 @@ async def _count(client: Any, n: int, role: Role, key: str | None) -> tuple[int,
     engine = client.hub.engine.sync_engine
     event.listen(engine, "before_cursor_execute", count)
     try:
-        response = await client.post("/graphql", json={"query": QUERY, "variables": {"n": n}}, headers=headers)
+        response = await client.post(
+            "/graphql", json={"query": QUERY, "variables": {"n": n}}, headers=headers
+        )
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200, response.text
@@ -136,7 +147,10 @@ async def test_a_page_of_100_footprints_takes_a_fixed_small_number_of_statements
             from hub.db.models import Organization
 
             reg = await organizations.create_organization(
-                session, {"kind": "regulator", "region": "ZJ", "name_zh": "监管", "name_en": "Reg"}, Origin("x"), "urn:t:"
+                session,
+                {"kind": "regulator", "region": "ZJ", "name_zh": "监管", "name_en": "Reg"},
+                Origin("x"),
+                "urn:t:",
             )
             await session.commit()
             key = reg.name_en

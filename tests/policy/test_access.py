@@ -30,7 +30,10 @@ def test_enterprise_footprint_filter_names_the_caller() -> None:
 
 def test_shared_grants_come_from_agreements_and_narrow_fields() -> None:
     agreement = Agreement(
-        iri="urn:a", kinds=frozenset({"Footprint"}), statuses=("published",), fields={"Footprint": frozenset({"status"})}
+        iri="urn:a",
+        kinds=frozenset({"Footprint"}),
+        statuses=("published",),
+        fields={"Footprint": frozenset({"status"})},
     )
     platform = Principal(Role.REGIONAL_PLATFORM, BASE + "org/yrd-platform", "YRD")
     with_agreement = Access(default_policy(), platform, [agreement])
