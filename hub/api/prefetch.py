@@ -2,7 +2,8 @@
 level through the same DataLoaders (so through the policy), and kept on each object. graphql-core then
 completes the page synchronously instead of scheduling a task per relation per row, which on a page of
 100 footprints is most of the time a request takes. The statement count is the loaders' (one per relation
-per level); a relation that is not prefetched is resolved by its loader as before.
+per level: each level calls the loader's batch function once); a relation that is not prefetched is
+resolved by its loader as before.
 """
 
 from __future__ import annotations
@@ -97,10 +98,13 @@ async def _relation(
     holders = [o for o in objects if o.__dict__.get(name) is not None]
     if not holders:
         return
+    keys = list(dict.fromkeys(o.__dict__[name] for o in holders))
     try:
-        results = await loader.load_many([o.__dict__[name] for o in holders])
-    except Exception:  # left to the field's resolver, which reports it on the field (the loader caches it)
+        # The loader's batch function itself: one call for the level, no future per row.
+        by_key = dict(zip(keys, await loader.load_fn(keys), strict=True))
+    except Exception:  # left to the field's resolver, which reports it on the field
         return
+    results = [by_key[o.__dict__[name]] for o in holders]
     children: list[Any] = []
     for obj, result in zip(holders, results, strict=True):
         obj.__dict__[PREFIX + name] = result
