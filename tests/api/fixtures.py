@@ -106,8 +106,15 @@ async def add_extras(hub: Hub) -> None:
 
 
 def prepare(url: str, key_dir: Any, **overrides: Any) -> Hub:
+    """Add the extras with one hub (closed in the loop that opened its connections); return a fresh one."""
     settings = Settings(database_url=url, key_dir=key_dir, **overrides)
-    hub = open_hub(settings)
-    asyncio.run(add_extras(hub))
-    asyncio.run(hub.engine.dispose())
+
+    async def run() -> None:
+        hub = open_hub(settings)
+        try:
+            await add_extras(hub)
+        finally:
+            await hub.close()
+
+    asyncio.run(run())
     return open_hub(settings)

@@ -114,11 +114,14 @@ class World:
 def world(templates: databases.Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     url = templates.fresh("demo", databases.with_demo)
     s = Settings(database_url=url, key_dir=Path(tmp_path_factory.mktemp("keys")))
-    setup = open_hub(s)
-    try:
-        asyncio.run(_add_random_enterprises(setup, seed=20251125))
-    finally:
-        asyncio.run(setup.engine.dispose())
+    async def setup() -> None:
+        hub = open_hub(s)
+        try:
+            await _add_random_enterprises(hub, seed=20251125)
+        finally:
+            await hub.close()
+
+    asyncio.run(setup())
     engine = make_engine(url)
     with engine.connect() as conn:
         enterprises = [
