@@ -9,6 +9,7 @@ the authorization error or the serialization error exactly as before.
 
 from __future__ import annotations
 
+from types import CoroutineType
 from typing import Any
 
 from graphql import GraphQLObjectType
@@ -16,6 +17,14 @@ from graphql.execution.incremental.incremental_executor import IncrementalExecut
 from graphql.pyutils import Undefined
 
 _MISSING = object()
+_PLAIN = frozenset({str, int, float, bool, type(None), dict, list})
+
+
+def is_awaitable(value: Any) -> bool:
+    """graphql-core's test, with the common answer first: most results are plain values."""
+    if type(value) in _PLAIN:
+        return False
+    return isinstance(value, CoroutineType) or hasattr(value, "__await__")
 
 
 class HubExecutor(IncrementalExecutor):

@@ -30,7 +30,7 @@ from starlette.responses import HTMLResponse, Response
 
 from hub.api.context import Context
 from hub.api.errors import format_error
-from hub.api.executor import HubExecutor
+from hub.api.executor import HubExecutor, is_awaitable
 from hub.api.protection import Limits, NoIntrospection, estimate_cost, protection_rules
 from hub.api.selection import requested_fields
 from hub.api.views import RECORD_TYPES
@@ -189,6 +189,7 @@ class GraphQLEndpoint:
                 variable_values=variables,
                 operation_name=operation_name,
                 executor_class=HubExecutor,
+                is_awaitable=is_awaitable,
             )
             if isawaitable(result):
                 result = await result
