@@ -230,6 +230,9 @@ def serve(kind: str, url: str, key_dir: str, port: int) -> None:
         app = create_app(Settings(database_url=url, key_dir=Path(key_dir)))
     else:
         app = baseline_app(url)
+    from hub.app import tune_gc
+
+    tune_gc()  # as `cfhub serve` does, for both servers
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

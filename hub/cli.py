@@ -48,7 +48,11 @@ def serve(host: str, port: int, demo: bool, dev: bool) -> None:
         f"cfhub serving {settings.region.value} hub on http://{host}:{port}/graphql "
         f"(database {settings.database_url})"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    from hub.app import tune_gc
+
+    app = create_app(settings)
+    tune_gc()
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 @main.group(help="Database migrations (alembic).")
