@@ -18,7 +18,7 @@ from hub.db.models import Organization
 from hub.domain.codes import LabelStatus
 from hub.policy.access import Access
 from hub.queries.records import by_iri
-from hub.queries.targets import target
+from hub.queries.targets import require_readable_suppliers, target
 from hub.services import factors, footprints, labels, products, sharing
 from hub.services.lookups import by_iri as model_by_iri
 from hub.services.origin import Origin
@@ -145,6 +145,7 @@ class Mutation:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
             if isinstance(data, dict) and isinstance(data.get("product_iri"), str):
                 await target(session, access, "createFootprint", data["product_iri"], "$.product_iri")
+                await require_readable_suppliers(session, access, data)
             fp = await footprints.create_footprint(session, data, origin, info.context.hub.settings.base_iri)
             return fp.iri
 

@@ -32,3 +32,29 @@ async def target(session: AsyncSession, access: Access, mutation: str, iri: str,
     if readable is not None:
         raise Forbidden(f"role {access.role} may not run {mutation} on {iri}")
     raise InvalidInput([FieldError(field, f"names no {kind} this caller can see: {iri}")])
+
+
+async def require_readable_suppliers(session: AsyncSession, access: Access, data: dict[str, object]) -> None:
+    """A supplier footprint an inventory line cites must be one the caller may read: otherwise citing it
+    would tell the caller it exists, and link its data to the caller's."""
+    from hub.db.models import Footprint
+
+    lines = data.get("inventory")
+    if not isinstance(lines, list):
+        return
+    problems = []
+    for i, line in enumerate(lines):
+        iri = line.get("supplier_footprint_iri") if isinstance(line, dict) else None
+        if not isinstance(iri, str):
+            continue
+        readable = await session.scalar(
+            select(Footprint.id).where(Footprint.iri == iri, access.where("Footprint"))
+        )
+        if readable is None:
+            problems.append(
+                FieldError(
+                    f"$.inventory[{i}].supplier_footprint_iri", f"names no footprint on this hub: {iri}"
+                )
+            )
+    if problems:
+        raise InvalidInput(problems)

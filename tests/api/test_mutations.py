@@ -229,3 +229,35 @@ def test_editing_one_audit_event_is_detected(demo_db_url: str) -> None:
     result = CliRunner().invoke(main, ["audit", "verify"], env={"CFHUB_DATABASE_URL": demo_db_url})
     assert result.exit_code == 1
     assert f"audit chain broken at event {target}" in result.output
+
+
+async def test_a_supplier_footprint_must_be_readable_to_be_cited(asgi: Any) -> None:
+    from hub.db.models import Organization
+
+    async with asgi() as client:
+        base = client.hub.settings.base_iri
+        async with client.hub.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Footprint.iri, Footprint.status)
+                    .join(Product, Product.id == Footprint.product_id)
+                    .join(Organization, Organization.id == Product.owner_id)
+                    .where(Organization.iri == base + "org/zj-materials")
+                )
+            ).all()
+        hidden = next(iri for iri, status in rows if status.value == "draft")
+        ent = bearer(client, Role.ENTERPRISE, "zj-battery")
+        product = (await run(client, CREATE_PRODUCT, ent, {"i": {"categoryCode": "KP-46", "name": "P"}}))[
+            "data"
+        ]["createProduct"]["product"]
+        data = footprint_input(product["id"], "unused", 1.0, 1.0)
+        line = {k: v for k, v in data["inventory"][0].items() if k != "emission_factor_iri"}
+        data["inventory"] = [{**line, "supplier_footprint_iri": hidden}]
+        body = await run(client, CREATE_FOOTPRINT, ent, {"d": data})
+        errors = body["data"]["createFootprint"]["errors"]
+        assert errors == [
+            {
+                "path": "$.inventory[0].supplier_footprint_iri",
+                "reason": f"names no footprint on this hub: {hidden}",
+            }
+        ]
