@@ -1,34 +1,22 @@
-"""One caller's reads: a connection opened on first use, and the caller's `Access` (policy + agreements)."""
+"""One caller's reads: pooled connections for its statements, and its `Access` (policy + agreements)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Executable, Row, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.auth.principal import Principal
 from hub.db.models import SharingAgreement
 from hub.policy.access import Access, Agreement, active
 from hub.policy.model import Policy
 
-_GATES: dict[tuple[int, int], asyncio.Semaphore] = {}
-
-
-def _gate(engine: AsyncEngine) -> asyncio.Semaphore:
-    key = (id(engine), id(asyncio.get_running_loop()))
-    gate = _GATES.get(key)
-    if gate is None:
-        size = getattr(engine.pool, "size", lambda: 5)()
-        gate = _GATES[key] = asyncio.Semaphore(max(1, size))
-    return gate
-
 
 class Reader:
-    """Runs one caller's SELECTs, one at a time, on one connection (DataLoaders share it)."""
+    """Runs one caller's SELECTs (for its query functions and DataLoaders) under its policy view."""
 
     def __init__(
         self,
@@ -44,16 +32,13 @@ class Reader:
         self.principal = principal
         # Fields the caller asks for, per kind (None: all): reads select only these of the readable ones.
         self.wanted = wanted
-        self._conn: AsyncConnection | None = None
-        self._lock = asyncio.Lock()
         self._access: Access | None = None
 
     async def execute(self, stmt: Executable) -> Sequence[Row[Any]]:
         # A pooled connection per statement, not per request: a request spends most of its time building
         # its response, and holding a connection through that starves concurrent requests of the pool.
-        # At most pool-size statements at once: beyond it the pool opens (and closes) a connection per
-        # statement, which under load costs more than the wait.
-        async with _gate(self.engine), self.engine.connect() as conn:
+        # (So the statements of one request do not share a snapshot: see docs/security.md, known gaps.)
+        async with self.engine.connect() as conn:
             return (await conn.execute(stmt)).all()
 
     async def access(self) -> Access:
@@ -92,6 +77,4 @@ class Reader:
         ]
 
     async def close(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            await conn.close()
+        """Nothing is held between statements; kept so callers need not know that."""
