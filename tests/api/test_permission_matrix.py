@@ -284,3 +284,24 @@ def test_write(live: Live, role: Role, mutation: str) -> None:
     else:
         assert codes == ["FORBIDDEN"], body
         assert body["data"] is None or body["data"].get(mutation) is None
+
+
+# -- the same refusals end to end, over the real server -------------------------------------------
+
+
+def test_bad_tokens_are_refused_with_401_over_real_http(live: Live) -> None:
+    good = token(live.hub, Role.ENTERPRISE) or ""
+    head, body, sig = good.split(".")
+    for bad in (f"{head}.{body}x.{sig}", good[:-6] + "AAAAAA", "x.y.z"):
+        response = gql(live.client, "{ viewer { role } }", bad)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_deep_and_aliased_queries_are_refused_over_real_http(live: Live) -> None:
+    deep = "{ " + "productCategories { parent { " * 25 + "code" + " } }" * 25 + " }"
+    aliased = "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(1000)) + " }"
+    for query, message in ((deep, "nested deeper"), (aliased, "token")):
+        response = gql(live.client, query)
+        assert response.status_code == 400
+        assert message in response.json()["errors"][0]["message"]
