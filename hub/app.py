@@ -1,32 +1,22 @@
-"""The Starlette application: health, GraphQL, and the routes of the hub's other parts."""
+"""The Starlette application: health, GraphQL, JWKS, the token endpoint, and the hub's other routes."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
-from hub.api.graphql_schema import Context, schema
+from hub.api.graphql_schema import schema
+from hub.api.http import GraphQLEndpoint
+from hub.auth import endpoints as auth
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
 from hub.jsonld.routes import routes as jsonld_routes
-
-
-class HubGraphQL(GraphQL):
-    def __init__(self, hub: Hub) -> None:
-        dev = hub.settings.dev
-        super().__init__(schema, graphql_ide="graphiql" if dev else None, allow_queries_via_get=dev)
-        self.hub = hub
-
-    async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(sessions=self.hub.sessions)
 
 
 async def health(request: Request) -> Response:
@@ -39,19 +29,36 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok", "region": hub.settings.region.value})
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    hub = open_hub(settings)
+def tune_gc() -> None:
+    """For a serving process: keep start-up objects (schema, policy, code) out of garbage collection, and
+    collect the young generation less often. A GraphQL response allocates thousands of short-lived
+    objects; with the defaults, concurrent requests make the collector walk them again and again."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+
+
+def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Starlette:
+    hub = hub or open_hub(settings)
+    hub.tokens.keys.current()  # generate the first signing key at start-up, not on the first request
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         await hub.close()
 
-    graphql = HubGraphQL(hub)
     app = Starlette(
         routes=[
             Route("/health", health),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                GraphQLEndpoint(hub, schema).handle,
+                methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
+            ),
+            Route("/.well-known/jwks.json", auth.jwks),
+            Route("/oauth/token", auth.token, methods=["POST"]),
             *jsonld_routes,
         ],
         lifespan=lifespan,

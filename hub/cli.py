@@ -51,7 +51,11 @@ def serve(host: str, port: int, demo: bool, dev: bool) -> None:
     click.echo(
         f"cfhub serving {settings.region.value} hub on http://{host}:{port}/graphql (database {settings.database_url})"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    from hub.app import tune_gc
+
+    app = create_app(settings)
+    tune_gc()
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 @main.group(help="Database migrations (alembic).")
@@ -164,6 +168,87 @@ def _footprint_facts(iri: str, on: date) -> dict[str, Any]:
         return asyncio.run(run())
     except LookupError as error:
         raise click.ClickException(str(error)) from error
+
+
+@main.group(help="Bearer tokens and their signing keys.")
+def token() -> None:
+    pass
+
+
+def _org_iri(settings: Settings, org: str) -> str:
+    return org if "://" in org else f"{settings.base_iri}org/{org}"
+
+
+async def _organization(settings: Settings, org: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from hub.bootstrap import open_hub
+    from hub.db.models import Organization
+
+    hub = open_hub(settings)
+    try:
+        async with hub.sessions() as session:
+            found = await session.scalar(select(Organization).where(Organization.iri == _org_iri(settings, org)))
+    finally:
+        await hub.close()
+    if found is None:
+        raise click.ClickException(f"no organization {_org_iri(settings, org)} on this hub")
+    return found
+
+
+@token.command("issue", help="Issue a bearer token for an organization (development and scripts).")
+@click.option("--org", required=True, help="Organization key (e.g. zj-battery) or IRI.")
+@click.option("--role", required=True, help="Role to act in: must be the organization's kind.")
+@click.option("--ttl", default=None, type=int, help="Lifetime in seconds (default: CFHUB_TOKEN_TTL_SECONDS).")
+def token_issue(org: str, role: str, ttl: int | None) -> None:
+    from datetime import timedelta
+
+    from hub.auth.clients import principal_for
+    from hub.bootstrap import token_service
+
+    settings = _settings()
+    found = asyncio.run(_organization(settings, org))
+    if found.kind.value != role:
+        raise click.ClickException(
+            f"{found.iri} is a {found.kind.value}; it can only act as role {found.kind.value}, not {role}"
+        )
+    tokens = token_service(settings)
+    click.echo(tokens.issue(principal_for(found), ttl=timedelta(seconds=ttl) if ttl else None))
+
+
+@token.command("rotate-key", help="Generate a new signing key; older keys keep verifying until retired.")
+def token_rotate_key() -> None:
+    from hub.bootstrap import token_service
+
+    key = token_service(_settings()).keys.rotate()
+    click.echo(f"new signing key {key.kid}")
+
+
+@main.group(help="OAuth2 machine clients (client-credentials grant at /oauth/token).")
+def client() -> None:
+    pass
+
+
+@client.command("create", help="Register a client for an organization; prints its id and secret once.")
+@click.option("--org", required=True, help="Organization key (e.g. yrd-platform) or IRI.")
+def client_create(org: str) -> None:
+    from hub.auth.clients import create_client
+    from hub.bootstrap import open_hub
+    from hub.services.uow import unit_of_work
+
+    settings = _settings()
+    found = asyncio.run(_organization(settings, org))
+
+    async def run() -> tuple[str, str]:
+        hub = open_hub(settings)
+        try:
+            async with unit_of_work(hub.sessions) as session:
+                return await create_client(session, await session.merge(found))
+        finally:
+            await hub.close()
+
+    client_id, secret = asyncio.run(run())
+    click.echo(f"client_id: {client_id}\nclient_secret: {secret}\n(the secret is not stored: keep it now)")
 
 
 @main.group(help="The audit trail.")

@@ -24,6 +24,28 @@ class Settings:
     dev: bool = False
     # Where generated keys (token signing, bundle signing) live; created on first run, never committed.
     key_dir: Path = field(default_factory=lambda: Path(".cfhub") / "keys")
+    # Bearer tokens (hub/auth): lifetime of issued tokens, in seconds.
+    token_ttl_seconds: int = 3600
+    # GraphQL protection (hub/api/protection.py), on by default. graphql-armor's defaults, except depth:
+    # a Relay connection adds two levels (edges, node), so 8 here allows what 6 allows without them.
+    max_depth: int = 8
+    max_aliases: int = 15
+    max_tokens: int = 1000
+    max_directives: int = 50
+    max_cost: int = 5000
+    max_body_bytes: int = 100_000
+    # Queries over GET (never mutations): dev mode only unless asked for.
+    graphql_get: bool | None = None
+    # Introspection for the public role (authenticated roles always may): dev mode only unless asked for.
+    public_introspection: bool | None = None
+
+    @property
+    def allow_get(self) -> bool:
+        return self.dev if self.graphql_get is None else self.graphql_get
+
+    @property
+    def allow_public_introspection(self) -> bool:
+        return self.dev if self.public_introspection is None else self.public_introspection
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -35,7 +57,20 @@ class Settings:
             region=Region(env.get("CFHUB_REGION", defaults.region.value)),
             dev=_flag(env.get("CFHUB_DEV")),
             key_dir=Path(env.get("CFHUB_KEY_DIR", str(defaults.key_dir))),
+            token_ttl_seconds=int(env.get("CFHUB_TOKEN_TTL_SECONDS", defaults.token_ttl_seconds)),
+            max_depth=int(env.get("CFHUB_MAX_DEPTH", defaults.max_depth)),
+            max_aliases=int(env.get("CFHUB_MAX_ALIASES", defaults.max_aliases)),
+            max_tokens=int(env.get("CFHUB_MAX_TOKENS", defaults.max_tokens)),
+            max_directives=int(env.get("CFHUB_MAX_DIRECTIVES", defaults.max_directives)),
+            max_cost=int(env.get("CFHUB_MAX_COST", defaults.max_cost)),
+            max_body_bytes=int(env.get("CFHUB_MAX_BODY_BYTES", defaults.max_body_bytes)),
+            graphql_get=_optional_flag(env.get("CFHUB_GRAPHQL_GET")),
+            public_introspection=_optional_flag(env.get("CFHUB_PUBLIC_INTROSPECTION")),
         )
+
+
+def _optional_flag(value: str | None) -> bool | None:
+    return None if value is None or not value.strip() else _flag(value)
 
 
 def _with_slash(iri: str) -> str:

@@ -390,3 +390,40 @@ class Decision(Identified, Provenance, Base):
     footprint: Mapped[Footprint] = relationship(lazy="raise")
 
     __table_args__ = (Index("ix_decision_footprint_kind", "footprint_id", "kind", "jurisdiction"),)
+
+
+class SharingAgreement(Identified, Provenance, Base):
+    """What a partner region's platform may read on this hub: record kinds, statuses and fields.
+
+    The policy (`policy/policy.yaml`) says that regional platforms read through sharing agreements; the
+    agreements themselves are data, granted by the regulator and effective for a period.
+    """
+
+    __tablename__ = "sharing_agreement"
+
+    # The partner region whose platform the agreement grants (YRD, GBA, INTL).
+    region: Mapped[Region] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # GraphQL type names the agreement covers, e.g. ["Footprint", "Product", "Label"].
+    record_kinds: Mapped[list[Any]]
+    # Statuses of those records that may be read (footprint or label statuses); empty means any.
+    statuses: Mapped[list[Any]]
+    # Per record kind, the fields granted: {"Footprint": ["totalKgco2e", ...]}.
+    fields: Mapped[dict[str, Any]]
+    valid_from: Mapped[date]
+    valid_until: Mapped[date | None]
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+
+
+class OAuthClient(Base):
+    """A machine client (a regional platform, an international body) of the client-credentials grant."""
+
+    __tablename__ = "oauth_client"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    # scrypt$<salt hex>$<hash hex>: the secret itself is shown once, at creation, and never stored.
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

@@ -22,7 +22,7 @@ from hub.bootstrap import Hub
 from hub.db.models import EmissionFactor, Footprint, Organization
 from hub.decisions.registry import registry
 from hub.domain.codes import FootprintStatus, SourceKind
-from hub.services import categories, decisions, factors, footprints, organizations, products
+from hub.services import categories, decisions, factors, footprints, organizations, products, sharing
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
 
@@ -46,6 +46,7 @@ class DemoCounts:
     products: int = 0
     footprints: int = 0
     decisions: int = 0
+    sharing_agreements: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
 
 
@@ -104,6 +105,12 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
         decided = await decisions.decide_footprints(session, registry(), ids, date.today(), system, base)
         counts.decisions = len(decided)
         progress(f"decisions: {counts.decisions} (label grades and recognition, with traces)")
+        regulator = loaded.orgs["zj-regulator"]
+        for row in _read("sharing-agreements.yaml"):
+            data = {k: v for k, v in row.items() if k != "key"}
+            await sharing.create_sharing_agreement(session, data, regulator, _origin(regulator.iri), base)
+            counts.sharing_agreements += 1
+        progress(f"sharing agreements: {counts.sharing_agreements}")
     return counts
 
 

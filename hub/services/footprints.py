@@ -187,3 +187,21 @@ async def verify(
     footprint.verification_statement = statement
     footprint.verification_standard = standard
     return await move(session, footprint, FootprintStatus.VERIFIED, origin, {"verifier": verifier.iri})
+
+
+async def submit(session: AsyncSession, footprint: Footprint, verifier: Organization, origin: Origin) -> Footprint:
+    """Submit a draft for verification by `verifier`, who is assigned to it (and may read its inventory)."""
+    if verifier.kind is not OrgKind.VERIFIER:
+        raise InvalidInput([FieldError("$.verifier", f"{verifier.iri} is not a verifier")])
+    footprint.verifier_id = verifier.id
+    return await move(session, footprint, FootprintStatus.SUBMITTED, origin, {"verifier": verifier.iri})
+
+
+async def reject(session: AsyncSession, footprint: Footprint, statement: str, origin: Origin) -> Footprint:
+    """The assigned verifier's negative statement: the footprint goes back to draft for correction."""
+    if not statement.strip():
+        raise InvalidInput([FieldError("$.statement", "must not be empty")])
+    if footprint.status is not FootprintStatus.SUBMITTED:
+        raise InvalidInput([FieldError("$.status", f"is {footprint.status.value}; only a submitted one")])
+    footprint.verification_statement = statement
+    return await move(session, footprint, FootprintStatus.DRAFT, origin, {"statement": statement})

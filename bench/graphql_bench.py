@@ -1,0 +1,375 @@
+"""GraphQL against a bare JSON route: a 100-footprint page to 32 concurrent clients over loopback.
+
+    python -m bench.graphql_bench [--seconds 10] [--clients 32]
+
+Builds a database (the demo data plus 100 published footprints with labels), serves it with uvicorn in a
+subprocess twice (the hub's /graphql as the regulator; a bare Starlette route that reads the same rows
+and writes them as plain JSON), loads each for a fixed time from this process, and writes p50, p99 and
+requests per second of both, and their ratio, to docs/BENCHMARKS.md (section "graphql").
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+QUERY = """query($n: Int) { footprints(first: $n) { edges { node { id status totalKgco2e declaredUnit
+  product { name category { code parent { code } } owner { nameEn } }
+  verifier { nameEn } labels { grade serial } stages { stage kgco2e } } } } }"""
+EXTRA_FOOTPRINTS = 100
+PAGE = 100
+
+
+# -- the data -------------------------------------------------------------------------------------
+
+
+async def _fill(url: str, key_dir: Path) -> None:
+    from sqlalchemy import select
+
+    from hub.bootstrap import open_hub
+    from hub.config import Settings
+    from hub.db import migrate
+    from hub.db.models import EmissionFactor, Organization
+    from hub.demo.loader import load_demo
+    from hub.domain.codes import FootprintStatus
+    from hub.services import footprints, labels, products
+    from hub.services.origin import Origin
+    from hub.services.uow import unit_of_work
+
+    await asyncio.to_thread(migrate.upgrade, url)
+    hub = open_hub(Settings(database_url=url, key_dir=key_dir))
+    try:
+        await load_demo(hub)
+        base = hub.settings.base_iri
+        async with unit_of_work(hub.sessions) as session:
+            factor = await session.scalar(select(EmissionFactor).where(EmissionFactor.unit == "kWh").limit(1))
+            verifier = await session.scalar(
+                select(Organization).where(Organization.iri == f"{base}org/cert-accredited")
+            )
+            owners = list(
+                await session.scalars(select(Organization).where(Organization.kind == "enterprise"))
+            )
+            regulator = Origin(actor=f"{base}org/zj-regulator")
+            assert factor is not None and verifier is not None
+            for i in range(EXTRA_FOOTPRINTS):
+                owner = owners[i % len(owners)]
+                origin = Origin(actor=owner.iri)
+                product = await products.create_product(
+                    session,
+                    {"category_code": f"KP-{1 + i % 52:02d}", "name": f"Bench product {i}"},
+                    owner,
+                    origin,
+                    base,
+                )
+                kg = (1 + i) * factor.value_kgco2e_per_unit
+                data = {
+                    "product_iri": product.iri,
+                    "declared_unit": "kg",
+                    "declared_unit_amount": 1,
+                    "product_mass_kg_per_declared_unit": 1,
+                    "total_kgco2e": kg,
+                    "total_including_biogenic_uptake_kgco2e": kg,
+                    "fossil_kgco2e": kg,
+                    "fossil_carbon_content_kgc": 0,
+                    "ipcc_characterization_factors": ["AR6"],
+                    "exempted_emissions_percent": 0,
+                    "system_boundary": "cradle_to_gate",
+                    "reference_period_start": "2024-01-01",
+                    "reference_period_end": "2024-12-31",
+                    "geography_country": "CN",
+                    "accounting_standards": ["GB/T 24067-2024"],
+                    "stages": [
+                        {"stage": "production", "kgco2e": kg * 0.7},
+                        {"stage": "distribution", "kgco2e": kg * 0.3},
+                    ],
+                    "inventory": [
+                        {
+                            "stage": "production",
+                            "activity": "electricity",
+                            "amount": 0.7 * (1 + i),
+                            "unit": "kWh",
+                            "emission_factor_iri": factor.iri,
+                            "kgco2e": kg * 0.7,
+                        },
+                        {
+                            "stage": "distribution",
+                            "activity": "electricity",
+                            "amount": 0.3 * (1 + i),
+                            "unit": "kWh",
+                            "emission_factor_iri": factor.iri,
+                            "kgco2e": kg * 0.3,
+                        },
+                    ],
+                }
+                fp = await footprints.create_footprint(session, data, origin, base)
+                await footprints.submit(session, fp, verifier, origin)
+                await footprints.verify(session, fp, verifier, "ok", date(2025, 1, 1), Origin(verifier.iri))
+                await footprints.move(session, fp, FootprintStatus.PUBLISHED, regulator)
+                await labels.issue_label(
+                    session,
+                    fp,
+                    {
+                        "scheme": "ZJ-PCF",
+                        "grade": "AB"[i % 2],
+                        "decided_by_ruleset": "bench",
+                        "decided_by_ruleset_version": "1",
+                        "expires_on": date(2030, 1, 1),
+                    },
+                    regulator,
+                    base,
+                )
+    finally:
+        await hub.close()
+
+
+# -- the two servers ------------------------------------------------------------------------------
+
+
+def baseline_app(url: str) -> Any:
+    """The same rows as the GraphQL page, read with three plain SELECTs and written as JSON."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from hub.db import models as m
+    from hub.db.engine import make_async_engine
+
+    engine = make_async_engine(url)
+    parent = aliased(m.ProductCategory)
+    owner, verifier = aliased(m.Organization), aliased(m.Organization)
+
+    async def rows(request: Request) -> Response:
+        async with engine.connect() as conn:
+            page = (
+                await conn.execute(
+                    select(
+                        m.Footprint.id,
+                        m.Footprint.iri,
+                        m.Footprint.status,
+                        m.Footprint.total_kgco2e,
+                        m.Footprint.declared_unit,
+                        m.Product.name,
+                        m.ProductCategory.code,
+                        parent.code,
+                        owner.name_en,
+                        verifier.name_en,
+                    )
+                    .join(m.Product, m.Product.id == m.Footprint.product_id)
+                    .join(m.ProductCategory, m.ProductCategory.id == m.Product.category_id)
+                    .outerjoin(parent, parent.id == m.ProductCategory.parent_id)
+                    .join(owner, owner.id == m.Product.owner_id)
+                    .outerjoin(verifier, verifier.id == m.Footprint.verifier_id)
+                    .order_by(m.Footprint.id)
+                    .limit(PAGE)
+                )
+            ).all()
+            ids = [r[0] for r in page]
+            labels = (
+                await conn.execute(
+                    select(m.Label.footprint_id, m.Label.grade, m.Label.serial).where(
+                        m.Label.footprint_id.in_(ids)
+                    )
+                )
+            ).all()
+            stages = (
+                await conn.execute(
+                    select(
+                        m.FootprintStage.footprint_id, m.FootprintStage.stage, m.FootprintStage.kgco2e
+                    ).where(m.FootprintStage.footprint_id.in_(ids))
+                )
+            ).all()
+        by_fp: dict[int, dict[str, list[Any]]] = {i: {"labels": [], "stages": []} for i in ids}
+        for fid, grade, serial in labels:
+            by_fp[fid]["labels"].append({"grade": grade, "serial": serial})
+        for fid, stage, kg in stages:
+            by_fp[fid]["stages"].append({"stage": stage, "kgco2e": kg})
+        out = [
+            {
+                "id": iri,
+                "status": status,
+                "totalKgco2e": total,
+                "declaredUnit": unit,
+                "product": {
+                    "name": name,
+                    "category": {"code": code, "parent": {"code": pcode}},
+                    "owner": {"nameEn": oname},
+                },
+                "verifier": {"nameEn": vname} if vname else None,
+                **by_fp[fid],
+            }
+            for fid, iri, status, total, unit, name, code, pcode, oname, vname in page
+        ]
+        body = json.dumps(
+            {"data": {"footprints": {"edges": [{"node": n} for n in out]}}}, separators=(",", ":")
+        )
+        return Response(body.encode(), media_type="application/json")
+
+    return Starlette(routes=[Route("/rows", rows)])
+
+
+def serve(kind: str, url: str, key_dir: str, port: int) -> None:
+    import uvicorn
+
+    if kind == "graphql":
+        from hub.app import create_app
+        from hub.config import Settings
+
+        app = create_app(Settings(database_url=url, key_dir=Path(key_dir)))
+    else:
+        app = baseline_app(url)
+    from hub.app import tune_gc
+
+    tune_gc()  # as `cfhub serve` does, for both servers
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+# -- the load -------------------------------------------------------------------------------------
+
+
+async def _load(
+    url: str, method: str, body: bytes | None, headers: dict[str, str], seconds: float, clients: int
+) -> dict[str, float]:
+    import httpx
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    latencies: list[float] = []
+    errors = 0
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        # warm-up: caches, connection pool, SQLite page cache
+        for _ in range(5):
+            (await client.request(method, url, content=body, headers=headers)).raise_for_status()
+        stop = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                response = await client.request(method, url, content=body, headers=headers)
+                latencies.append(time.perf_counter() - t0)
+                if response.status_code != 200 or b'"errors"' in response.content[:20]:
+                    errors += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - start
+    latencies.sort()
+    return {
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "rps": len(latencies) / elapsed,
+        "requests": len(latencies),
+        "errors": errors,
+    }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start(kind: str, url: str, key_dir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    import httpx
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.graphql_bench", "serve", kind, url, str(key_dir), str(port)],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return proc, port
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"the {kind} server did not start")
+
+
+def run(seconds: float, clients: int) -> str:
+    from hub.auth.principal import Principal, Role
+    from hub.bootstrap import token_service
+    from hub.config import Settings
+
+    work = Path(tempfile.mkdtemp(prefix="cfhub-bench-"))
+    url, key_dir = f"sqlite:///{work / 'bench.db'}", work / "keys"
+    asyncio.run(_fill(url, key_dir))
+    settings = Settings(database_url=url, key_dir=key_dir)
+    bearer = token_service(settings).issue(
+        Principal(Role.REGULATOR, f"{settings.base_iri}org/zj-regulator", "ZJ")
+    )
+    results: dict[str, dict[str, float]] = {}
+    for kind in ("graphql", "baseline"):
+        proc, port = _start(kind, url, key_dir)
+        try:
+            if kind == "graphql":
+                body = json.dumps({"query": QUERY, "variables": {"n": PAGE}}).encode()
+                headers = {"Content-Type": "application/json", "Authorization": f"Bearer {bearer}"}
+                results[kind] = asyncio.run(
+                    _load(f"http://127.0.0.1:{port}/graphql", "POST", body, headers, seconds, clients)
+                )
+            else:
+                results[kind] = asyncio.run(
+                    _load(f"http://127.0.0.1:{port}/rows", "GET", None, {}, seconds, clients)
+                )
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+    g, b = results["graphql"], results["baseline"]
+    return (
+        "## GraphQL: a 100-footprint page\n\n"
+        f"{PAGE} footprints with product, category (and its industry), owner, verifier, labels and stages, "
+        f"as the regulator, to {clients} concurrent clients over loopback for {seconds:g} s each; uvicorn, "
+        "one worker, SQLite. Baseline: a bare Starlette route reading the same rows with three SELECTs and "
+        "writing them with `json.dumps`. The load generator (httpx) shares the machine.\n\n"
+        "| server | p50 ms | p99 ms | requests/s | requests | errors |\n|---|---:|---:|---:|---:|---:|\n"
+        + _row("GraphQL (/graphql)", g)
+        + _row("baseline (plain JSON)", b)
+        + f"| **ratio GraphQL / baseline** | **{g['p50'] / b['p50']:.2f}x** | {g['p99'] / b['p99']:.2f}x | "
+        f"{g['rps'] / b['rps']:.2f}x | | |\n"
+    )
+
+
+def _row(name: str, r: dict[str, float]) -> str:
+    return (
+        f"| {name} | {r['p50']:.1f} | {r['p99']:.1f} | {r['rps']:.1f} | {r['requests']:.0f} "
+        f"| {r['errors']:.0f} |\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "serve":
+        serve(*argv[1:4], int(argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("CFHUB_BENCH_SECONDS", 10)))
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--no-write", action="store_true", help="print the table without writing the report")
+    args = parser.parse_args(argv)
+    markdown = run(args.seconds, args.clients)
+    print(markdown)
+    if not args.no_write:
+        from bench.report import write_section
+
+        print(f"written to {write_section('graphql', markdown)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+"""GraphQL over HTTP: authentication, the protection limits, the response conventions.
+
+Follows the GraphQL-over-HTTP draft: POST application/json (GET only where configured, never for
+mutations), responses in application/graphql-response+json when accepted (400 for requests that never
+reach execution) or application/json (200 for any well-formed request).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from inspect import isawaitable
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from hub.api.context import Context
+from hub.api.errors import format_error
+from hub.api.executor import HubExecutor, is_awaitable
+from hub.api.protection import Limits, NoIntrospection, estimate_cost, protection_rules
+from hub.api.selection import requested_fields
+from hub.api.views import RECORD_TYPES
+from hub.auth.principal import PUBLIC, Principal
+from hub.auth.tokens import InvalidToken
+from hub.bootstrap import Hub
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+_SUGGESTION = re.compile(r" Did you mean .*\?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    document: DocumentNode | None
+    errors: list[GraphQLError]
+    wanted: dict[str, frozenset[str]] | None = None  # fields asked for, per record kind
+
+
+class _Cache:
+    """Parsed and validated documents by (query, introspection allowed): parsing is paid once per query."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[str, bool], tuple[DocumentNode | None, list[GraphQLError]]] = OrderedDict()
+
+    def get(self, key: tuple[str, bool]) -> tuple[DocumentNode | None, list[GraphQLError]] | None:
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, bool], value: Parsed) -> None:
+        self.items[key] = value
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+class GraphQLEndpoint:
+    def __init__(self, hub: Hub, schema: Any) -> None:
+        s = hub.settings
+        self.hub = hub
+        self.schema = schema._schema
+        self.dev = s.dev
+        self.limits = Limits(s.max_depth, s.max_aliases, s.max_directives, s.max_cost)
+        self.protection = protection_rules(self.limits)
+        self.cache = _Cache()
+
+    # -- the request ---------------------------------------------------------------------------
+    async def handle(self, request: Request) -> Response:
+        settings = self.hub.settings
+        if request.method == "GET" and self.dev and "text/html" in request.headers.get("accept", ""):
+            from strawberry.http.ides import get_graphql_ide_html
+
+            return HTMLResponse(get_graphql_ide_html("graphiql"))
+        if request.method not in {"POST", "GET"} or (request.method == "GET" and not settings.allow_get):
+            allow = "GET, POST" if settings.allow_get else "POST"
+            return _plain(405, "Use POST for GraphQL on this hub.", {"Allow": allow})
+        media = _negotiate(request.headers.get("accept"))
+        if media is None:
+            return _plain(406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
+        try:
+            principal = self._principal(request)
+        except InvalidToken as exc:
+            return self._respond(
+                media,
+                401,
+                {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
+                {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{exc}"'},
+            )
+        params = await self._params(request, media)
+        if isinstance(params, Response):
+            return params
+        query, variables, operation_name = params
+        return await self._run(request, media, principal, query, variables, operation_name)
+
+    def _principal(self, request: Request) -> Principal:
+        header = request.headers.get("authorization")
+        if header is None:
+            return PUBLIC
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise InvalidToken("Authorization must be 'Bearer <token>'")
+        return self.hub.tokens.verify(token.strip())
+
+    async def _params(self, request: Request, media: str) -> tuple[str, Any, Any] | Response:
+        if request.method == "GET":
+            raw: dict[str, Any] = dict(request.query_params)
+            if "variables" in raw:
+                try:
+                    raw["variables"] = json.loads(raw["variables"])
+                except ValueError:
+                    return self._bad(media, "variables must be a JSON object")
+            if "extensions" in raw:
+                try:
+                    raw["extensions"] = json.loads(raw["extensions"])
+                except ValueError:
+                    return self._bad(media, "extensions must be a JSON object")
+        else:
+            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if ctype != JSON:
+                return _plain(415, f"Send the request body as {JSON}.")
+            body = await _body(request, self.hub.settings.max_body_bytes)
+            if body is None:
+                return _plain(413, f"The request body is larger than {self.hub.settings.max_body_bytes} bytes.")
+            try:
+                raw = json.loads(body)
+            except ValueError:
+                return self._bad(media, "The request body is not valid JSON.")
+        if not isinstance(raw, dict):
+            return self._bad(media, "The request body must be a JSON object.")
+        query, variables = raw.get("query"), raw.get("variables")
+        operation_name, extensions = raw.get("operationName"), raw.get("extensions")
+        if not isinstance(query, str):
+            return self._bad(media, "The request needs a string 'query'.")
+        if variables is not None and not isinstance(variables, dict):
+            return self._bad(media, "'variables' must be an object.")
+        if operation_name is not None and not isinstance(operation_name, str):
+            return self._bad(media, "'operationName' must be a string.")
+        if extensions is not None and not isinstance(extensions, dict):
+            return self._bad(media, "'extensions' must be an object.")
+        return query, variables or {}, operation_name
+
+    async def _run(
+        self,
+        request: Request,
+        media: str,
+        principal: Principal,
+        query: str,
+        variables: dict[str, Any],
+        operation_name: str | None,
+    ) -> Response:
+        introspection = principal.authenticated or self.hub.settings.allow_public_introspection
+        parsed = self._document(query, introspection)
+        document, errors = parsed.document, parsed.errors
+        if document is None or errors:
+            return self._refused(media, errors)
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            return self._refused(media, [GraphQLError("No operation to run: name it with operationName.")])
+        if request.method == "GET" and operation.operation is not OperationType.QUERY:
+            return _plain(405, "Only queries may be sent over GET; use POST.", {"Allow": "POST"})
+        cost_error = self._cost(document, operation, variables)
+        if cost_error is not None:
+            return self._refused(media, [cost_error])
+        context = Context.create(self.hub, principal, parsed.wanted)
+        try:
+            result = execute(
+                self.schema,
+                document,
+                context_value=context,
+                variable_values=variables,
+                operation_name=operation_name,
+                executor_class=HubExecutor,
+                is_awaitable=is_awaitable,
+            )
+            if isawaitable(result):
+                result = await result
+        finally:
+            await context.reader.close()
+        if result.data is None and result.errors and all(e.path is None for e in result.errors):
+            return self._refused(media, list(result.errors))  # variables that did not coerce
+        body: dict[str, Any] = {}
+        if result.errors:
+            body["errors"] = [format_error(e, self.dev) for e in result.errors]
+        body["data"] = result.data
+        return self._respond(media, 200, body)
+
+    def _document(self, query: str, introspection: bool) -> Parsed:
+        key = (query, introspection)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        try:
+            document = parse(
+                query,
+                max_lexical_tokens=self.hub.settings.max_tokens,
+                max_comments=self.hub.settings.max_tokens,
+            )
+        except GraphQLError as exc:
+            value = Parsed(None, [exc])
+        else:
+            errors = validate(self.schema, document, self.protection)
+            if not errors:
+                rules = list(specified_rules) if introspection else [*specified_rules, NoIntrospection]
+                errors = validate(self.schema, document, rules)
+            wanted = None if errors else requested_fields(self.schema, document, set(RECORD_TYPES))
+            value = Parsed(document, list(errors), wanted)
+        self.cache.put(key, value)
+        return value
+
+    def _cost(
+        self, document: DocumentNode, operation: OperationDefinitionNode, variables: dict[str, Any]
+    ) -> GraphQLError | None:
+        cost = estimate_cost(self.schema, document, operation, variables)
+        if cost > self.limits.max_cost:
+            return GraphQLError(
+                f"The query's estimated cost {cost} is above the limit of {self.limits.max_cost}: "
+                "ask for smaller pages or fewer fields."
+            )
+        return None
+
+    # -- responses -----------------------------------------------------------------------------
+    def _refused(self, media: str, errors: list[GraphQLError]) -> Response:
+        status = 400 if media == GRAPHQL_RESPONSE else 200
+        return self._respond(media, status, {"errors": [self._shown(e) for e in errors]})
+
+    def _shown(self, error: GraphQLError) -> dict[str, Any]:
+        out = error.formatted
+        if not self.dev:
+            out["message"] = _SUGGESTION.sub("", out["message"])
+        return out
+
+    def _bad(self, media: str, message: str) -> Response:
+        return self._respond(media, 400, {"errors": [{"message": message}]})
+
+    def _respond(
+        self, media: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> Response:
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+        return Response(content, status_code=status, media_type=f"{media}; charset=utf-8", headers=headers)
+
+
+def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    content = json.dumps({"errors": [{"message": message}]}).encode("utf-8")
+    return Response(content, status_code=status, media_type=f"{JSON}; charset=utf-8", headers=headers)
+
+
+def _negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header: graphql-response+json when asked for, else json."""
+    if not accept:
+        return JSON
+    ranges = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    if GRAPHQL_RESPONSE in ranges:
+        return GRAPHQL_RESPONSE
+    if JSON in ranges or "*/*" in ranges or "application/*" in ranges:
+        return JSON
+    return None
+
+
+async def _body(request: Request, limit: int) -> bytes | None:
+    """The body, or None if it is larger than `limit` (checked before reading where the size is declared)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

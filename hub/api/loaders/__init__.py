@@ -1,0 +1,48 @@
+"""DataLoaders, one per file, gathered in a typed `Loaders`: every relation is reached through one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from hub.api.loaders import (
+    categories,
+    emission_factors,
+    footprints,
+    footprints_by_product,
+    inventory_by_footprint,
+    labels_by_footprint,
+    organizations,
+    products,
+    stages_by_footprint,
+)
+from hub.queries.reader import Reader
+
+
+@dataclass(frozen=True)
+class Loaders:
+    organizations: DataLoader[int, Any]
+    products: DataLoader[int, Any]
+    categories: DataLoader[int, Any]
+    footprints: DataLoader[int, Any]
+    emission_factors: DataLoader[int, Any]
+    footprints_by_product: DataLoader[int, list[Any]]
+    stages_by_footprint: DataLoader[int, list[Any]]
+    inventory_by_footprint: DataLoader[int, list[Any]]
+    labels_by_footprint: DataLoader[int, list[Any]]
+
+    @classmethod
+    def create(cls, reader: Reader) -> Loaders:
+        return cls(
+            organizations=organizations.make(reader),
+            products=products.make(reader),
+            categories=categories.make(reader),
+            footprints=footprints.make(reader),
+            emission_factors=emission_factors.make(reader),
+            footprints_by_product=footprints_by_product.make(reader),
+            stages_by_footprint=stages_by_footprint.make(reader),
+            inventory_by_footprint=inventory_by_footprint.make(reader),
+            labels_by_footprint=labels_by_footprint.make(reader),
+        )

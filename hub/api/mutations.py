@@ -1,0 +1,273 @@
+"""The Mutation root: each resolver checks the policy's rule, runs a service in one unit of work, and
+returns the record as the caller may read it, or typed errors naming the input field."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from hub.api.context import Context
+from hub.api.types import EmissionFactor, Footprint, Label, Product, SharingAgreement, view
+from hub.db.models import Organization
+from hub.domain.codes import LabelStatus
+from hub.policy.access import Access
+from hub.queries.records import by_iri
+from hub.queries.targets import require_readable_suppliers, target
+from hub.services import factors, footprints, labels, products, sharing
+from hub.services.lookups import by_iri as model_by_iri
+from hub.services.origin import Origin
+from hub.services.uow import unit_of_work
+from hub.validation import InvalidInput
+
+
+@strawberry.type(name="FieldError", description="One problem with the input, naming its field.")
+class FieldErrorType:
+    path: str = strawberry.field(description="JSON path of the field, e.g. $.stages[0].kgco2e")
+    reason: str
+
+
+@strawberry.type
+class ProductPayload:
+    product: Product | None
+    errors: list[FieldErrorType]
+
+
+@strawberry.type
+class FootprintPayload:
+    footprint: Footprint | None
+    errors: list[FieldErrorType]
+
+
+@strawberry.type
+class LabelPayload:
+    label: Label | None
+    errors: list[FieldErrorType]
+
+
+@strawberry.type
+class EmissionFactorPayload:
+    emission_factor: EmissionFactor | None
+    errors: list[FieldErrorType]
+
+
+@strawberry.type
+class SharingAgreementPayload:
+    sharing_agreement: SharingAgreement | None
+    errors: list[FieldErrorType]
+
+
+@strawberry.input
+class ProductInput:
+    category_code: str
+    name: str
+    model: str | None = None
+    gtin: str | None = None
+    description: str | None = None
+
+
+@strawberry.input
+class LabelInput:
+    scheme: str
+    decided_by_ruleset: str
+    decided_by_ruleset_version: str
+    grade: str | None = None
+    score: float | None = None
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+
+@strawberry.input
+class SharingAgreementInput:
+    region: str
+    title: str
+    record_kinds: list[str]
+    statuses: list[str]
+    fields: JSON | None = None
+    valid_from: date
+    valid_until: date | None = None
+
+
+Work = Callable[[AsyncSession, Access, Origin], Awaitable[str]]
+
+
+async def _write(info: Info[Context, None], mutation: str, work: Work) -> tuple[Any, list[FieldErrorType]]:
+    """Run `work` in one transaction; return the written record (as the caller sees it) or the errors."""
+    ctx = info.context
+    access = await ctx.reader.access()
+    access.mutation_check(mutation)  # refuse a role the policy does not name, before touching anything
+    origin = Origin(actor=ctx.principal.actor)
+    try:
+        async with unit_of_work(ctx.hub.sessions) as session:
+            iri = await work(session, access, origin)
+    except InvalidInput as exc:
+        return None, [FieldErrorType(path=e.path, reason=e.reason) for e in exc.errors]
+    await ctx.reader.close()  # the next read starts after the commit
+    ctx.fresh()
+    return await by_iri(ctx.reader, iri), []
+
+
+async def _caller(session: AsyncSession, info: Info[Context, None]) -> Organization:
+    return await model_by_iri(session, Organization, info.context.principal.org_iri or "", "$.caller")
+
+
+def _payload(cls: type, attr: str, node_type: type, result: tuple[Any, list[FieldErrorType]]) -> Any:
+    record, errors = result
+    return cls(**{attr: None if record is None else view(node_type, record), "errors": errors})
+
+
+def _data(input_obj: Any) -> dict[str, Any]:
+    return {k: v for k, v in vars(input_obj).items() if v is not None}
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Register a product of the caller's enterprise.")
+    async def create_product(self, info: Info[Context, None], input: ProductInput) -> ProductPayload:
+        async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
+            owner = await _caller(session, info)
+            product = await products.create_product(
+                session, _data(input), owner, origin, info.context.hub.settings.base_iri
+            )
+            return product.iri
+
+        return _payload(ProductPayload, "product", Product, await _write(info, "createProduct", work))
+
+    @strawberry.mutation(
+        description="Store a draft footprint with stages and inventory; `data` follows footprint.schema.json."
+    )
+    async def create_footprint(self, info: Info[Context, None], data: JSON) -> FootprintPayload:
+        async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
+            if isinstance(data, dict) and isinstance(data.get("product_iri"), str):
+                await target(session, access, "createFootprint", data["product_iri"], "$.product_iri")
+                await require_readable_suppliers(session, access, data)
+            fp = await footprints.create_footprint(session, data, origin, info.context.hub.settings.base_iri)
+            return fp.iri
+
+        return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "createFootprint", work))
+
+    @strawberry.mutation(description="Submit a draft (draft -> submitted) to the verifier named.")
+    async def submit_footprint(
+        self, info: Info[Context, None], footprint_id: strawberry.ID, verifier_id: strawberry.ID
+    ) -> FootprintPayload:
+        async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
+            fp = await target(session, access, "submitFootprint", footprint_id, "$.footprint_id")
+            verifier = await model_by_iri(session, Organization, verifier_id, "$.verifier_id")
+            await footprints.submit(session, fp, verifier, origin)  # type: ignore[arg-type]
+            return footprint_id
+
+        return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "submitFootprint", work))
+
+    @strawberry.mutation(description="The assigned verifier verifies a submitted footprint, with a statement.")
+    async def verify_footprint(
+        self,
+        info: Info[Context, None],
+        footprint_id: strawberry.ID,
+        statement: str,
+        standard: str | None = None,
+    ) -> FootprintPayload:
+        async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
+            fp = await target(session, access, "verifyFootprint", footprint_id, "$.footprint_id")
+            verifier = await _caller(session, info)
+            today = datetime.now(UTC).date()
+            await footprints.verify(session, fp, verifier, statement, today, origin, standard)  # type: ignore[arg-type]
+            return footprint_id
+
+        return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "verifyFootprint", work))
+
+    @strawberry.mutation(description="The assigned verifier rejects a submitted footprint (back to draft).")
+    async def reject_footprint(
+        self, info: Info[Context, None], footprint_id: strawberry.ID, statement: str
+    ) -> FootprintPayload:
+        async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
+            fp = await target(session, access, "rejectFootprint", footprint_id, "$.footprint_id")
+            await footprints.reject(session, fp, statement, origin)  # type: ignore[arg-type]
+            return footprint_id
+
+        return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "rejectFootprint", work))
+
+    @strawberry.mutation(description="Publish a verified footprint.")
+    async def publish_footprint(self, info: Info[Context, None], footprint_id: strawberry.ID) -> FootprintPayload:
+        return await _move(info, "publishFootprint", footprint_id, "published")
+
+    @strawberry.mutation(description="Withdraw a footprint.")
+    async def withdraw_footprint(self, info: Info[Context, None], footprint_id: strawberry.ID) -> FootprintPayload:
+        return await _move(info, "withdrawFootprint", footprint_id, "withdrawn")
+
+    @strawberry.mutation(description="Issue a carbon label for a published footprint.")
+    async def issue_label(
+        self, info: Info[Context, None], footprint_id: strawberry.ID, input: LabelInput
+    ) -> LabelPayload:
+        async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
+            fp = await target(session, access, "issueLabel", footprint_id, "$.footprint_id")
+            label = await labels.issue_label(session, fp, _data(input), origin, info.context.hub.settings.base_iri)  # type: ignore[arg-type]
+            return label.iri
+
+        return _payload(LabelPayload, "label", Label, await _write(info, "issueLabel", work))
+
+    @strawberry.mutation(description="Suspend an issued label.")
+    async def suspend_label(self, info: Info[Context, None], label_id: strawberry.ID, reason: str) -> LabelPayload:
+        return await _label_status(info, "suspendLabel", label_id, LabelStatus.SUSPENDED, reason)
+
+    @strawberry.mutation(description="Revoke a label.")
+    async def revoke_label(self, info: Info[Context, None], label_id: strawberry.ID, reason: str) -> LabelPayload:
+        return await _label_status(info, "revokeLabel", label_id, LabelStatus.REVOKED, reason)
+
+    @strawberry.mutation(description="Add an emission factor; `data` follows emission-factor.schema.json.")
+    async def create_emission_factor(self, info: Info[Context, None], data: JSON) -> EmissionFactorPayload:
+        async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
+            factor = await factors.create_emission_factor(session, data, origin, info.context.hub.settings.base_iri)
+            return factor.iri
+
+        return _payload(
+            EmissionFactorPayload,
+            "emission_factor",
+            EmissionFactor,
+            await _write(info, "createEmissionFactor", work),
+        )
+
+    @strawberry.mutation(description="Grant a partner region's platform read access.")
+    async def create_sharing_agreement(
+        self, info: Info[Context, None], input: SharingAgreementInput
+    ) -> SharingAgreementPayload:
+        async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
+            granted_by = await _caller(session, info)
+            data = {**vars(input), "fields": input.fields or {}}
+            agreement = await sharing.create_sharing_agreement(
+                session, data, granted_by, origin, info.context.hub.settings.base_iri
+            )
+            return agreement.iri
+
+        return _payload(
+            SharingAgreementPayload,
+            "sharing_agreement",
+            SharingAgreement,
+            await _write(info, "createSharingAgreement", work),
+        )
+
+
+async def _move(info: Info[Context, None], mutation: str, footprint_id: str, status: str) -> FootprintPayload:
+    from hub.domain.codes import FootprintStatus
+
+    async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
+        fp = await target(session, access, mutation, footprint_id, "$.footprint_id")
+        await footprints.move(session, fp, FootprintStatus(status), origin)  # type: ignore[arg-type]
+        return footprint_id
+
+    return _payload(FootprintPayload, "footprint", Footprint, await _write(info, mutation, work))
+
+
+async def _label_status(
+    info: Info[Context, None], mutation: str, label_id: str, status: LabelStatus, reason: str
+) -> LabelPayload:
+    async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
+        label = await target(session, access, mutation, label_id, "$.label_id")
+        await labels.set_status(session, label, status, origin, reason)  # type: ignore[arg-type]
+        return label_id
+
+    return _payload(LabelPayload, "label", Label, await _write(info, mutation, work))

@@ -1,0 +1,197 @@
+"""Protection against expensive queries, refused before execution: depth, aliases, directives (validation
+rules), tokens (the parser's limit), cost (an estimate from the query and the page sizes it asks for),
+and introspection for the public role outside dev mode. graphql-core ships none of the first three
+and strawberry's extensions run after parsing; these run as validation rules, cached with the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    get_named_type,
+    value_from_ast_untyped,
+)
+
+from hub.api.pagination import DEFAULT_PAGE
+
+# A list field without a `first` argument is costed as this many items: a footprint has at most five
+# stages and usually one label; the flat lists (categories, organizations) sit at the root, where
+# their size does not multiply anything below.
+LIST_ESTIMATE = 5
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_depth: int
+    max_aliases: int
+    max_directives: int
+    max_cost: int
+
+
+def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in context.document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+def _depth(
+    node: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    seen: frozenset[str],
+    limit: int,
+) -> int:
+    if node is None:
+        return 0
+    deepest = 0
+    for sel in node.selections:
+        if isinstance(sel, FieldNode):
+            d = 0 if sel.name.value.startswith("__") and sel.selection_set is None else 1
+            d += _depth(sel.selection_set, fragments, seen, limit)
+        elif isinstance(sel, InlineFragmentNode):
+            d = _depth(sel.selection_set, fragments, seen, limit)
+        elif isinstance(sel, FragmentSpreadNode):
+            name = sel.name.value
+            if name in seen or name not in fragments:
+                continue  # cycles and unknown fragments are reported by the standard rules
+            d = _depth(fragments[name].selection_set, fragments, seen | {name}, limit)
+        else:  # pragma: no cover
+            continue
+        deepest = max(deepest, d)
+        if deepest > limit:
+            return deepest  # no need to measure how much deeper it goes
+    return deepest
+
+
+def depth_rule(max_depth: int) -> type[ASTValidationRule]:
+    class MaxDepth(ASTValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            depth = _depth(node.selection_set, _fragments(self.context), frozenset(), max_depth)
+            if depth > max_depth:
+                name = node.name.value if node.name else "(anonymous)"
+                self.report_error(
+                    GraphQLError(f"Operation {name} is nested deeper than the limit of {max_depth}.", node)
+                )
+
+    return MaxDepth
+
+
+def alias_rule(max_aliases: int) -> type[ASTValidationRule]:
+    class MaxAliases(ASTValidationRule):
+        def enter_document(self, node: DocumentNode, *_: Any) -> None:
+            self.count = 0
+
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            if node.alias is not None:
+                self.count += 1
+                if self.count == max_aliases + 1:
+                    self.report_error(GraphQLError(f"The query uses more than {max_aliases} aliases.", node))
+
+    return MaxAliases
+
+
+def directive_rule(max_directives: int) -> type[ASTValidationRule]:
+    class MaxDirectives(ASTValidationRule):
+        def enter_document(self, node: DocumentNode, *_: Any) -> None:
+            self.count = 0
+
+        def enter_directive(self, node: Any, *_: Any) -> None:
+            self.count += 1
+            if self.count == max_directives + 1:
+                self.report_error(GraphQLError(f"The query uses more than {max_directives} directives.", node))
+
+    return MaxDirectives
+
+
+class NoIntrospection(ASTValidationRule):
+    """Introspection is for authenticated callers outside dev mode (`__typename` is always allowed)."""
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if node.name.value in {"__schema", "__type"}:
+            self.report_error(GraphQLError("Introspection needs a bearer token on this hub (or dev mode).", node))
+
+
+def protection_rules(limits: Limits) -> list[type[ASTValidationRule]]:
+    return [
+        depth_rule(limits.max_depth),
+        alias_rule(limits.max_aliases),
+        directive_rule(limits.max_directives),
+    ]
+
+
+# -- cost ------------------------------------------------------------------------------------------
+
+
+def estimate_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: dict[str, Any],
+) -> int:
+    """Fields the query may resolve: each field counts once per parent item; a page multiplies its items
+    by `first` (or the default page size), any other list by LIST_ESTIMATE."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return 0
+    return _cost(schema, operation.selection_set, root, 1, fragments, variables, frozenset())
+
+
+def _cost(
+    schema: GraphQLSchema,
+    selection_set: SelectionSetNode | None,
+    parent: Any,
+    multiplier: int,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: dict[str, Any],
+    seen: frozenset[str],
+) -> int:
+    if selection_set is None:
+        return 0
+    total = 0
+    for sel in selection_set.selections:
+        if isinstance(sel, InlineFragmentNode):
+            cond = schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
+            total += _cost(schema, sel.selection_set, cond or parent, multiplier, fragments, variables, seen)
+        elif isinstance(sel, FragmentSpreadNode):
+            frag = fragments.get(sel.name.value)
+            if frag is None or sel.name.value in seen:
+                continue
+            cond = schema.get_type(frag.type_condition.name.value) or parent
+            total += _cost(schema, frag.selection_set, cond, multiplier, fragments, variables, seen | {sel.name.value})
+        elif isinstance(sel, FieldNode):
+            total += multiplier
+            fields = getattr(parent, "fields", None)
+            field_def = fields.get(sel.name.value) if fields else None
+            if field_def is None or sel.selection_set is None:
+                continue
+            items = _items(sel, field_def.type, parent, variables)
+            child = get_named_type(field_def.type)
+            total += _cost(schema, sel.selection_set, child, multiplier * items, fragments, variables, seen)
+    return total
+
+
+def _items(node: FieldNode, field_type: Any, parent: Any, variables: dict[str, Any]) -> int:
+    for arg in node.arguments or ():
+        if arg.name.value == "first":
+            value = value_from_ast_untyped(arg.value, variables)
+            return value if isinstance(value, int) and value >= 0 else DEFAULT_PAGE
+    if get_named_type(field_type).name.endswith("Connection"):
+        return DEFAULT_PAGE
+    if isinstance(parent, GraphQLObjectType) and parent.name.endswith("Connection") and node.name.value == "edges":
+        return 1  # the connection's page size is already counted
+    inner = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    return LIST_ESTIMATE if isinstance(inner, GraphQLList) else 1

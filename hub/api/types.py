@@ -1,0 +1,305 @@
+"""The record types of the GraphQL schema.
+
+Each object is built from a record of the data-access layer (hub/queries), which holds only the fields
+the caller may read: `resolve_field` (the schema's default resolver) raises an authorization error for
+a field that is absent, so a hidden field is an error on that field, never a silently empty value.
+Scalar fields are plain attribute reads (sync); relations go through the context's DataLoaders.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from hub.api.context import Context
+from hub.api.views import RECORD_TYPES, field_value, view, views
+
+
+async def _one(obj: Any, name: str, loader: Any) -> Any:
+    key = field_value(obj, name)
+    return None if key is None else await loader.load(key)
+
+
+async def _many(obj: Any, name: str, loader: Any) -> Any:
+    return await loader.load(field_value(obj, name))
+
+
+@strawberry.interface(description="A record with a global identifier: its IRI (JSON-LD @id).")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.interface(description="Where a record comes from (plan 二(二)5: every datum traceable).")
+class Provenance:
+    created_at: datetime | None
+    created_by: str | None
+    source: str | None
+    source_ref: str | None
+    mapping_iri: str | None
+    mapping_version: str | None
+    ruleset_id: str | None
+    ruleset_version: str | None
+
+
+@strawberry.type(description="An industry or one of the plan's 52 key products.")
+class ProductCategory(Node):
+    code: str | None
+    level: str | None
+    seq: int | None
+    name_zh: str | None
+    name_en: str | None
+    stat_code: str | None
+    stat_path_zh: str | None
+
+    @strawberry.field(description="The industry of a key product.")
+    async def parent(self, info: Info[Context, None]) -> ProductCategory | None:
+        return await _one(self, "parent", info.context.loaders.categories)
+
+
+@strawberry.type(description="An organization: enterprise, platform, body, team, verifier or regulator.")
+class Organization(Node, Provenance):
+    kind: str | None
+    region: str | None
+    name_zh: str | None
+    name_en: str | None
+    credit_code: str | None = strawberry.field(description="统一社会信用代码 (GB 32100-2015).")
+    accreditation: str | None
+
+
+@strawberry.type(description="A product of an enterprise, in one key-product category.")
+class Product(Node, Provenance):
+    name: str | None
+    model: str | None
+    gtin: str | None
+    description: str | None
+
+    @strawberry.field
+    async def owner(self, info: Info[Context, None]) -> Organization | None:
+        return await _one(self, "owner", info.context.loaders.organizations)
+
+    @strawberry.field
+    async def category(self, info: Info[Context, None]) -> ProductCategory | None:
+        return await _one(self, "category", info.context.loaders.categories)
+
+    @strawberry.field(description="The product's footprints the caller may read.")
+    async def footprints(self, info: Info[Context, None]) -> list[Footprint] | None:
+        return await _many(self, "footprints", info.context.loaders.footprints_by_product)
+
+
+@strawberry.type(description="An emission factor: kgCO2e per unit of an activity, with its source.")
+class EmissionFactor(Node, Provenance):
+    dataset: str | None
+    dataset_version: str | None
+    activity_name: str | None
+    activity_name_zh: str | None
+    region: str | None
+    reference_year: int | None
+    unit: str | None
+    value_kgco2e_per_unit: float | None
+    gwp_basis: str | None
+    source_citation: str | None
+    licence: str | None
+    uncertainty_percent: float | None
+    data_quality_rating: float | None
+    valid_from: date | None
+    valid_until: date | None
+    illustrative: bool | None
+
+
+@strawberry.type(description="One life-cycle stage's share of a footprint.")
+class FootprintStage:
+    stage: str | None
+    kgco2e: float | None
+
+    @strawberry.field
+    async def footprint(self, info: Info[Context, None]) -> Footprint | None:
+        return await _one(self, "footprint", info.context.loaders.footprints)
+
+
+@strawberry.type(description="A product carbon footprint per declared unit (GB/T 24067-2024, ISO 14067).")
+class Footprint(Node, Provenance):
+    version: int | None
+    status: str | None
+    declared_unit: str | None
+    declared_unit_amount: float | None
+    product_mass_kg_per_declared_unit: float | None
+    total_kgco2e: float | None
+    total_including_biogenic_uptake_kgco2e: float | None
+    fossil_kgco2e: float | None
+    biogenic_kgco2e: float | None
+    land_use_change_kgco2e: float | None
+    biogenic_uptake_kgco2e: float | None
+    aircraft_kgco2e: float | None
+    fossil_carbon_content_kgc: float | None
+    biogenic_carbon_content_kgc: float | None
+    recycled_carbon_content_kgc: float | None
+    packaging_emissions_included: bool | None
+    packaging_kgco2e: float | None
+    ipcc_characterization_factors: JSON | None
+    exempted_emissions_percent: float | None
+    exempted_emissions_description: str | None
+    system_boundary: str | None
+    boundary_description: str | None
+    allocation_description: str | None
+    reference_period_start: date | None
+    reference_period_end: date | None
+    geography_country: str | None
+    geography_subdivision: str | None
+    accounting_standards: JSON | None
+    general_rules: str | None
+    industry_rules: str | None
+    product_rules: str | None
+    primary_data_share_percent: float | None
+    dqr_technological: float | None
+    dqr_geographical: float | None
+    dqr_temporal: float | None
+    validity_start: date | None
+    validity_end: date | None
+    verified_at: date | None
+    verification_statement: str | None
+    verification_standard: str | None
+    comment: str | None
+
+    @strawberry.field
+    async def product(self, info: Info[Context, None]) -> Product | None:
+        return await _one(self, "product", info.context.loaders.products)
+
+    @strawberry.field(description="The verifier assigned to the footprint.")
+    async def verifier(self, info: Info[Context, None]) -> Organization | None:
+        return await _one(self, "verifier", info.context.loaders.organizations)
+
+    @strawberry.field(description="The footprint this version replaces.")
+    async def supersedes(self, info: Info[Context, None]) -> Footprint | None:
+        return await _one(self, "supersedes", info.context.loaders.footprints)
+
+    @strawberry.field
+    async def stages(self, info: Info[Context, None]) -> list[FootprintStage] | None:
+        return await _many(self, "stages", info.context.loaders.stages_by_footprint)
+
+    @strawberry.field(description="The activity data behind the footprint; every read is audited.")
+    async def inventory(self, info: Info[Context, None]) -> list[InventoryLine] | None:
+        return await _many(self, "inventory", info.context.loaders.inventory_by_footprint)
+
+    @strawberry.field
+    async def labels(self, info: Info[Context, None]) -> list[Label] | None:
+        return await _many(self, "labels", info.context.loaders.labels_by_footprint)
+
+
+@strawberry.type(description="One line of a footprint's inventory: an activity, its amount and factor.")
+class InventoryLine(Node, Provenance):
+    stage: str | None
+    activity: str | None
+    amount: float | None
+    unit: str | None
+    kgco2e: float | None
+
+    @strawberry.field
+    async def footprint(self, info: Info[Context, None]) -> Footprint | None:
+        return await _one(self, "footprint", info.context.loaders.footprints)
+
+    @strawberry.field
+    async def emission_factor(self, info: Info[Context, None]) -> EmissionFactor | None:
+        return await _one(self, "emission_factor", info.context.loaders.emission_factors)
+
+    @strawberry.field
+    async def supplier_footprint(self, info: Info[Context, None]) -> Footprint | None:
+        return await _one(self, "supplier_footprint", info.context.loaders.footprints)
+
+
+@strawberry.type(description="A carbon label: a grade or score for a published footprint.")
+class Label(Node, Provenance):
+    scheme: str | None
+    grade: str | None
+    score: float | None
+    decided_by_ruleset: str | None
+    decided_by_ruleset_version: str | None
+    serial: str | None
+    issued_on: date | None
+    expires_on: date | None
+    status: str | None
+
+    @strawberry.field
+    async def footprint(self, info: Info[Context, None]) -> Footprint | None:
+        return await _one(self, "footprint", info.context.loaders.footprints)
+
+
+@strawberry.type(description="A named, versioned set of records exchanged with a region.")
+class Dataset(Node, Provenance):
+    name: str | None
+    version: str | None
+    region: str | None
+    direction: str | None
+    record_count: int | None
+    content_hash: str | None
+    signature: str | None
+    signing_key_id: str | None
+    source_hub: str | None
+
+
+@strawberry.type(description="What a partner region's platform may read: record kinds, statuses, fields.")
+class SharingAgreement(Node, Provenance):
+    region: str | None
+    title: str | None
+    record_kinds: JSON | None
+    statuses: JSON | None
+    fields: JSON | None
+    valid_from: date | None
+    valid_until: date | None
+
+    @strawberry.field
+    async def granted_by(self, info: Info[Context, None]) -> Organization | None:
+        return await _one(self, "granted_by", info.context.loaders.organizations)
+
+
+@strawberry.type(description="One link of the hash-chained audit trail.")
+class AuditEvent:
+    at: datetime | None
+    actor: str | None
+    action: str | None
+    record_type: str | None
+    record_iri: str | None
+    detail: JSON | None
+    prev_hash: str | None
+    hash: str | None
+
+    @strawberry.field(description="The event's number in the chain.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.__dict__["_id"]))
+
+
+@strawberry.type(description="Statistics of published footprints per key product and declared unit.")
+class CategoryBenchmark:
+    declared_unit: str | None
+    footprint_count: int | None
+    min_kgco2e: float | None
+    mean_kgco2e: float | None
+    max_kgco2e: float | None
+
+    @strawberry.field
+    async def category(self, info: Info[Context, None]) -> ProductCategory | None:
+        return await _one(self, "category", info.context.loaders.categories)
+
+
+RECORD_TYPES.update(
+    {
+        "ProductCategory": ProductCategory,
+        "Organization": Organization,
+        "Product": Product,
+        "EmissionFactor": EmissionFactor,
+        "Footprint": Footprint,
+        "FootprintStage": FootprintStage,
+        "InventoryLine": InventoryLine,
+        "Label": Label,
+        "Dataset": Dataset,
+        "SharingAgreement": SharingAgreement,
+        "AuditEvent": AuditEvent,
+        "CategoryBenchmark": CategoryBenchmark,
+    }
+)
+
+
+__all__ = ["RECORD_TYPES", "field_value", "view", "views"]

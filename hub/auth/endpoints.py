@@ -1,0 +1,70 @@
+"""HTTP endpoints of authentication: the JWKS and the OAuth2 client-credentials token endpoint."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from urllib.parse import parse_qs
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from hub.auth.clients import authenticate
+from hub.bootstrap import Hub
+
+MAX_TOKEN_REQUEST = 4096
+
+
+async def jwks(request: Request) -> Response:
+    hub: Hub = request.app.state.hub
+    return JSONResponse(hub.tokens.keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
+
+
+def _error(status: int, error: str, description: str, basic: bool = False) -> Response:
+    headers = {"Cache-Control": "no-store"}
+    if basic:
+        headers["WWW-Authenticate"] = 'Basic realm="cfhub"'
+    return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
+
+
+def _basic(header: str | None) -> tuple[str, str] | None:
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, sep, secret = decoded.partition(":")
+    return (client_id, secret) if sep else None
+
+
+async def token(request: Request) -> Response:
+    """RFC 6749 §4.4: client credentials in HTTP Basic (or the form), grant_type=client_credentials."""
+    hub: Hub = request.app.state.hub
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/x-www-form-urlencoded":
+        return _error(400, "invalid_request", "send application/x-www-form-urlencoded")
+    body = await request.body()
+    if len(body) > MAX_TOKEN_REQUEST:
+        return _error(400, "invalid_request", "request too large")
+    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+    if form.get("grant_type") != "client_credentials":
+        return _error(400, "unsupported_grant_type", "only client_credentials is supported")
+    credentials = _basic(request.headers.get("authorization"))
+    if credentials is None and "client_id" in form and "client_secret" in form:
+        credentials = (form["client_id"], form["client_secret"])
+    if credentials is None:
+        return _error(401, "invalid_client", "client authentication is required", basic=True)
+    async with hub.sessions() as session:
+        principal = await authenticate(session, *credentials)
+    if principal is None:
+        return _error(401, "invalid_client", "unknown client or wrong secret", basic=True)
+    access_token = hub.tokens.issue(principal)
+    return JSONResponse(
+        {
+            "access_token": access_token,
+            "token_type": "Bearer",
+            "expires_in": int(hub.tokens.ttl.total_seconds()),
+        },
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )

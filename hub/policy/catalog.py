@@ -1,0 +1,348 @@
+"""The record kinds the policy speaks of: their table, readable fields, relations and filter attributes.
+
+This is the data-access layer's map of the database. A policy names kinds and fields from here; the
+loader refuses a policy that names anything else, and a test refuses a schema field that is not here.
+Field names are the records' own (snake_case) names; the GraphQL schema shows them in camelCase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import KeyedColumnElement
+
+from hub.db import models as m
+
+PROVENANCE = (
+    "created_at",
+    "created_by",
+    "source",
+    "source_ref",
+    "mapping_iri",
+    "mapping_version",
+    "ruleset_id",
+    "ruleset_version",
+)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A field that leads to other records: to one (by this row's `column`) or to many (by theirs)."""
+
+    target: str
+    column: str  # to one: this row's foreign key; to many: the target's foreign key to this row
+    many: bool = False
+
+
+Attribute = Callable[[], ColumnElement[Any]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    model: type[m.Base] | None  # None: a computed kind (e.g. CategoryBenchmark)
+    columns: tuple[str, ...]
+    relations: dict[str, Relation] = field(default_factory=dict)
+    # Names a row filter may test, each an SQL expression over the kind's row.
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    # How a sharing agreement's `statuses` (footprint statuses) restrict rows of this kind, if they do.
+    status_filter: Callable[[list[str]], ColumnElement[bool]] | None = None
+    # Every read of a row of this kind is written to the audit trail (the most private data).
+    audit_reads: bool = False
+    doc: str = ""
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.columns + tuple(self.relations)
+
+    def column(self, name: str) -> KeyedColumnElement[Any] | InstrumentedAttribute[Any]:
+        assert self.model is not None
+        return getattr(self.model, name)
+
+
+def _product_owner(product_id: Any) -> ColumnElement[Any]:
+    return select(m.Product.owner_id).where(m.Product.id == product_id).scalar_subquery()
+
+
+def _footprint_owner(footprint_id: Any) -> ColumnElement[Any]:
+    return (
+        select(m.Product.owner_id)
+        .join(m.Footprint, m.Footprint.product_id == m.Product.id)
+        .where(m.Footprint.id == footprint_id)
+        .scalar_subquery()
+    )
+
+
+def _footprint_column(footprint_id: Any, column: Any) -> ColumnElement[Any]:
+    fp = m.Footprint.__table__.alias("fp_of")
+    return select(fp.c[column]).where(fp.c.id == footprint_id).scalar_subquery()
+
+
+def _org_region(org_id: Any) -> ColumnElement[Any]:
+    return select(m.Organization.region).where(m.Organization.id == org_id).scalar_subquery()
+
+
+def _has_footprint_in(statuses: list[str]) -> ColumnElement[bool]:
+    fp = m.Footprint.__table__.alias("fp_in")
+    return exists().where(fp.c.product_id == m.Product.id, fp.c.status.in_(statuses))
+
+
+def _has_published_footprint() -> ColumnElement[Any]:
+    return _has_footprint_in(["published"])
+
+
+def _footprint_status_in(footprint_id: Any) -> Callable[[list[str]], ColumnElement[bool]]:
+    return lambda statuses: _footprint_column(footprint_id, "status").in_(statuses)
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def _kind(kind: Kind) -> None:
+    KINDS[kind.name] = kind
+
+
+_kind(
+    Kind(
+        "ProductCategory",
+        m.ProductCategory,
+        ("code", "level", "seq", "name_zh", "name_en", "stat_code", "stat_path_zh"),
+        {"parent": Relation("ProductCategory", "parent_id")},
+        {"level": lambda: m.ProductCategory.level},
+        doc="The plan's 19 industries and 52 key products (reference data).",
+    )
+)
+_kind(
+    Kind(
+        "Organization",
+        m.Organization,
+        ("kind", "region", "name_zh", "name_en", "credit_code", "accreditation", *PROVENANCE),
+        {},
+        {
+            "id": lambda: m.Organization.id,
+            "kind": lambda: m.Organization.kind,
+            "region": lambda: m.Organization.region,
+        },
+    )
+)
+_kind(
+    Kind(
+        "Product",
+        m.Product,
+        ("name", "model", "gtin", "description", *PROVENANCE),
+        {
+            "owner": Relation("Organization", "owner_id"),
+            "category": Relation("ProductCategory", "category_id"),
+            "footprints": Relation("Footprint", "product_id", many=True),
+        },
+        {
+            "owner": lambda: m.Product.owner_id,
+            "owner_region": lambda: _org_region(m.Product.owner_id),
+            "has_published_footprint": _has_published_footprint,
+        },
+        status_filter=_has_footprint_in,
+    )
+)
+_kind(
+    Kind(
+        "EmissionFactor",
+        m.EmissionFactor,
+        (
+            "dataset",
+            "dataset_version",
+            "activity_name",
+            "activity_name_zh",
+            "region",
+            "reference_year",
+            "unit",
+            "value_kgco2e_per_unit",
+            "gwp_basis",
+            "source_citation",
+            "licence",
+            "uncertainty_percent",
+            "data_quality_rating",
+            "valid_from",
+            "valid_until",
+            "illustrative",
+            *PROVENANCE,
+        ),
+        {},
+        {"illustrative": lambda: m.EmissionFactor.illustrative},
+    )
+)
+FOOTPRINT_COLUMNS = (
+    "version",
+    "status",
+    "declared_unit",
+    "declared_unit_amount",
+    "product_mass_kg_per_declared_unit",
+    "total_kgco2e",
+    "total_including_biogenic_uptake_kgco2e",
+    "fossil_kgco2e",
+    "biogenic_kgco2e",
+    "land_use_change_kgco2e",
+    "biogenic_uptake_kgco2e",
+    "aircraft_kgco2e",
+    "fossil_carbon_content_kgc",
+    "biogenic_carbon_content_kgc",
+    "recycled_carbon_content_kgc",
+    "packaging_emissions_included",
+    "packaging_kgco2e",
+    "ipcc_characterization_factors",
+    "exempted_emissions_percent",
+    "exempted_emissions_description",
+    "system_boundary",
+    "boundary_description",
+    "allocation_description",
+    "reference_period_start",
+    "reference_period_end",
+    "geography_country",
+    "geography_subdivision",
+    "accounting_standards",
+    "general_rules",
+    "industry_rules",
+    "product_rules",
+    "primary_data_share_percent",
+    "dqr_technological",
+    "dqr_geographical",
+    "dqr_temporal",
+    "validity_start",
+    "validity_end",
+    "verified_at",
+    "verification_statement",
+    "verification_standard",
+    "comment",
+    *PROVENANCE,
+)
+_kind(
+    Kind(
+        "Footprint",
+        m.Footprint,
+        FOOTPRINT_COLUMNS,
+        {
+            "product": Relation("Product", "product_id"),
+            "verifier": Relation("Organization", "verifier_id"),
+            "supersedes": Relation("Footprint", "supersedes_id"),
+            "stages": Relation("FootprintStage", "footprint_id", many=True),
+            "inventory": Relation("InventoryLine", "footprint_id", many=True),
+            "labels": Relation("Label", "footprint_id", many=True),
+        },
+        {
+            "owner": lambda: _product_owner(m.Footprint.product_id),
+            "owner_region": lambda: _org_region(_product_owner(m.Footprint.product_id)),
+            "status": lambda: m.Footprint.status,
+            "verifier": lambda: m.Footprint.verifier_id,
+        },
+        status_filter=lambda statuses: m.Footprint.status.in_(statuses),
+    )
+)
+_kind(
+    Kind(
+        "FootprintStage",
+        m.FootprintStage,
+        ("stage", "kgco2e"),
+        {"footprint": Relation("Footprint", "footprint_id")},
+        {
+            "owner": lambda: _footprint_owner(m.FootprintStage.footprint_id),
+            "footprint_status": lambda: _footprint_column(m.FootprintStage.footprint_id, "status"),
+            "footprint_verifier": lambda: _footprint_column(m.FootprintStage.footprint_id, "verifier_id"),
+        },
+        status_filter=_footprint_status_in(m.FootprintStage.footprint_id),
+    )
+)
+_kind(
+    Kind(
+        "InventoryLine",
+        m.InventoryLine,
+        ("stage", "activity", "amount", "unit", "kgco2e", *PROVENANCE),
+        {
+            "footprint": Relation("Footprint", "footprint_id"),
+            "emission_factor": Relation("EmissionFactor", "emission_factor_id"),
+            "supplier_footprint": Relation("Footprint", "supplier_footprint_id"),
+        },
+        {
+            "owner": lambda: _footprint_owner(m.InventoryLine.footprint_id),
+            "footprint_status": lambda: _footprint_column(m.InventoryLine.footprint_id, "status"),
+            "footprint_verifier": lambda: _footprint_column(m.InventoryLine.footprint_id, "verifier_id"),
+        },
+        status_filter=_footprint_status_in(m.InventoryLine.footprint_id),
+        audit_reads=True,
+    )
+)
+_kind(
+    Kind(
+        "Label",
+        m.Label,
+        (
+            "scheme",
+            "grade",
+            "score",
+            "decided_by_ruleset",
+            "decided_by_ruleset_version",
+            "serial",
+            "issued_on",
+            "expires_on",
+            "status",
+            *PROVENANCE,
+        ),
+        {"footprint": Relation("Footprint", "footprint_id")},
+        {
+            "owner": lambda: _footprint_owner(m.Label.footprint_id),
+            "status": lambda: m.Label.status,
+            "footprint_status": lambda: _footprint_column(m.Label.footprint_id, "status"),
+        },
+        status_filter=_footprint_status_in(m.Label.footprint_id),
+    )
+)
+_kind(
+    Kind(
+        "Dataset",
+        m.Dataset,
+        (
+            "name",
+            "version",
+            "region",
+            "direction",
+            "record_count",
+            "content_hash",
+            "signature",
+            "signing_key_id",
+            "source_hub",
+            *PROVENANCE,
+        ),
+        {},
+        {"region": lambda: m.Dataset.region},
+    )
+)
+_kind(
+    Kind(
+        "SharingAgreement",
+        m.SharingAgreement,
+        ("region", "title", "record_kinds", "statuses", "fields", "valid_from", "valid_until", *PROVENANCE),
+        {"granted_by": Relation("Organization", "granted_by_id")},
+        {"region": lambda: m.SharingAgreement.region},
+    )
+)
+_kind(
+    Kind(
+        "AuditEvent",
+        m.AuditEvent,
+        ("at", "actor", "action", "record_type", "record_iri", "detail", "prev_hash", "hash"),
+        {},
+        {"actor": lambda: m.AuditEvent.actor},
+    )
+)
+_kind(
+    Kind(
+        "CategoryBenchmark",
+        None,
+        ("declared_unit", "footprint_count", "min_kgco2e", "mean_kgco2e", "max_kgco2e"),
+        {"category": Relation("ProductCategory", "category_id")},
+        {},
+        doc="Per key product and declared unit: statistics over published footprints only.",
+    )
+)

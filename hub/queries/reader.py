@@ -1,0 +1,80 @@
+"""One caller's reads: pooled connections for its statements, and its `Access` (policy + agreements)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Executable, Row, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from hub.auth.principal import Principal
+from hub.db.models import SharingAgreement
+from hub.policy.access import Access, Agreement, active
+from hub.policy.model import Policy
+
+
+class Reader:
+    """Runs one caller's SELECTs (for its query functions and DataLoaders) under its policy view."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        policy: Policy,
+        principal: Principal,
+        wanted: dict[str, frozenset[str]] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.sessions = sessions
+        self.policy = policy
+        self.principal = principal
+        # Fields the caller asks for, per kind (None: all): reads select only these of the readable ones.
+        self.wanted = wanted
+        self._access: Access | None = None
+
+    async def execute(self, stmt: Executable) -> Sequence[Row[Any]]:
+        # A pooled connection per statement, not per request: a request spends most of its time building
+        # its response, and holding a connection through that starves concurrent requests of the pool.
+        # (So the statements of one request do not share a snapshot: see docs/security.md, known gaps.)
+        async with self.engine.connect() as conn:
+            return (await conn.execute(stmt)).all()
+
+    async def access(self) -> Access:
+        if self._access is None:
+            agreements = await self._agreements() if self._needs_agreements() else []
+            self._access = Access(self.policy, self.principal, agreements)
+        return self._access
+
+    def _needs_agreements(self) -> bool:
+        role = self.principal.role.value
+        return any(g.shared for by_role in self.policy.grants.values() for g in by_role[role])
+
+    async def _agreements(self) -> list[Agreement]:
+        if self.principal.region is None:
+            return []
+        today = datetime.now(UTC).date()
+        rows = await self.execute(
+            select(
+                SharingAgreement.iri,
+                SharingAgreement.record_kinds,
+                SharingAgreement.statuses,
+                SharingAgreement.fields,
+                SharingAgreement.valid_from,
+                SharingAgreement.valid_until,
+            ).where(SharingAgreement.region == self.principal.region)
+        )
+        return [
+            Agreement(
+                iri=r.iri,
+                kinds=frozenset(r.record_kinds),
+                statuses=tuple(r.statuses),
+                fields={kind: frozenset(names) for kind, names in (r.fields or {}).items()},
+            )
+            for r in rows
+            if active(r.valid_from, r.valid_until, today)
+        ]
+
+    async def close(self) -> None:
+        """Nothing is held between statements; kept so callers need not know that."""

@@ -1,0 +1,184 @@
+"""Protection, on by default: depth, aliases, tokens, directives, cost, introspection, GET, body size,
+field suggestions, error masking, and the GraphQL-over-HTTP response conventions."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from hub.auth.principal import Principal, Role
+
+GQL_RESPONSE = "application/graphql-response+json"
+
+
+async def post(client: Any, query: str, variables: dict[str, Any] | None = None, **headers: str) -> Any:
+    h = {"Accept": GQL_RESPONSE, **headers}
+    return await client.post("/graphql", json={"query": query, "variables": variables}, headers=h)
+
+
+async def test_a_query_of_depth_50_is_refused_quickly(asgi: Any) -> None:
+    query = "{ " + "productCategories { parent { " * 25 + "code" + " } }" * 25 + " }"
+    async with asgi() as client:
+        start = time.perf_counter()
+        response = await post(client, query)
+        elapsed = time.perf_counter() - start
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith(GQL_RESPONSE)
+    [error] = response.json()["errors"]
+    assert "nested deeper than the limit of 8" in error["message"]
+    assert "data" not in response.json()
+    assert elapsed < 1.0
+
+
+async def test_a_query_with_1000_aliases_is_refused_quickly(asgi: Any) -> None:
+    query = "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(1000)) + " }"
+    async with asgi() as client:
+        start = time.perf_counter()
+        response = await post(client, query)
+        elapsed = time.perf_counter() - start
+    assert response.status_code == 400
+    assert "token limit" in response.json()["errors"][0]["message"].lower() or "tokens" in response.text
+    assert elapsed < 1.0
+
+
+async def test_aliases_above_the_limit_are_refused(asgi: Any) -> None:
+    query = "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(16)) + " }"
+    async with asgi() as client:
+        response = await post(client, query)
+        allowed = await post(client, "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(15)) + " }")
+    assert "more than 15 aliases" in response.json()["errors"][0]["message"]
+    assert allowed.status_code == 200 and "errors" not in allowed.json()
+
+
+async def test_directives_above_the_limit_are_refused(asgi: Any) -> None:
+    query = "{ viewer { role " + "@include(if: true) " * 51 + "} }"
+    async with asgi() as client:
+        response = await post(client, query)
+    assert "more than 50 directives" in response.json()["errors"][0]["message"]
+
+
+async def test_limits_are_configurable(asgi: Any) -> None:
+    async with asgi(max_depth=2) as client:
+        response = await post(client, "{ productCategories { parent { code } } }")
+    assert "limit of 2" in response.json()["errors"][0]["message"]
+
+
+COSTLY = """query($n: Int) { footprints(first: $n) { edges { node {
+  product { footprints { inventory { activity amount unit } labels { grade } } } } } } }"""
+
+
+async def test_query_cost_is_estimated_from_page_sizes_and_refused_before_execution(asgi: Any) -> None:
+    async with asgi() as client:
+        big = await post(client, COSTLY, {"n": 100})
+        small = await post(client, COSTLY, {"n": 1})
+    assert big.status_code == 400
+    assert "estimated cost" in big.json()["errors"][0]["message"]
+    assert small.status_code == 200
+
+
+async def test_the_tokens_limit(asgi: Any) -> None:
+    async with asgi(max_tokens=10) as client:
+        response = await post(
+            client, "{ viewer { role } productCategories { code nameEn nameZh level seq } }"
+        )
+    assert response.status_code == 400
+    assert "token" in response.json()["errors"][0]["message"].lower()
+
+
+async def test_introspection_needs_a_token_outside_dev_mode(asgi: Any) -> None:
+    query = "{ __schema { queryType { name } } }"
+    async with asgi() as client:
+        public = await post(client, query)
+        bearer = client.hub.tokens.issue(
+            Principal(Role.ENTERPRISE, client.hub.settings.base_iri + "org/zj-pv", "ZJ")
+        )
+        authenticated = await post(client, query, Authorization=f"Bearer {bearer}")
+        typename = await post(client, "{ __typename }")
+    assert public.status_code == 400 and "Introspection needs a bearer token" in public.text
+    assert authenticated.json()["data"]["__schema"]["queryType"]["name"] == "Query"
+    assert typename.json()["data"] == {"__typename": "Query"}
+    async with asgi(dev=True) as client:
+        assert (await post(client, query)).status_code == 200
+
+
+async def test_field_suggestions_only_in_dev_mode(asgi: Any) -> None:
+    async with asgi() as client:
+        prod = (await post(client, "{ productCategorie { code } }")).json()["errors"][0]["message"]
+    async with asgi(dev=True) as client:
+        dev = (await post(client, "{ productCategorie { code } }")).json()["errors"][0]["message"]
+    assert "Did you mean" not in prod and "productCategorie" in prod
+    assert "Did you mean" in dev
+
+
+async def test_unexpected_errors_are_masked_outside_dev_mode(
+    asgi: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hub.queries import benchmarks
+
+    async def broken(*_args: Any, **_kw: Any) -> Any:
+        raise RuntimeError("password=hunter2 at db.internal:5432")
+
+    monkeypatch.setattr(benchmarks, "category_benchmarks", broken)
+    async with asgi() as client:
+        prod = (await post(client, "{ categoryBenchmarks { declaredUnit } }")).json()
+    async with asgi(dev=True) as client:
+        dev = (await post(client, "{ categoryBenchmarks { declaredUnit } }")).json()
+    assert prod["errors"][0]["message"] == "Unexpected error."
+    assert "hunter2" not in str(prod)
+    assert "hunter2" in dev["errors"][0]["message"]
+
+
+async def test_authorization_and_input_errors_stay_readable(asgi: Any) -> None:
+    async with asgi() as client:
+        response = await post(client, "{ footprints { totalCount } }")
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert error["message"] == "role public may not aggregate Footprint records"
+
+
+async def test_no_get_in_production_and_never_a_mutation_over_get(asgi: Any) -> None:
+    async with asgi() as client:
+        refused = await client.get("/graphql", params={"query": "{ viewer { role } }"})
+    assert refused.status_code == 405
+    async with asgi(graphql_get=True) as client:
+        query = await client.get("/graphql", params={"query": "{ viewer { role } }"})
+        mutation = await client.get(
+            "/graphql",
+            params={"query": 'mutation { withdrawFootprint(footprintId: "x") { errors { path } } }'},
+        )
+    assert query.status_code == 200 and query.json()["data"]["viewer"]["role"] == "public"
+    assert mutation.status_code == 405
+
+
+async def test_request_body_size_is_limited(asgi: Any) -> None:
+    async with asgi(max_body_bytes=1000) as client:
+        response = await client.post(
+            "/graphql", json={"query": "{ viewer { role } }", "variables": {"pad": "x" * 2000}}
+        )
+    assert response.status_code == 413
+
+
+async def test_http_conventions(asgi: Any) -> None:
+    async with asgi() as client:
+        as_json = await client.post(
+            "/graphql", json={"query": "{ nope }"}, headers={"Accept": "application/json"}
+        )
+        as_gql = await post(client, "{ nope }")
+        wrong_type = await client.post(
+            "/graphql", content="{ viewer { role } }", headers={"Content-Type": "text/plain"}
+        )
+        wrong_accept = await client.post(
+            "/graphql", json={"query": "{ viewer { role } }"}, headers={"Accept": "text/html"}
+        )
+        not_json = await client.post(
+            "/graphql", content=b"{ not json", headers={"Content-Type": "application/json"}
+        )
+        no_query = await client.post("/graphql", json={"qeury": "{ viewer { role } }"})
+    assert as_json.status_code == 200 and as_json.headers["content-type"].startswith("application/json")
+    assert as_gql.status_code == 400 and as_gql.headers["content-type"].startswith(GQL_RESPONSE)
+    assert wrong_type.status_code == 415
+    assert wrong_accept.status_code == 406
+    assert not_json.status_code == 400
+    assert no_query.status_code == 400

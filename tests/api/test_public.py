@@ -1,0 +1,67 @@
+"""The public role (no token): the category list, published labels, benchmarks, and nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+async def post(client: Any, query: str) -> Any:
+    response = await client.post("/graphql", json={"query": query})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_public_reads_the_whole_category_list(asgi: Any) -> None:
+    async with asgi() as client:
+        body = await post(client, "{ productCategories { code } }")
+    codes = [c["code"] for c in body["data"]["productCategories"]]
+    assert "errors" not in body
+    assert len(codes) == 71 and codes[0] == "IND-01" and "KP-52" in codes
+
+
+async def test_public_reads_benchmarks_but_no_footprint_product_factor_or_inventory(asgi: Any) -> None:
+    async with asgi() as client:
+        benchmarks = await post(
+            client, "{ categoryBenchmarks { category { code } footprintCount meanKgco2e } }"
+        )
+        records = await post(
+            client,
+            "{ footprints(first: 100) { edges { node { id } } } "
+            "products(first: 100) { edges { node { id } } } "
+            "emissionFactors(first: 100) { edges { node { id } } } "
+            "datasets { id } sharingAgreements { id } }",
+        )
+    assert benchmarks["data"]["categoryBenchmarks"], "published footprints give benchmarks"
+    data = records["data"]
+    assert data["footprints"]["edges"] == [] and data["products"]["edges"] == []
+    assert data["emissionFactors"]["edges"] == []
+    assert data["datasets"] == [] and data["sharingAgreements"] == []
+
+
+async def test_public_reads_issued_labels_of_published_footprints_only(asgi: Any) -> None:
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from hub.db.models import Footprint
+    from hub.domain.codes import FootprintStatus, LabelStatus
+    from hub.services import labels
+    from hub.services.origin import Origin
+    from hub.services.uow import unit_of_work
+
+    async with asgi() as client:
+        hub = client.hub
+        async with unit_of_work(hub.sessions) as session:
+            fp = await session.scalar(select(Footprint).where(Footprint.status == FootprintStatus.PUBLISHED))
+            data = {
+                "scheme": "ZJ-PCF",
+                "grade": "A",
+                "decided_by_ruleset": "r",
+                "decided_by_ruleset_version": "1",
+                "expires_on": date(2030, 1, 1),
+            }
+            issued = await labels.issue_label(session, fp, data, Origin("x"), hub.settings.base_iri)
+            suspended = await labels.issue_label(session, fp, data, Origin("x"), hub.settings.base_iri)
+            await labels.set_status(session, suspended, LabelStatus.SUSPENDED, Origin("x"), "check")
+        body = await post(client, "{ labels { id grade status footprint { id } } }")
+    assert body["data"]["labels"] == [{"id": issued.iri, "grade": "A", "status": "issued", "footprint": None}]
