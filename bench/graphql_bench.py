@@ -56,9 +56,7 @@ async def _fill(url: str, key_dir: Path) -> None:
             verifier = await session.scalar(
                 select(Organization).where(Organization.iri == f"{base}org/cert-accredited")
             )
-            owners = list(
-                await session.scalars(select(Organization).where(Organization.kind == "enterprise"))
-            )
+            owners = list(await session.scalars(select(Organization).where(Organization.kind == "enterprise")))
             regulator = Origin(actor=f"{base}org/zj-regulator")
             assert factor is not None and verifier is not None
             for i in range(EXTRA_FOOTPRINTS):
@@ -179,16 +177,14 @@ def baseline_app(url: str) -> Any:
             ids = [r[0] for r in page]
             labels = (
                 await conn.execute(
-                    select(m.Label.footprint_id, m.Label.grade, m.Label.serial).where(
-                        m.Label.footprint_id.in_(ids)
-                    )
+                    select(m.Label.footprint_id, m.Label.grade, m.Label.serial).where(m.Label.footprint_id.in_(ids))
                 )
             ).all()
             stages = (
                 await conn.execute(
-                    select(
-                        m.FootprintStage.footprint_id, m.FootprintStage.stage, m.FootprintStage.kgco2e
-                    ).where(m.FootprintStage.footprint_id.in_(ids))
+                    select(m.FootprintStage.footprint_id, m.FootprintStage.stage, m.FootprintStage.kgco2e).where(
+                        m.FootprintStage.footprint_id.in_(ids)
+                    )
                 )
             ).all()
         by_fp: dict[int, dict[str, list[Any]]] = {i: {"labels": [], "stages": []} for i in ids}
@@ -212,9 +208,7 @@ def baseline_app(url: str) -> Any:
             }
             for fid, iri, status, total, unit, name, code, pcode, oname, vname in page
         ]
-        body = json.dumps(
-            {"data": {"footprints": {"edges": [{"node": n} for n in out]}}}, separators=(",", ":")
-        )
+        body = json.dumps({"data": {"footprints": {"edges": [{"node": n} for n in out]}}}, separators=(",", ":"))
         return Response(body.encode(), media_type="application/json")
 
     return Starlette(routes=[Route("/rows", rows)])
@@ -311,9 +305,7 @@ def run(seconds: float, clients: int) -> str:
     url, key_dir = f"sqlite:///{work / 'bench.db'}", work / "keys"
     asyncio.run(_fill(url, key_dir))
     settings = Settings(database_url=url, key_dir=key_dir)
-    bearer = token_service(settings).issue(
-        Principal(Role.REGULATOR, f"{settings.base_iri}org/zj-regulator", "ZJ")
-    )
+    bearer = token_service(settings).issue(Principal(Role.REGULATOR, f"{settings.base_iri}org/zj-regulator", "ZJ"))
     results: dict[str, dict[str, float]] = {}
     for kind in ("graphql", "baseline"):
         proc, port = _start(kind, url, key_dir)
@@ -325,9 +317,7 @@ def run(seconds: float, clients: int) -> str:
                     _load(f"http://127.0.0.1:{port}/graphql", "POST", body, headers, seconds, clients)
                 )
             else:
-                results[kind] = asyncio.run(
-                    _load(f"http://127.0.0.1:{port}/rows", "GET", None, {}, seconds, clients)
-                )
+                results[kind] = asyncio.run(_load(f"http://127.0.0.1:{port}/rows", "GET", None, {}, seconds, clients))
         finally:
             proc.terminate()
             proc.wait(timeout=15)
@@ -347,10 +337,7 @@ def run(seconds: float, clients: int) -> str:
 
 
 def _row(name: str, r: dict[str, float]) -> str:
-    return (
-        f"| {name} | {r['p50']:.1f} | {r['p99']:.1f} | {r['rps']:.1f} | {r['requests']:.0f} "
-        f"| {r['errors']:.0f} |\n"
-    )
+    return f"| {name} | {r['p50']:.1f} | {r['p99']:.1f} | {r['rps']:.1f} | {r['requests']:.0f} | {r['errors']:.0f} |\n"
 
 
 def main(argv: list[str] | None = None) -> None:

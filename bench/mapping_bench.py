@@ -157,6 +157,8 @@ def handwritten_pact(d: dict[str, Any]) -> dict[str, Any]:
     pcf["packagingEmissionsIncluded"] = d["packaging_emissions_included"]
     if d.get("packaging_kgco2e") is not None:
         pcf["packagingGhgEmissions"] = to_decimal(d["packaging_kgco2e"])
+    if d.get("ccs_technological_co2_capture_included") is not None:
+        pcf["ccsTechnologicalCO2CaptureIncluded"] = d["ccs_technological_co2_capture_included"]
     pcf["ipccCharacterizationFactors"] = d["ipcc_characterization_factors"]
     pcf["crossSectoralStandards"] = list(
         dict.fromkeys(_STANDARDS[s] for s in d["accounting_standards"] if s in _STANDARDS)

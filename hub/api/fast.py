@@ -29,6 +29,8 @@ RELATIONS: dict[tuple[str, str], tuple[str, bool]] = {
     ("Footprint", "stages"): ("stages_by_footprint", True),
     ("Footprint", "inventory"): ("inventory_by_footprint", True),
     ("Footprint", "labels"): ("labels_by_footprint", True),
+    ("Footprint", "decisions"): ("decisions_by_footprint", True),
+    ("Decision", "footprint"): ("footprints", False),
     ("FootprintStage", "footprint"): ("footprints", False),
     ("InventoryLine", "footprint"): ("footprints", False),
     ("InventoryLine", "emission_factor"): ("emission_factors", False),

@@ -19,7 +19,7 @@ from hub.domain.codes import LabelStatus
 from hub.policy.access import Access
 from hub.queries.records import by_iri
 from hub.queries.targets import require_readable_suppliers, target
-from hub.services import factors, footprints, labels, products, sharing
+from hub.services import decisions, factors, footprints, labels, products, sharing
 from hub.services.lookups import by_iri as model_by_iri
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
@@ -73,13 +73,11 @@ class ProductInput:
 
 @strawberry.input
 class LabelInput:
-    scheme: str
-    decided_by_ruleset: str
-    decided_by_ruleset_version: str
-    grade: str | None = None
-    score: float | None = None
+    """The grade, score and rule set of a label are never input: they are the rules engine's stored decision."""
+
+    expires_on: date
+    scheme: str = "ZJ-PCF"
     issued_on: date | None = None
-    expires_on: date | None = None
 
 
 @strawberry.input
@@ -176,6 +174,7 @@ class Mutation:
             verifier = await _caller(session, info)
             today = datetime.now(UTC).date()
             await footprints.verify(session, fp, verifier, statement, today, origin, standard)  # type: ignore[arg-type]
+            await decisions.decide_after_change(session, fp, origin, info.context.hub.settings.base_iri)  # type: ignore[arg-type]
             return footprint_id
 
         return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "verifyFootprint", work))
@@ -199,7 +198,10 @@ class Mutation:
     async def withdraw_footprint(self, info: Info[Context, None], footprint_id: strawberry.ID) -> FootprintPayload:
         return await _move(info, "withdrawFootprint", footprint_id, "withdrawn")
 
-    @strawberry.mutation(description="Issue a carbon label for a published footprint.")
+    @strawberry.mutation(
+        description="Issue a carbon label for a published footprint, with the grade and score of "
+        "the rules engine's newest label decision on it."
+    )
     async def issue_label(
         self, info: Info[Context, None], footprint_id: strawberry.ID, input: LabelInput
     ) -> LabelPayload:
@@ -257,6 +259,7 @@ async def _move(info: Info[Context, None], mutation: str, footprint_id: str, sta
     async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
         fp = await target(session, access, mutation, footprint_id, "$.footprint_id")
         await footprints.move(session, fp, FootprintStatus(status), origin)  # type: ignore[arg-type]
+        await decisions.decide_after_change(session, fp, origin, info.context.hub.settings.base_iri)  # type: ignore[arg-type]
         return footprint_id
 
     return _payload(FootprintPayload, "footprint", Footprint, await _write(info, mutation, work))

@@ -30,16 +30,18 @@ from hub.api.types import (
     EmissionFactor,
     Footprint,
     Label,
+    MappingDocument,
     Node,
     Organization,
     Product,
     ProductCategory,
+    RuleSet,
     SharingAgreement,
     views,
 )
 from hub.api.views import record_view
 from hub.db import models as m
-from hub.queries import benchmarks, factors, footprints
+from hub.queries import benchmarks, documents, factors, footprints
 from hub.queries.records import by_iri, count, fetch, page
 
 
@@ -99,6 +101,16 @@ class Query:
         where = [m.ProductCategory.level == level] if level else []
         order = [m.ProductCategory.level, m.ProductCategory.seq]
         return views(ProductCategory, await fetch(info.context.reader, "ProductCategory", *where, order_by=order))
+
+    @strawberry.field(description="The rule sets of this hub; filter by id and version.")
+    async def rule_sets(
+        self, info: Info[Context, None], ruleset_id: str | None = None, version: str | None = None
+    ) -> list[RuleSet]:
+        return views(RuleSet, await documents.rule_sets(info.context.reader, ruleset_id, version))
+
+    @strawberry.field(description="The mapping files of this hub; filter by target (pact, yrd, gba, ...).")
+    async def mapping_documents(self, info: Info[Context, None], target: str | None = None) -> list[MappingDocument]:
+        return views(MappingDocument, await documents.mapping_documents(info.context.reader, target))
 
     @strawberry.field(description="Statistics of published footprints per key product and declared unit.")
     async def category_benchmarks(

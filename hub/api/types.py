@@ -9,6 +9,7 @@ Scalar fields are plain attribute reads (sync); relations go through the context
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -17,6 +18,7 @@ from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.views import RECORD_TYPES, field_value, view, views
+from hub.exchange.mapped import mapped_footprint
 
 
 async def _one(obj: Any, name: str, loader: Any) -> Any:
@@ -142,6 +144,9 @@ class Footprint(Node, Provenance):
     ipcc_characterization_factors: JSON | None
     exempted_emissions_percent: float | None
     exempted_emissions_description: str | None
+    ccs_technological_co2_capture_included: bool | None
+    mass_balancing_used: bool | None
+    waste_incineration_allocation: str | None
     system_boundary: str | None
     boundary_description: str | None
     allocation_description: str | None
@@ -187,6 +192,113 @@ class Footprint(Node, Provenance):
     @strawberry.field
     async def labels(self, info: Info[Context, None]) -> list[Label] | None:
         return await _many(self, "labels", info.context.loaders.labels_by_footprint)
+
+    @strawberry.field(
+        description="The rules engine's decisions on the footprint: label grade and score, "
+        "recognition per region, each with its trace and rule-set versions."
+    )
+    async def decisions(self, info: Info[Context, None]) -> list[Decision] | None:
+        return await _many(self, "decisions", info.context.loaders.decisions_by_footprint)
+
+    @strawberry.field(
+        description="The footprint in another vocabulary, mapped by the hub's mapping engine from "
+        "the fields the caller may read; what the mapping loses, approximates or cannot fill is listed."
+    )
+    async def mapped(self, info: Info[Context, None], to: MappingTarget) -> MappedFootprint:
+        footprint_id = field_value(self, "mapped")
+        access = await info.context.reader.access()
+        credit_code = "credit_code" in access.readable_fields("Organization")
+        async with info.context.hub.sessions() as session:
+            mapper, result = await mapped_footprint(
+                session, footprint_id, to.value, self.__dict__["_readable"], credit_code
+            )
+        return MappedFootprint(
+            target=to.value,
+            mapping_iri=mapper.mapping.iri,
+            mapping_version=mapper.mapping.version,
+            record=result.output,
+            ok=not result.errors,
+            lost=[MappingNote(field=f, reason=r) for f, r in result.lost],
+            approximated=[MappingNote(field=f, reason=r) for f, r in result.approximated],
+            errors=[MappingNote(field=f, reason=r) for f, r in result.errors],
+        )
+
+
+@strawberry.enum(description="A vocabulary a footprint can be read in (mappings/<target>/).")
+class MappingTarget(Enum):
+    PACT = "pact"
+    BATTERY_PASSPORT = "battery-passport"
+    CATENAX_PCF = "catenax-pcf"
+    YRD = "yrd"
+    GBA = "gba"
+
+
+@strawberry.type(description="A field a mapping could not carry as it was, and why.")
+class MappingNote:
+    field: str
+    reason: str
+
+
+@strawberry.type(description="A footprint mapped to another vocabulary, with the mapping that produced it.")
+class MappedFootprint:
+    target: str
+    mapping_iri: str
+    mapping_version: str
+    record: JSON = strawberry.field(description="The record in the target vocabulary.")
+    ok: bool = strawberry.field(description="True when no required target field was left unfilled.")
+    lost: list[MappingNote]
+    approximated: list[MappingNote]
+    errors: list[MappingNote]
+
+
+@strawberry.type(description="A decision of the rules engine on a footprint, with its trace.")
+class Decision(Node, Provenance):
+    kind: str | None = strawberry.field(description="label_grade, recognition, ...")
+    jurisdiction: str | None
+    decided_on: date | None
+    status: str | None = strawberry.field(description="decided, undetermined (an input was missing) or error.")
+    outcome: JSON | None
+    grade: str | None
+    score: float | None
+    passed: bool | None = strawberry.field(description="Graded (label) or eligible (recognition).")
+    chain: JSON | None = strawberry.field(description="The rule sets applied, general -> industry -> product.")
+    trace: JSON | None = strawberry.field(description="Every check and table row, the inputs read, thresholds.")
+
+    @strawberry.field
+    async def footprint(self, info: Info[Context, None]) -> Footprint | None:
+        return await _one(self, "footprint", info.context.loaders.footprints)
+
+
+@strawberry.type(description="A rule set of this hub (rulesets/), as a document.")
+class RuleSet:
+    ruleset_id: str | None
+    version: str | None
+    decision_kind: str | None
+    jurisdiction: str | None
+    layer: str | None = strawberry.field(description="general, industry or product (通则, 行业, 产品).")
+    refines: str | None
+    applies_to: JSON | None
+    status: str | None
+    effective_from: str | None
+    effective_until: str | None
+    title_zh: str | None
+    title_en: str | None
+    test_count: int | None
+    file: str | None
+    content: str | None = strawberry.field(description="The rule set's YAML, as the standards team wrote it.")
+
+
+@strawberry.type(description="A mapping file of this hub (mappings/), as a document.")
+class MappingDocument:
+    mapping_iri: str | None
+    version: str | None
+    target: str | None
+    direction: str | None
+    effective: str | None
+    source_type: str | None
+    target_type: str | None
+    file: str | None
+    content: str | None = strawberry.field(description="The mapping's YAML, as the standards team wrote it.")
 
 
 @strawberry.type(description="One line of a footprint's inventory: an activity, its amount and factor.")
@@ -298,6 +410,9 @@ RECORD_TYPES.update(
         "SharingAgreement": SharingAgreement,
         "AuditEvent": AuditEvent,
         "CategoryBenchmark": CategoryBenchmark,
+        "Decision": Decision,
+        "RuleSet": RuleSet,
+        "MappingDocument": MappingDocument,
     }
 )
 

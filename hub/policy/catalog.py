@@ -54,10 +54,13 @@ class Kind:
     # Every read of a row of this kind is written to the audit trail (the most private data).
     audit_reads: bool = False
     doc: str = ""
+    # Fields computed from the whole row by the API (e.g. a footprint mapped to another vocabulary): the
+    # policy grants them like any field; a read hands the resolver the row's key and readable fields.
+    computed: tuple[str, ...] = ()
 
     @property
     def fields(self) -> tuple[str, ...]:
-        return self.columns + tuple(self.relations)
+        return self.columns + tuple(self.relations) + self.computed
 
     def column(self, name: str) -> KeyedColumnElement[Any] | InstrumentedAttribute[Any]:
         assert self.model is not None
@@ -195,6 +198,9 @@ FOOTPRINT_COLUMNS = (
     "ipcc_characterization_factors",
     "exempted_emissions_percent",
     "exempted_emissions_description",
+    "ccs_technological_co2_capture_included",
+    "mass_balancing_used",
+    "waste_incineration_allocation",
     "system_boundary",
     "boundary_description",
     "allocation_description",
@@ -230,6 +236,7 @@ _kind(
             "stages": Relation("FootprintStage", "footprint_id", many=True),
             "inventory": Relation("InventoryLine", "footprint_id", many=True),
             "labels": Relation("Label", "footprint_id", many=True),
+            "decisions": Relation("Decision", "footprint_id", many=True),
         },
         {
             "owner": lambda: _product_owner(m.Footprint.product_id),
@@ -238,6 +245,7 @@ _kind(
             "verifier": lambda: m.Footprint.verifier_id,
         },
         status_filter=lambda statuses: m.Footprint.status.in_(statuses),
+        computed=("mapped",),
     )
 )
 _kind(
@@ -334,6 +342,70 @@ _kind(
         ("at", "actor", "action", "record_type", "record_iri", "detail", "prev_hash", "hash"),
         {},
         {"actor": lambda: m.AuditEvent.actor},
+    )
+)
+_kind(
+    Kind(
+        "Decision",
+        m.Decision,
+        (
+            "kind",
+            "jurisdiction",
+            "decided_on",
+            "status",
+            "outcome",
+            "grade",
+            "score",
+            "passed",
+            "chain",
+            "trace",
+            *PROVENANCE,
+        ),
+        {"footprint": Relation("Footprint", "footprint_id")},
+        {
+            "owner": lambda: _footprint_owner(m.Decision.footprint_id),
+            "footprint_status": lambda: _footprint_column(m.Decision.footprint_id, "status"),
+            "footprint_verifier": lambda: _footprint_column(m.Decision.footprint_id, "verifier_id"),
+            "jurisdiction": lambda: m.Decision.jurisdiction,
+        },
+        status_filter=_footprint_status_in(m.Decision.footprint_id),
+        doc="A decision of the rules engine on a footprint, with its trace and the rule sets that made it.",
+    )
+)
+_kind(
+    Kind(
+        "RuleSet",
+        None,
+        (
+            "ruleset_id",
+            "version",
+            "decision_kind",
+            "jurisdiction",
+            "layer",
+            "refines",
+            "applies_to",
+            "status",
+            "effective_from",
+            "effective_until",
+            "title_zh",
+            "title_en",
+            "test_count",
+            "file",
+            "content",
+        ),
+        {},
+        {},
+        doc="A rule set of this hub (rulesets/), as a document: published data, readable by every role.",
+    )
+)
+_kind(
+    Kind(
+        "MappingDocument",
+        None,
+        ("mapping_iri", "version", "target", "direction", "effective", "source_type", "target_type", "file", "content"),
+        {},
+        {},
+        doc="A mapping file of this hub (mappings/), as a document: published data, readable by every role.",
     )
 )
 _kind(

@@ -33,6 +33,8 @@ class _Plan:
 
 
 def _source(kind: Kind, name: str) -> tuple[str, Any]:
+    if name in kind.computed:
+        return "_id", None  # a computed field is worked out from this row's key by its resolver
     rel = kind.relations.get(name)
     if rel is None:
         return name, kind.column(name)
@@ -98,6 +100,7 @@ def _record(kind_name: str, plan: _Plan, row: Any) -> Record:
     for name, label in plan.field_sources:
         if name in readable:
             rec[name] = m[label]
+    rec["_readable"] = readable  # for computed fields, which must not reveal more than the row's fields
     return rec
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Decision, Footprint, Product, ProductCategory
 from hub.decisions.facts import BenchmarkKey, benchmark_key, footprint_facts
-from hub.domain.codes import FootprintStatus, Region
+from hub.domain.codes import FootprintStatus, Region, SourceKind
 from hub.exchange.documents import footprint_documents
 from hub.services.origin import Origin, new_iri
 from rules_engine import Registry
@@ -106,3 +106,12 @@ def _row(result: dict[str, Any], passed_key: str, footprint_id: int, origin: Ori
         ruleset_version=ruleset["version"],
     ).stamp(row)
     return row
+
+
+async def decide_after_change(session: AsyncSession, footprint: Footprint, origin: Origin, base_iri: str) -> None:
+    """A footprint was verified, published or withdrawn: decide it again, as of today, by the system."""
+    from hub.decisions.registry import registry
+
+    system = Origin(actor=f"{base_iri}system", source=SourceKind.SYSTEM, source_ref=f"after {origin.actor}")
+    await session.flush()
+    await decide_footprints(session, registry(), [footprint.id], date.today(), system, base_iri)

@@ -6,9 +6,10 @@ import secrets
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.models import Footprint, Label
+from hub.db.models import Decision, Footprint, Label
 from hub.domain.codes import FootprintStatus, LabelStatus
 from hub.services import audit
 from hub.services.origin import Origin, new_iri
@@ -25,15 +26,18 @@ LABEL_TRANSITIONS: dict[LabelStatus, frozenset[LabelStatus]] = {
 async def issue_label(
     session: AsyncSession, footprint: Footprint, data: dict[str, Any], origin: Origin, base_iri: str
 ) -> Label:
-    """Issue a label. The grade or score comes from a rule set's decision, named in `data`."""
+    """Issue a label with the grade and score of the newest label decision of the rules engine."""
     problems: list[FieldError] = []
     if footprint.status is not FootprintStatus.PUBLISHED:
-        problems.append(FieldError("$.footprint", f"is {footprint.status.value}; labels need a published one"))
-    for name in ("scheme", "decided_by_ruleset", "decided_by_ruleset_version"):
-        if not str(data.get(name) or "").strip():
-            problems.append(FieldError(f"$.{name}", "is required"))
-    if data.get("grade") is None and data.get("score") is None:
-        problems.append(FieldError("$.grade", "a label needs a grade or a score"))
+        problems.append(FieldError("$.footprint_id", f"is {footprint.status.value}; labels need a published one"))
+    decision = await newest_label_decision(session, footprint.id)
+    if decision is None:
+        problems.append(FieldError("$.footprint_id", "has no label decision of the rules engine"))
+    elif not decision.passed:
+        reasons = ", ".join(decision.outcome.get("reasons") or []) or decision.status
+        problems.append(FieldError("$.footprint_id", f"was not graded by {decision.ruleset_id}: {reasons}"))
+    if not str(data.get("scheme") or "").strip():
+        problems.append(FieldError("$.scheme", "is required"))
     issued_on: date = data.get("issued_on") or date.today()
     expires_on: date | None = data.get("expires_on")
     if expires_on is None:
@@ -42,20 +46,27 @@ async def issue_label(
         problems.append(FieldError("$.expires_on", "must be after issued_on"))
     if problems:
         raise InvalidInput(problems)
+    assert decision is not None and expires_on is not None
     label = Label(
         iri=new_iri(base_iri, "label"),
         footprint_id=footprint.id,
         scheme=data["scheme"],
-        grade=data.get("grade"),
-        score=data.get("score"),
-        decided_by_ruleset=data["decided_by_ruleset"],
-        decided_by_ruleset_version=data["decided_by_ruleset_version"],
+        grade=decision.grade,
+        score=decision.score,
+        decided_by_ruleset=decision.ruleset_id or "",
+        decided_by_ruleset_version=decision.ruleset_version or "",
         serial=f"ZJ-PCF-{issued_on:%Y}-{secrets.token_hex(5).upper()}",
         issued_on=issued_on,
         expires_on=expires_on,
         status=LabelStatus.ISSUED,
     )
-    origin.stamp(label)
+    Origin(
+        origin.actor,
+        origin.source,
+        origin.source_ref,
+        ruleset_id=decision.ruleset_id,
+        ruleset_version=decision.ruleset_version,
+    ).stamp(label)
     session.add(label)
     await session.flush()
     await audit.record(session, origin.actor, "issue", "Label", label.iri, {"footprint": footprint.iri})
@@ -79,3 +90,12 @@ async def set_status(session: AsyncSession, label: Label, new: LabelStatus, orig
         {"from": old.value, "reason": reason},
     )
     return label
+
+
+async def newest_label_decision(session: AsyncSession, footprint_id: int) -> Decision | None:
+    return await session.scalar(
+        select(Decision)
+        .where(Decision.footprint_id == footprint_id, Decision.kind == "label_grade")
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )

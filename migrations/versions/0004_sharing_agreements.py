@@ -35,9 +35,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("client_id", name=op.f("uq_oauth_client_client_id")),
     )
     with op.batch_alter_table("oauth_client", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_oauth_client_organization_id"), ["organization_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_oauth_client_organization_id"), ["organization_id"], unique=False)
 
     op.create_table(
         "sharing_agreement",
@@ -76,9 +74,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("iri", name=op.f("uq_sharing_agreement_iri")),
     )
     with op.batch_alter_table("sharing_agreement", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_sharing_agreement_granted_by_id"), ["granted_by_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_sharing_agreement_granted_by_id"), ["granted_by_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_sharing_agreement_region"), ["region"], unique=False)
 
     # ### end Alembic commands ###

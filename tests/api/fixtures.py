@@ -65,17 +65,12 @@ async def add_extras(hub: Hub) -> None:
         )
         assert verifier is not None
         await session.execute(
-            update(Footprint)
-            .where(Footprint.status == FootprintStatus.SUBMITTED)
-            .values(verifier_id=verifier.id)
+            update(Footprint).where(Footprint.status == FootprintStatus.SUBMITTED).values(verifier_id=verifier.id)
         )
         regulator = Origin(actor=org_iri(hub.settings, "zj-regulator"))
         published = list(
             await session.scalars(
-                select(Footprint)
-                .where(Footprint.status == FootprintStatus.PUBLISHED)
-                .order_by(Footprint.id)
-                .limit(3)
+                select(Footprint).where(Footprint.status == FootprintStatus.PUBLISHED).order_by(Footprint.id).limit(3)
             )
         )
         data = {

@@ -39,10 +39,7 @@ class OracleAgreement:
 def agreements(engine: Engine, today: date) -> list[OracleAgreement]:
     with engine.connect() as conn:
         rows = conn.execute(
-            text(
-                "SELECT region, record_kinds, statuses, fields, valid_from, valid_until "
-                "FROM sharing_agreement"
-            )
+            text("SELECT region, record_kinds, statuses, fields, valid_from, valid_until FROM sharing_agreement")
         ).all()
     out = []
     for region, kinds, statuses, fields, start, end in rows:

@@ -29,9 +29,7 @@ def _installed() -> Path:
     if node is None or npm is None:
         pytest.skip("Node.js and npm are not installed: the graphql-http audit cannot run here")
     manifest = (HERE / "package.json").read_bytes()
-    folder = (
-        Path(tempfile.gettempdir()) / "cfhub-graphql-http-audit" / hashlib.sha256(manifest).hexdigest()[:12]
-    )
+    folder = Path(tempfile.gettempdir()) / "cfhub-graphql-http-audit" / hashlib.sha256(manifest).hexdigest()[:12]
     if not (folder / "node_modules" / "graphql-http").is_dir():
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(HERE / "package.json", folder / "package.json")
@@ -68,9 +66,7 @@ def test_graphql_http_audit_reports_no_error(demo_db_url: str, tmp_path: Path) -
     with LiveServer(create_app(hub=hub)) as server:
         authenticated = _audit(folder, f"{server.url}/graphql", bearer)
         anonymous = _audit(folder, f"{server.url}/graphql", None)
-    problems = [
-        f"{r['id']} {r['name']}: {r.get('reason')}" for r in authenticated if r["status"] in {"error", "warn"}
-    ]
+    problems = [f"{r['id']} {r['name']}: {r.get('reason')}" for r in authenticated if r["status"] in {"error", "warn"}]
     assert problems == [], problems
     introspecting = {"28B9", "2EA1"}  # their queries use __type(name:)
     public_errors = {r["id"] for r in anonymous if r["status"] == "error"}

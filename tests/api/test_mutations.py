@@ -19,12 +19,8 @@ def bearer(client: Any, role: Role, key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {client.hub.tokens.issue(p)}"}
 
 
-async def run(
-    client: Any, query: str, headers: dict[str, str], variables: dict[str, Any] | None = None
-) -> Any:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-    )
+async def run(client: Any, query: str, headers: dict[str, str], variables: dict[str, Any] | None = None) -> Any:
+    response = await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -33,9 +29,7 @@ CREATE_PRODUCT = """mutation($i: ProductInput!) { createProduct(input: $i) {
   product { id name owner { id } category { code } } errors { path reason } } }"""
 CREATE_FOOTPRINT = """mutation($d: JSON!) { createFootprint(data: $d) {
   footprint { id status totalKgco2e inventory { id activity } } errors { path reason } } }"""
-FACTOR = (
-    """{ emissionFactors(filter: {units: ["kWh"]}, first: 1) { edges { node { id valueKgco2ePerUnit } } } }"""
-)
+FACTOR = """{ emissionFactors(filter: {units: ["kWh"]}, first: 1) { edges { node { id valueKgco2ePerUnit } } } }"""
 
 
 async def _count(client: Any, model: Any) -> int:
@@ -90,23 +84,41 @@ async def test_a_footprint_from_draft_to_revoked_label(asgi: Any) -> None:
         assert body["data"]["verifyFootprint"] == {"footprint": {"status": "verified"}, "errors": []}
 
         # the enterprise may not publish; the regulator does, then labels it
-        publish = (
-            "mutation($f: ID!) { publishFootprint(footprintId: $f) { footprint { status } errors { path } } }"
-        )
+        publish = "mutation($f: ID!) { publishFootprint(footprintId: $f) { footprint { status } errors { path } } }"
         refused = await run(client, publish, ent, {"f": fp["id"]})
         assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         reg = bearer(client, Role.REGULATOR, "zj-regulator")
         assert (await run(client, publish, reg, {"f": fp["id"]}))["data"]["publishFootprint"]["footprint"][
             "status"
         ] == "published"
-        issue = """mutation($f: ID!) { issueLabel(footprintId: $f, input: {scheme: "ZJ-PCF", grade: "A",
-          decidedByRuleset: "zj-grades", decidedByRulesetVersion: "0.1.0", expiresOn: "2030-01-01"})
-          { label { id status grade serial } errors { path reason } } }"""
-        label = (await run(client, issue, reg, {"f": fp["id"]}))["data"]["issueLabel"]["label"]
-        assert label["status"] == "issued" and label["serial"].startswith("ZJ-PCF-")
+        # publishing decided the footprint again; a battery declared per kg is not graded (KP-46 rules: per
+        # kWh), so no label can carry a grade for it, and the refusal says why
+        issue = """mutation($f: ID!) { issueLabel(footprintId: $f, input: {expiresOn: "2030-01-01"})
+          { label { id status grade score decidedByRuleset serial } errors { path reason } } }"""
+        refused = (await run(client, issue, reg, {"f": fp["id"]}))["data"]["issueLabel"]
+        assert refused["label"] is None and refused["errors"][0]["path"] == "$.footprint_id"
+        assert "was not graded by label-grade-zj-kp-46" in refused["errors"][0]["reason"]
+        assert "declared_unit_known" in refused["errors"][0]["reason"]
+
+        # a published demo battery per kWh is graded: its label carries the decision's grade and score
+        graded = await run(
+            client,
+            'query { footprints(first: 1, filter: {categoryCodes: ["KP-46"], statuses: ["published"]}) '
+            "{ edges { node { id decisions { kind grade score rulesetId } } } } }",
+            reg,
+        )
+        node = graded["data"]["footprints"]["edges"][0]["node"]
+        decision = next(d for d in node["decisions"] if d["kind"] == "label_grade")
+        body = (await run(client, issue, reg, {"f": node["id"]}))["data"]["issueLabel"]
+        label = body["label"]
+        assert body["errors"] == [] and label["status"] == "issued" and label["serial"].startswith("ZJ-PCF-")
+        assert (label["grade"], label["score"], label["decidedByRuleset"]) == (
+            decision["grade"],
+            decision["score"],
+            decision["rulesetId"],
+        )
         suspend = (
-            'mutation($l: ID!) { suspendLabel(labelId: $l, reason: "audit") '
-            "{ label { status } errors { path } } }"
+            'mutation($l: ID!) { suspendLabel(labelId: $l, reason: "audit") { label { status } errors { path } } }'
         )
         revoke = (
             'mutation($l: ID!) { revokeLabel(labelId: $l, reason: "fraud") '
@@ -125,10 +137,7 @@ async def test_a_footprint_from_draft_to_revoked_label(asgi: Any) -> None:
         async with client.hub.sessions() as session:
             actions = list(
                 await session.scalars(
-                    select(AuditEvent.action)
-                    .where(AuditEvent.id > 0)
-                    .order_by(AuditEvent.id.desc())
-                    .limit(10)
+                    select(AuditEvent.action).where(AuditEvent.id > 0).order_by(AuditEvent.id.desc()).limit(10)
                 )
             )
             check = await verify_chain(session)
@@ -152,9 +161,9 @@ async def test_input_errors_name_their_fields_and_change_nothing(asgi: Any) -> N
         assert body["data"]["createProduct"]["product"] is None
         assert [e["path"] for e in body["data"]["createProduct"]["errors"]] == ["$.category_code"]
         # a footprint whose second problem is found only after rows were added to the session
-        product = (await run(client, CREATE_PRODUCT, ent, {"i": {"categoryCode": "KP-46", "name": "P"}}))[
-            "data"
-        ]["createProduct"]["product"]
+        product = (await run(client, CREATE_PRODUCT, ent, {"i": {"categoryCode": "KP-46", "name": "P"}}))["data"][
+            "createProduct"
+        ]["product"]
         footprints_before = await _count(client, Footprint)
         events_mid = await _count(client, AuditEvent)
         data = footprint_input(product["id"], client.hub.settings.base_iri + "factor/missing", 1.0, 1.0)
@@ -166,9 +175,7 @@ async def test_input_errors_name_their_fields_and_change_nothing(asgi: Any) -> N
         bad = {k: v for k, v in data.items() if k != "declared_unit"} | {"total_kgco2e": -1}
         paths = {
             e["path"]
-            for e in (await run(client, CREATE_FOOTPRINT, ent, {"d": bad}))["data"]["createFootprint"][
-                "errors"
-            ]
+            for e in (await run(client, CREATE_FOOTPRINT, ent, {"d": bad}))["data"]["createFootprint"]["errors"]
         }
         assert {"$.declared_unit", "$.total_kgco2e"} <= paths
         assert await _count(client, Product) == products_before + 1
@@ -179,9 +186,7 @@ async def test_an_enterprise_cannot_write_to_another_enterprises_product(asgi: A
     async with asgi() as client:
         async with client.hub.sessions() as session:
             other = await session.scalar(
-                select(Product.iri)
-                .where(Product.created_by == client.hub.settings.base_iri + "org/zj-pv")
-                .limit(1)
+                select(Product.iri).where(Product.created_by == client.hub.settings.base_iri + "org/zj-pv").limit(1)
             )
         ent = bearer(client, Role.ENTERPRISE, "zj-battery")
         body = await run(client, CREATE_FOOTPRINT, ent, {"d": footprint_input(other, "urn:x", 1.0, 1.0)})
@@ -198,9 +203,7 @@ async def test_reading_inventory_is_audited(asgi: Any) -> None:
         read = [e["node"]["id"] for e in body["data"]["footprints"]["edges"] if e["node"]["inventory"]]
         async with client.hub.sessions() as session:
             events = list(
-                await session.scalars(
-                    select(AuditEvent).where(AuditEvent.id > before).order_by(AuditEvent.id)
-                )
+                await session.scalars(select(AuditEvent).where(AuditEvent.id > before).order_by(AuditEvent.id))
             )
         assert read and [e.record_iri for e in events] == read
         assert {(e.action, e.actor) for e in events} == {
@@ -247,9 +250,9 @@ async def test_a_supplier_footprint_must_be_readable_to_be_cited(asgi: Any) -> N
             ).all()
         hidden = next(iri for iri, status in rows if status.value == "draft")
         ent = bearer(client, Role.ENTERPRISE, "zj-battery")
-        product = (await run(client, CREATE_PRODUCT, ent, {"i": {"categoryCode": "KP-46", "name": "P"}}))[
-            "data"
-        ]["createProduct"]["product"]
+        product = (await run(client, CREATE_PRODUCT, ent, {"i": {"categoryCode": "KP-46", "name": "P"}}))["data"][
+            "createProduct"
+        ]["product"]
         data = footprint_input(product["id"], "unused", 1.0, 1.0)
         line = {k: v for k, v in data["inventory"][0].items() if k != "emission_factor_iri"}
         data["inventory"] = [{**line, "supplier_footprint_iri": hidden}]

@@ -58,9 +58,7 @@ async def _add_random_enterprises(hub: Hub, seed: int) -> None:
     base = hub.settings.base_iri
     async with unit_of_work(hub.sessions) as session:
         factor = await session.scalar(select(EmissionFactor).where(EmissionFactor.unit == "kWh").limit(1))
-        verifier = await session.scalar(
-            select(Organization).where(Organization.iri == f"{base}org/cert-accredited")
-        )
+        verifier = await session.scalar(select(Organization).where(Organization.iri == f"{base}org/cert-accredited"))
         assert factor is not None and verifier is not None
         system = Origin(actor=f"{base}system")
         for i in range(6):
@@ -84,9 +82,7 @@ async def _add_random_enterprises(hub: Hub, seed: int) -> None:
                     session, {"category_code": "KP-46", "name": f"P{i}-{j}"}, org, origin, base
                 )
                 for _k in range(rng.randint(1, 2)):
-                    data = footprint_input(
-                        product.iri, factor.iri, rng.uniform(1, 50), factor.value_kgco2e_per_unit
-                    )
+                    data = footprint_input(product.iri, factor.iri, rng.uniform(1, 50), factor.value_kgco2e_per_unit)
                     fp = await footprints.create_footprint(session, data, origin, base)
                     for status in PATHS[rng.choice(STATUSES)]:
                         if status is FootprintStatus.SUBMITTED:
@@ -114,6 +110,7 @@ class World:
 def world(templates: databases.Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     url = templates.fresh("demo", databases.with_demo)
     s = Settings(database_url=url, key_dir=Path(tmp_path_factory.mktemp("keys")))
+
     async def setup() -> None:
         hub = open_hub(s)
         try:
@@ -124,9 +121,7 @@ def world(templates: databases.Templates, tmp_path_factory: pytest.TempPathFacto
     asyncio.run(setup())
     engine = make_engine(url)
     with engine.connect() as conn:
-        enterprises = [
-            r[0] for r in conn.execute(text("SELECT iri FROM organization WHERE kind = 'enterprise'"))
-        ]
+        enterprises = [r[0] for r in conn.execute(text("SELECT iri FROM organization WHERE kind = 'enterprise'"))]
         fps = conn.execute(
             text(
                 "SELECT f.iri, o.iri, f.status FROM footprint f JOIN product p ON p.id = f.product_id "
@@ -167,9 +162,7 @@ fragment F on Footprint {
 def _shapes(world: World) -> st.SearchStrategy[list[tuple[str, dict[str, Any]]]]:
     fp_iris = sorted(world.footprint_owner)
     line_iris = sorted(world.line_owner)
-    statuses = st.lists(
-        st.sampled_from([s.value for s in FootprintStatus]), min_size=1, max_size=3, unique=True
-    )
+    statuses = st.lists(st.sampled_from([s.value for s in FootprintStatus]), min_size=1, max_size=3, unique=True)
     owners = st.lists(st.sampled_from(world.enterprises), min_size=1, max_size=2, unique=True)
     first = st.integers(min_value=1, max_value=30)
 
@@ -178,8 +171,7 @@ def _shapes(world: World) -> st.SearchStrategy[list[tuple[str, dict[str, Any]]]]
             (
                 "query($n: Int, $after: String, $f: FootprintFilter) "
                 "{ footprints(first: $n, after: $after, filter: $f) "
-                "{ totalCount edges { cursor node { ...F } } pageInfo { endCursor hasNextPage } } }"
-                + FRAGMENT,
+                "{ totalCount edges { cursor node { ...F } } pageInfo { endCursor hasNextPage } } }" + FRAGMENT,
                 {
                     "n": n,
                     "f": {**({"statuses": s} if use_status else {}), **({"owners": o} if use_owner else {})},
@@ -208,8 +200,7 @@ def _shapes(world: World) -> st.SearchStrategy[list[tuple[str, dict[str, Any]]]]
             (
                 "query {"
                 + " ".join(
-                    f'a{k}: node(id: "{i}") '
-                    "{ ... on Footprint { ...F } ... on InventoryLine { id activity } }"
+                    f'a{k}: node(id: "{i}") {{ ... on Footprint {{ ...F }} ... on InventoryLine {{ id activity }} }}'
                     for k, i in enumerate(ids)
                 )
                 + "}"
@@ -246,14 +237,10 @@ def _check(world: World, caller: str, body: dict[str, Any]) -> None:
     for obj in _walk(body.get("data")):
         iri = obj.get("id")
         if iri in world.line_owner:
-            assert world.line_owner[iri] == caller, (
-                f"{caller} read inventory line {iri} of {world.line_owner[iri]}"
-            )
+            assert world.line_owner[iri] == caller, f"{caller} read inventory line {iri} of {world.line_owner[iri]}"
         if iri in world.footprint_owner and world.footprint_owner[iri] != caller:
             assert world.footprint_status[iri] == "published", f"{caller} read unpublished footprint {iri}"
-            assert obj.get("comment") is None and not obj.get("inventory"), (
-                f"{caller} read private fields of {iri}"
-            )
+            assert obj.get("comment") is None and not obj.get("inventory"), f"{caller} read private fields of {iri}"
         if "activity" in obj and obj["activity"] is not None:
             assert iri in world.line_owner, "an inventory line without its id cannot be checked"
 
@@ -273,9 +260,7 @@ def test_no_enterprise_reads_what_is_not_its_own(world: World) -> None:
             after: str | None = None
             for _page in range(3):  # follow the cursor, where the shape has one
                 vs = {**variables, "after": after} if "after" in query else variables
-                response = world.client.post(
-                    "/graphql", json={"query": query, "variables": vs}, headers=headers
-                )
+                response = world.client.post("/graphql", json={"query": query, "variables": vs}, headers=headers)
                 assert response.status_code == 200, response.text
                 body = response.json()
                 _check(world, caller, body)

@@ -80,9 +80,7 @@ async def test_query_cost_is_estimated_from_page_sizes_and_refused_before_execut
 
 async def test_the_tokens_limit(asgi: Any) -> None:
     async with asgi(max_tokens=10) as client:
-        response = await post(
-            client, "{ viewer { role } productCategories { code nameEn nameZh level seq } }"
-        )
+        response = await post(client, "{ viewer { role } productCategories { code nameEn nameZh level seq } }")
     assert response.status_code == 400
     assert "token" in response.json()["errors"][0]["message"].lower()
 
@@ -91,9 +89,7 @@ async def test_introspection_needs_a_token_outside_dev_mode(asgi: Any) -> None:
     query = "{ __schema { queryType { name } } }"
     async with asgi() as client:
         public = await post(client, query)
-        bearer = client.hub.tokens.issue(
-            Principal(Role.ENTERPRISE, client.hub.settings.base_iri + "org/zj-pv", "ZJ")
-        )
+        bearer = client.hub.tokens.issue(Principal(Role.ENTERPRISE, client.hub.settings.base_iri + "org/zj-pv", "ZJ"))
         authenticated = await post(client, query, Authorization=f"Bearer {bearer}")
         typename = await post(client, "{ __typename }")
     assert public.status_code == 400 and "Introspection needs a bearer token" in public.text
@@ -112,9 +108,7 @@ async def test_field_suggestions_only_in_dev_mode(asgi: Any) -> None:
     assert "Did you mean" in dev
 
 
-async def test_unexpected_errors_are_masked_outside_dev_mode(
-    asgi: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_unexpected_errors_are_masked_outside_dev_mode(asgi: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from hub.queries import benchmarks
 
     async def broken(*_args: Any, **_kw: Any) -> Any:
@@ -162,9 +156,7 @@ async def test_request_body_size_is_limited(asgi: Any) -> None:
 
 async def test_http_conventions(asgi: Any) -> None:
     async with asgi() as client:
-        as_json = await client.post(
-            "/graphql", json={"query": "{ nope }"}, headers={"Accept": "application/json"}
-        )
+        as_json = await client.post("/graphql", json={"query": "{ nope }"}, headers={"Accept": "application/json"})
         as_gql = await post(client, "{ nope }")
         wrong_type = await client.post(
             "/graphql", content="{ viewer { role } }", headers={"Content-Type": "text/plain"}
@@ -172,9 +164,7 @@ async def test_http_conventions(asgi: Any) -> None:
         wrong_accept = await client.post(
             "/graphql", json={"query": "{ viewer { role } }"}, headers={"Accept": "text/html"}
         )
-        not_json = await client.post(
-            "/graphql", content=b"{ not json", headers={"Content-Type": "application/json"}
-        )
+        not_json = await client.post("/graphql", content=b"{ not json", headers={"Content-Type": "application/json"})
         no_query = await client.post("/graphql", json={"qeury": "{ viewer { role } }"})
     assert as_json.status_code == 200 and as_json.headers["content-type"].startswith("application/json")
     assert as_gql.status_code == 400 and as_gql.headers["content-type"].startswith(GQL_RESPONSE)

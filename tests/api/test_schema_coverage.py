@@ -23,9 +23,7 @@ def _object_types() -> dict[str, GraphQLObjectType]:
 
 def test_every_object_type_is_a_policy_kind_or_structural() -> None:
     policy = default_policy()
-    uncovered = [
-        name for name in _object_types() if name not in policy.grants and name not in policy.structural_types
-    ]
+    uncovered = [name for name in _object_types() if name not in policy.grants and name not in policy.structural_types]
     assert uncovered == [], f"types the policy does not cover: {uncovered}"
 
 

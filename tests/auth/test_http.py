@@ -46,16 +46,12 @@ async def test_bad_tokens_get_401(client: httpx.AsyncClient, app_hub: Hub, tmp_p
     from hub.auth.tokens import TokenService
 
     tokens = app_hub.tokens
-    expired = tokens.issue(
-        _alice(app_hub), ttl=timedelta(minutes=1), now=datetime.now(UTC) - timedelta(hours=2)
-    )
+    expired = tokens.issue(_alice(app_hub), ttl=timedelta(minutes=1), now=datetime.now(UTC) - timedelta(hours=2))
     good = tokens.issue(_alice(app_hub))
     head, body, sig = good.split(".")
     tampered = f"{head}.{body[:-4]}AAAA.{sig}"
     wrong_audience = TokenService(tokens.keys, tokens.issuer, "https://elsewhere/api").issue(_alice(app_hub))
-    wrong_key = TokenService(KeyRing(tmp_path / "other"), tokens.issuer, tokens.audience).issue(
-        _alice(app_hub)
-    )
+    wrong_key = TokenService(KeyRing(tmp_path / "other"), tokens.issuer, tokens.audience).issue(_alice(app_hub))
     for bad in (expired, tampered, wrong_audience, wrong_key, "not-a-jwt"):
         response = await _post(client, bad)
         assert response.status_code == 401, bad
@@ -95,9 +91,7 @@ async def test_jwks_publishes_the_verifying_keys(client: httpx.AsyncClient, app_
 
 async def _client_for(hub: Hub, key: str) -> tuple[str, str]:
     async with unit_of_work(hub.sessions) as session:
-        org = await session.scalar(
-            select(Organization).where(Organization.iri == f"{hub.settings.base_iri}org/{key}")
-        )
+        org = await session.scalar(select(Organization).where(Organization.iri == f"{hub.settings.base_iri}org/{key}"))
         assert org is not None
         return await create_client(session, org)
 
@@ -139,14 +133,10 @@ def test_cli_token_issue(demo_db_url: str, tmp_path) -> None:  # type: ignore[no
     from hub.config import Settings
 
     env = {"CFHUB_DATABASE_URL": demo_db_url, "CFHUB_KEY_DIR": str(tmp_path / "keys")}
-    result = CliRunner().invoke(
-        main, ["token", "issue", "--org", "zj-battery", "--role", "enterprise"], env=env
-    )
+    result = CliRunner().invoke(main, ["token", "issue", "--org", "zj-battery", "--role", "enterprise"], env=env)
     assert result.exit_code == 0, result.output
     settings = Settings(database_url=demo_db_url, key_dir=tmp_path / "keys")
     p = token_service(settings).verify(result.output.strip())
     assert (p.role, p.org_iri, p.region) == (Role.ENTERPRISE, settings.base_iri + "org/zj-battery", "ZJ")
-    refused = CliRunner().invoke(
-        main, ["token", "issue", "--org", "zj-battery", "--role", "regulator"], env=env
-    )
+    refused = CliRunner().invoke(main, ["token", "issue", "--org", "zj-battery", "--role", "regulator"], env=env)
     assert refused.exit_code != 0 and "can only act as role enterprise" in refused.output

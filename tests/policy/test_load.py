@@ -30,9 +30,7 @@ def test_the_shipped_policy_loads() -> None:
         (lambda r: r["types"]["Footprint"].pop("verifier"), "types/Footprint: roles ['verifier'] not named"),
         (lambda r: r["types"].pop("InventoryLine"), "no entry for ['InventoryLine']"),
         (
-            lambda r: r["types"]["Footprint"]["enterprise"][0].update(
-                fields=["total_kgco2e", "secret_sauce"]
-            ),
+            lambda r: r["types"]["Footprint"]["enterprise"][0].update(fields=["total_kgco2e", "secret_sauce"]),
             "types/Footprint/enterprise/0/fields: Footprint has no field 'secret_sauce'",
         ),
         (

@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from hub.api.loaders import (
     categories,
+    decisions_by_footprint,
     emission_factors,
     footprints,
     footprints_by_product,
@@ -32,6 +33,7 @@ class Loaders:
     stages_by_footprint: DataLoader[int, list[Any]]
     inventory_by_footprint: DataLoader[int, list[Any]]
     labels_by_footprint: DataLoader[int, list[Any]]
+    decisions_by_footprint: DataLoader[int, list[Any]]
 
     @classmethod
     def create(cls, reader: Reader) -> Loaders:
@@ -45,4 +47,5 @@ class Loaders:
             stages_by_footprint=stages_by_footprint.make(reader),
             inventory_by_footprint=inventory_by_footprint.make(reader),
             labels_by_footprint=labels_by_footprint.make(reader),
+            decisions_by_footprint=decisions_by_footprint.make(reader),
         )
