@@ -25,7 +25,7 @@ from typing import Any
 
 QUERY = """query($n: Int) { footprints(first: $n) { edges { node { id status totalKgco2e declaredUnit
   product { name category { code parent { code } } owner { nameEn } }
-  verifier { nameEn } labels { grade serial } stages { stage kgco2e } } } } }"""
+  verifier { nameEn } labels { grade serial } decisions { kind jurisdiction grade score passed } } } } }"""
 EXTRA_FOOTPRINTS = 100
 PAGE = 100
 
@@ -39,10 +39,11 @@ async def _fill(url: str, key_dir: Path) -> None:
     from hub.bootstrap import open_hub
     from hub.config import Settings
     from hub.db import migrate
-    from hub.db.models import EmissionFactor, Organization
+    from hub.db.models import EmissionFactor, Label, Organization
+    from hub.decisions.registry import registry
     from hub.demo.loader import load_demo
-    from hub.domain.codes import FootprintStatus
-    from hub.services import footprints, labels, products
+    from hub.domain.codes import FootprintStatus, LabelStatus
+    from hub.services import decisions, footprints, products
     from hub.services.origin import Origin
     from hub.services.uow import unit_of_work
 
@@ -59,6 +60,7 @@ async def _fill(url: str, key_dir: Path) -> None:
             owners = list(await session.scalars(select(Organization).where(Organization.kind == "enterprise")))
             regulator = Origin(actor=f"{base}org/zj-regulator")
             assert factor is not None and verifier is not None
+            made = []
             for i in range(EXTRA_FOOTPRINTS):
                 owner = owners[i % len(owners)]
                 origin = Origin(actor=owner.iri)
@@ -113,19 +115,28 @@ async def _fill(url: str, key_dir: Path) -> None:
                 await footprints.submit(session, fp, verifier, origin)
                 await footprints.verify(session, fp, verifier, "ok", date(2025, 1, 1), Origin(verifier.iri))
                 await footprints.move(session, fp, FootprintStatus.PUBLISHED, regulator)
-                await labels.issue_label(
-                    session,
-                    fp,
-                    {
-                        "scheme": "ZJ-PCF",
-                        "grade": "AB"[i % 2],
-                        "decided_by_ruleset": "bench",
-                        "decided_by_ruleset_version": "1",
-                        "expires_on": date(2030, 1, 1),
-                    },
-                    regulator,
-                    base,
+                made.append(fp)
+            # decided by the rules engine like every footprint; a label on each, stored directly (most of
+            # these generated footprints have no benchmark to be graded against: the page is what matters)
+            await decisions.decide_footprints(
+                session, registry(), [fp.id for fp in made], date(2026, 1, 1), regulator, base
+            )
+            for i, fp in enumerate(made):
+                label = Label(
+                    iri=f"{base}label/bench-{i}",
+                    footprint_id=fp.id,
+                    scheme="ZJ-PCF",
+                    grade="AB"[i % 2],
+                    score=80.0,
+                    decided_by_ruleset="bench",
+                    decided_by_ruleset_version="1",
+                    serial=f"ZJ-PCF-B-{i}",
+                    issued_on=date(2026, 1, 1),
+                    expires_on=date(2030, 1, 1),
+                    status=LabelStatus.ISSUED,
                 )
+                regulator.stamp(label)
+                session.add(label)
     finally:
         await hub.close()
 
@@ -180,18 +191,27 @@ def baseline_app(url: str) -> Any:
                     select(m.Label.footprint_id, m.Label.grade, m.Label.serial).where(m.Label.footprint_id.in_(ids))
                 )
             ).all()
-            stages = (
+            decided = (
                 await conn.execute(
-                    select(m.FootprintStage.footprint_id, m.FootprintStage.stage, m.FootprintStage.kgco2e).where(
-                        m.FootprintStage.footprint_id.in_(ids)
+                    select(
+                        m.Decision.footprint_id,
+                        m.Decision.kind,
+                        m.Decision.jurisdiction,
+                        m.Decision.grade,
+                        m.Decision.score,
+                        m.Decision.passed,
                     )
+                    .where(m.Decision.footprint_id.in_(ids))
+                    .order_by(m.Decision.id)
                 )
             ).all()
-        by_fp: dict[int, dict[str, list[Any]]] = {i: {"labels": [], "stages": []} for i in ids}
+        by_fp: dict[int, dict[str, list[Any]]] = {i: {"labels": [], "decisions": []} for i in ids}
         for fid, grade, serial in labels:
             by_fp[fid]["labels"].append({"grade": grade, "serial": serial})
-        for fid, stage, kg in stages:
-            by_fp[fid]["stages"].append({"stage": stage, "kgco2e": kg})
+        for fid, kind, jurisdiction, grade, score, passed in decided:
+            by_fp[fid]["decisions"].append(
+                {"kind": kind, "jurisdiction": jurisdiction, "grade": grade, "score": score, "passed": passed}
+            )
         out = [
             {
                 "id": iri,
@@ -324,7 +344,8 @@ def run(seconds: float, clients: int) -> str:
     g, b = results["graphql"], results["baseline"]
     return (
         "## GraphQL: a 100-footprint page\n\n"
-        f"{PAGE} footprints with product, category (and its industry), owner, verifier, labels and stages, "
+        f"{PAGE} footprints with product, category (and its industry), owner, verifier, labels and decisions "
+        "(grade, score, recognition per region), "
         f"as the regulator, to {clients} concurrent clients over loopback for {seconds:g} s each; uvicorn, "
         "one worker, SQLite. Baseline: a bare Starlette route reading the same rows with three SELECTs and "
         "writing them with `json.dumps`. The load generator (httpx) shares the machine.\n\n"
