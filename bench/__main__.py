@@ -21,6 +21,7 @@ def run(names: list[str]) -> None:
         raise SystemExit(f"no benchmark named {', '.join(unknown)}; there are: {', '.join(available())}")
     for name in names or available():
         print(f"== bench {name}", flush=True)
+        sys.argv = [f"bench.{name}_bench"]  # each benchmark reads its own options; run them with defaults
         importlib.import_module(f"bench.{name}_bench").main()
 
 
