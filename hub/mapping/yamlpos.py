@@ -47,6 +47,10 @@ def load_yaml(path: Path) -> Any:
         return yaml.load(fh, Loader=_Loader)
 
 
+def load_yaml_text(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
+
+
 def line_at(root: Any, path: list[Any]) -> int | None:
     """The line of the value at `path` (keys and list indexes) inside a loaded document."""
     node, line = root, getattr(root, "line", None)
