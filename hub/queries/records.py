@@ -182,6 +182,7 @@ _SEGMENTS = {
     "label": "Label",
     "dataset": "Dataset",
     "sharing-agreement": "SharingAgreement",
+    "document-version": "DocumentVersion",
 }
 
 
