@@ -97,6 +97,21 @@ async def test_a_draft_refining_an_unknown_rule_set_is_refused_at_refines(empty_
     assert "label-grade-zj-ind-99" in refused.errors[0].reason
 
 
+async def test_a_draft_that_would_break_a_shipped_rule_set_is_refused_naming_that_file(empty_hub: Hub) -> None:
+    general = (drafts.ROOT / "rulesets" / "label_grade" / "zj-general" / "ruleset.yaml").read_text(encoding="utf-8")
+    content = (
+        general.replace('version: "2025.1"', 'version: "2026.1"')
+        .replace("effective_from: 2025-07-01", "effective_from: 2026-03-01")
+        .replace("name: declared_unit_known", "name: unit_known")
+    )
+    refused = await _refused(empty_hub, _create(empty_hub, DocumentKind.RULESET, content, None))
+    assert {e.path for e in refused.errors} == {"$.content"}
+    assert (
+        "breaks rulesets/label_grade/zj-ind-01-agriculture/ruleset.yaml, line 18, column 11: "
+        "rule 'declared_unit_known' has override: true but no parent layer defines it"
+    ) in [e.reason for e in refused.errors]
+
+
 async def test_a_draft_must_have_a_new_version(empty_hub: Hub) -> None:
     shipped = drafts.tea_ruleset("2025.1", "2025-07-01")
     refused = await _refused(empty_hub, _create(empty_hub, DocumentKind.RULESET, shipped, None))
