@@ -108,6 +108,8 @@ async def test_draft(session: AsyncSession, draft: DocumentVersion, origin: Orig
     if not (draft.tests or "").strip():
         raise _refuse(TESTS_FIELD[draft.kind], "the draft has no test cases; create a new version with some")
     report = await _run(session, draft)
+    if report.passed + report.failed == 0:
+        raise _refuse(TESTS_FIELD[draft.kind], "the draft has no test cases; create a new version with some")
     draft.test_report = report.to_dict()
     draft.status = DocumentStatus.TESTED if report.all_passed else DocumentStatus.DRAFT
     await session.flush()

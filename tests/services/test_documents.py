@@ -156,10 +156,13 @@ async def test_a_draft_whose_own_case_fails_is_stored_but_not_tested_and_cannot_
     assert (await _version(empty_hub, iri)).status is DocumentStatus.DRAFT
 
 
-async def test_a_draft_without_cases_cannot_be_tested(empty_hub: Hub) -> None:
-    iri = await _create(empty_hub, DocumentKind.RULESET, drafts.tea_ruleset("2026.1", "2026-03-01"), None)
+@pytest.mark.parametrize("tests", [None, "cases: []\n"], ids=["no-tests", "empty-cases"])
+async def test_a_draft_without_cases_cannot_be_tested(empty_hub: Hub, tests: str | None) -> None:
+    iri = await _create(empty_hub, DocumentKind.RULESET, drafts.tea_ruleset("2026.1", "2026-03-01"), tests)
     refused = await _refused(empty_hub, _step(empty_hub, "test", iri))
-    assert [e.path for e in refused.errors] == ["$.tests"]
+    assert [(e.path, e.reason) for e in refused.errors] == [
+        ("$.tests", "the draft has no test cases; create a new version with some")
+    ]
 
 
 # -- the whole path --------------------------------------------------------------------------------
