@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import DocumentVersion
@@ -32,8 +32,17 @@ def _refuse(field: str, reason: str) -> InvalidInput:
     return InvalidInput([FieldError(field, reason)])
 
 
-async def _stored_versions(session: AsyncSession, kind: DocumentKind, document_id: str) -> list[DocumentVersion]:
-    stmt = select(DocumentVersion).where(DocumentVersion.kind == kind, DocumentVersion.document_id == document_id)
+async def _stored_versions(
+    session: AsyncSession, kind: DocumentKind, document_id: str, lock: bool = False
+) -> list[DocumentVersion]:
+    """The document's versions in the database; with `lock`, written to first (a no-op) so that the transaction
+    holds their write lock until it ends, then read afresh: two publications of one document run one after the
+    other. (A write, not SELECT ... FOR UPDATE: SQLite has no row locks and starts no transaction on reads.)"""
+    mine = (DocumentVersion.kind == kind, DocumentVersion.document_id == document_id)
+    if lock:
+        noop = update(DocumentVersion).where(*mine).values(status=DocumentVersion.status)
+        await session.execute(noop.execution_options(synchronize_session=False))
+    stmt = select(DocumentVersion).where(*mine).execution_options(populate_existing=True)
     return list(await session.scalars(stmt))
 
 
@@ -136,10 +145,10 @@ async def _run(session: AsyncSession, draft: DocumentVersion) -> TestReport:
 
 async def publish(session: AsyncSession, draft: DocumentVersion, origin: Origin) -> DocumentVersion:
     """Publish a tested draft whose version is above every published one; the version it replaces retires."""
+    stored = await _stored_versions(session, draft.kind, draft.document_id, lock=True)
     if draft.status is not DocumentStatus.TESTED:
         reason = f"is {draft.status.value}; only a tested draft is published (run testDraft until every case passes)"
         raise _refuse("$.id", reason)
-    stored = await _stored_versions(session, draft.kind, draft.document_id)
     published = [v.version for v in stored if v.status in (DocumentStatus.PUBLISHED, DocumentStatus.RETIRED)]
     published += _shipped_versions(draft.kind, draft.document_id)
     higher = [v for v in published if (version_key(v) or ()) >= (version_key(draft.version) or ())]

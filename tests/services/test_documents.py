@@ -3,11 +3,13 @@ cases, published over the version before; nothing written when a step fails; eve
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
 import yaml
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from hub.bootstrap import Hub
 from hub.db.models import AuditEvent, Base, DocumentVersion
@@ -270,3 +272,25 @@ async def test_mapping_cases_must_each_have_input_and_expected(empty_hub: Hub) -
     content = drafts.yrd_mapping("1.1.0")
     refused = await _refused(empty_hub, _create(empty_hub, DocumentKind.MAPPING, content, "[{name: x, input: {}}]"))
     assert [(e.path, e.reason) for e in refused.errors] == [("$.cases[0].expected", "is required")]
+
+
+async def test_two_publications_of_one_document_at_once_leave_one_published(empty_hub: Hub) -> None:
+    """Publishing locks the document's versions: the second publication waits and sees the first (PostgreSQL),
+    or fails to write (SQLite's single writer); never two published versions."""
+    iris = [
+        await _create(empty_hub, DocumentKind.RULESET, drafts.tea_ruleset(v, "2026-03-01"), drafts.tea_tests())
+        for v in ("2026.1", "2026.2")
+    ]
+    for iri in iris:
+        await _step(empty_hub, "test", iri)
+    results = await asyncio.gather(*(_step(empty_hub, "publish", iri) for iri in iris), return_exceptions=True)
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert all(isinstance(f, InvalidInput | OperationalError) for f in failures), failures
+    async with empty_hub.sessions() as session:
+        statuses = list(
+            await session.scalars(
+                select(DocumentVersion.status).where(DocumentVersion.status == DocumentStatus.PUBLISHED)
+            )
+        )
+        assert (await audit.verify_chain(session)).ok
+    assert len(statuses) == 1
