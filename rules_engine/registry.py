@@ -211,16 +211,34 @@ def load_registry(path: str | Path, strict: bool = True) -> Registry:
     With `strict` (the default) any issue raises `LoadError` listing them all (file, line, column,
     reason); without, the issues are kept in `registry.issues` and the sound rule sets load."""
     root = Path(path)
-    vocabulary, issues = (
-        load_vocabulary(root / "facts.yaml") if (root / "facts.yaml").exists() else (Vocabulary({}), [])
-    )
+    vocabulary, issues = read_vocabulary(root)
+    sources, more = read_sources(root)
+    return registry_from_sources(root, vocabulary, sources, issues + more, strict)
+
+
+def read_vocabulary(root: Path) -> tuple[Vocabulary, list[Issue]]:
+    """`root/facts.yaml`, or an empty vocabulary when the folder has none."""
+    return load_vocabulary(root / "facts.yaml") if (root / "facts.yaml").exists() else (Vocabulary({}), [])
+
+
+def read_sources(root: Path) -> tuple[list[RuleSetSource], list[Issue]]:
+    """Every `*/ruleset.yaml` under `root` with its test cases, as written (not linked or compiled)."""
     schema = schema_path(root)
     sources: list[RuleSetSource] = []
+    issues: list[Issue] = []
     for file in sorted(root.rglob("ruleset.yaml")):
         source, more = read_ruleset_folder(file.parent, schema)
         issues += more
         if source is not None:
             sources.append(source)
+    return sources, issues
+
+
+def registry_from_sources(
+    root: Path, vocabulary: Vocabulary, sources: list[RuleSetSource], issues: list[Issue], strict: bool = True
+) -> Registry:
+    """Link and compile rule sets already read (from folders, or from text such as a standards team's draft)."""
+    issues = list(issues)
     link_issues = link(sources)
     issues += link_issues
     registry = Registry(root, vocabulary, sources, issues)

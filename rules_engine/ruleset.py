@@ -150,7 +150,9 @@ def read_ruleset_text(text: str, file: str, schema_file: Path) -> tuple[RuleSetS
     try:
         data = load_yaml_text(text, file)
     except yaml.YAMLError as error:
-        return None, [Issue(file, 1, 1, "yaml", str(error).splitlines()[0])]
+        mark = getattr(error, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Issue(file, line, column, "yaml", str(error).splitlines()[0])]
     issues = validate(data, file, schema_file)
     return (None if issues else RuleSetSource(data, file)), issues
 
@@ -168,11 +170,28 @@ def read_ruleset_folder(folder: Path, schema_file: Path) -> tuple[RuleSetSource 
     tests_file = folder / "tests.yaml"
     if tests_file.exists():
         tests, more = _read(tests_file)
-        issues += more
-        cases = (tests or {}).get("cases") if isinstance(tests, dict) else None
-        if tests is not None and not isinstance(cases, list):
-            issues.append(Position(str(tests_file)).issue("schema", "tests.yaml needs a `cases` list"))
-        source.tests, source.tests_file = list(cases or []), str(tests_file)
-        shared = tests.get("facts") if isinstance(tests, dict) else None
-        source.tests_facts = dict(shared) if isinstance(shared, dict) else {}
+        issues += more + attach_tests(source, tests, str(tests_file))
     return source, issues
+
+
+def attach_tests(source: RuleSetSource, tests: Any, file: str) -> list[Issue]:
+    """Give `source` the test cases of a loaded tests.yaml (`facts` shared, `cases` a list)."""
+    cases = (tests or {}).get("cases") if isinstance(tests, dict) else None
+    issues = []
+    if tests is not None and not isinstance(cases, list):
+        issues.append(Position(file).issue("schema", "tests.yaml needs a `cases` list"))
+    source.tests, source.tests_file = list(cases or []), file
+    shared = tests.get("facts") if isinstance(tests, dict) else None
+    source.tests_facts = dict(shared) if isinstance(shared, dict) else {}
+    return issues
+
+
+def read_tests_text(source: RuleSetSource, text: str, file: str) -> list[Issue]:
+    """Attach the test cases in tests.yaml `text` to `source`; a YAML error is an issue with its position."""
+    try:
+        tests = load_yaml_text(text, file)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return [Issue(file, line, column, "yaml", str(error).splitlines()[0])]
+    return attach_tests(source, tests, file)

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
 from hub.api import fast
 from hub.api.context import Context
 from hub.api.mutations import Mutation
 from hub.api.query import Query
+from hub.api.standards import StandardsMutation, StandardsQuery
 from hub.api.views import RECORD_TYPES, resolve_field
 
 __all__ = ["Context", "schema"]
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, config=StrawberryConfig(default_resolver=resolve_field))
+schema = strawberry.Schema(
+    query=merge_types("Query", (Query, StandardsQuery)),
+    mutation=merge_types("Mutation", (Mutation, StandardsMutation)),
+    config=StrawberryConfig(default_resolver=resolve_field),
+)
 FAST_FIELDS = fast.install(schema._schema, set(RECORD_TYPES))

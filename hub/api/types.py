@@ -396,6 +396,18 @@ class CategoryBenchmark:
         return await _one(self, "category", info.context.loaders.categories)
 
 
+@strawberry.type(description="A rule set or mapping drafted, tested and published through the API.")
+class DocumentVersion(Node, Provenance):
+    kind: str | None = strawberry.field(description="ruleset or mapping.")
+    document_id: str | None = strawberry.field(description="The rule set's id, or the mapping's IRI.")
+    version: str | None
+    status: str | None = strawberry.field(description="draft, tested, published or retired.")
+    content: str | None = strawberry.field(description="The YAML text.")
+    tests: str | None = strawberry.field(description="Its test cases (tests.yaml, or golden cases as YAML).")
+    test_report: JSON | None = strawberry.field(description="The last run: passed, failed, each failure.")
+    published_at: datetime | None
+
+
 RECORD_TYPES.update(
     {
         "ProductCategory": ProductCategory,
@@ -413,6 +425,7 @@ RECORD_TYPES.update(
         "Decision": Decision,
         "RuleSet": RuleSet,
         "MappingDocument": MappingDocument,
+        "DocumentVersion": DocumentVersion,
     }
 )
 

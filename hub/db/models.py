@@ -38,6 +38,7 @@ from hub.domain.codes import (
     SourceKind,
     SystemBoundary,
 )
+from hub.domain.documents import DocumentKind, DocumentStatus
 
 # Names for constraints, so that migrations name them the same on SQLite and PostgreSQL.
 NAMING = {
@@ -89,6 +90,8 @@ class Base(DeclarativeBase):
         LifeCycleStage: _enum_type(LifeCycleStage),
         LabelStatus: _enum_type(LabelStatus),
         DatasetDirection: _enum_type(DatasetDirection),
+        DocumentKind: _enum_type(DocumentKind),
+        DocumentStatus: _enum_type(DocumentStatus),
         dict[str, Any]: JSON,
         list[Any]: JSON,
         float: Float(precision=53),
@@ -413,6 +416,33 @@ class SharingAgreement(Identified, Provenance, Base):
     valid_from: Mapped[date]
     valid_until: Mapped[date | None]
     granted_by_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+
+
+class DocumentVersion(Identified, Provenance, Base):
+    """A rule set or mapping drafted through the API: its YAML text, its own test cases and their last report.
+
+    Versions are never edited once published; a later published version of the same document retires the
+    one before it (`supersedes_id`). The files under `rulesets/` and `mappings/` stay the reviewed source;
+    published versions are added on top of them (hub/documents/effective.py)."""
+
+    __tablename__ = "document_version"
+
+    kind: Mapped[DocumentKind]
+    # The rule set's `id`, or the mapping's IRI.
+    document_id: Mapped[str] = mapped_column(String(255), index=True)
+    version: Mapped[str] = mapped_column(String(32))
+    status: Mapped[DocumentStatus] = mapped_column(index=True)
+    content: Mapped[str] = mapped_column(Text)
+    # YAML text of its test cases: a rule set's tests.yaml, or a mapping's golden cases [{input, expected}].
+    tests: Mapped[str | None] = mapped_column(Text)
+    # The last test run: {"passed": n, "failed": n, "failures": [{"case": ..., "problems": [...]}]}.
+    test_report: Mapped[dict[str, Any] | None]
+    published_at: Mapped[datetime | None]
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("document_version.id"))
+
+    __table_args__ = (
+        UniqueConstraint("kind", "document_id", "version", name="uq_document_version_kind_document_version"),
+    )
 
 
 class OAuthClient(Base):

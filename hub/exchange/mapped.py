@@ -56,6 +56,9 @@ async def mapped_footprint(
     session: AsyncSession, footprint_id: int, target: str, readable: Iterable[str], credit_code_readable: bool
 ) -> tuple[Mapper, MappingResult]:
     """The mapper used and its result for the footprint `footprint_id`, narrowed to what may be read."""
+    from hub.services.published import effective_catalog
+
     [document] = await footprint_documents(session, [footprint_id])
-    mapper = catalog().get(target, "export")
+    # the mappings in force: the shipped files and any version a standards team has published since
+    mapper = (await effective_catalog(session)).get(target, "export")
     return mapper, mapper.map(narrowed(document, readable, credit_code_readable))

@@ -54,7 +54,7 @@ def find_cases(mapper: Mapper) -> list[GoldenCase]:
     return cases
 
 
-def _diff(expected: Any, actual: Any, path: str = "") -> list[str]:
+def diff(expected: Any, actual: Any, path: str = "") -> list[str]:
     if isinstance(expected, dict) and isinstance(actual, dict):
         out = []
         for key in sorted(set(expected) | set(actual), key=str):
@@ -64,10 +64,10 @@ def _diff(expected: Any, actual: Any, path: str = "") -> list[str]:
             elif key not in expected:
                 out.append(f"{here}: unexpected {actual[key]!r}")
             else:
-                out.extend(_diff(expected[key], actual[key], here))
+                out.extend(diff(expected[key], actual[key], here))
         return out
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        return [d for i, (e, a) in enumerate(zip(expected, actual, strict=True)) for d in _diff(e, a, f"{path}[{i}]")]
+        return [d for i, (e, a) in enumerate(zip(expected, actual, strict=True)) for d in diff(e, a, f"{path}[{i}]")]
     if expected != actual or type(expected) is not type(actual):
         return [f"{path}: expected {expected!r}, got {actual!r}"]
     return []
@@ -79,7 +79,7 @@ def run_case(catalog: Catalog, mapper: Mapper, case: GoldenCase) -> CaseOutcome:
         outcome.problems.append(f"input {case.input_path} does not exist")
         return outcome
     result = mapper.map(case.input()).as_dict()
-    outcome.problems.extend(_diff(case.expected(), result))
+    outcome.problems.extend(diff(case.expected(), result))
     if not result["errors"]:
         for problem in catalog.validate_output(mapper.target, result["output"], mapper.mapping.direction):
             outcome.problems.append(f"output not valid against {mapper.mapping.target_schema.name}: {problem}")

@@ -71,11 +71,15 @@ class Catalog:
         self.root = root
         self._mappers: dict[tuple[str, str], Mapper] = {}
         for path in sorted(root.glob("*/*.yaml")):
-            mapper = compile_file(path)
-            key = (mapper.target, mapper.mapping.direction)
-            old = self._mappers.get(key)
-            if old is None or _version(mapper.version) > _version(old.version):
-                self._mappers[key] = mapper
+            self.add(compile_file(path))
+
+    def add(self, mapper: Mapper) -> None:
+        """Add a compiled mapping; per target and direction the highest version is the one in force."""
+        key = (mapper.target, mapper.mapping.direction)
+        old = self._mappers.get(key)
+        if old is None or _version(mapper.version) > _version(old.version):
+            self._mappers[key] = mapper
+            self.__dict__.pop("_registry", None)  # the schemas of the targets may have changed
 
     def targets(self) -> list[str]:
         return sorted({t for t, _ in self._mappers})
@@ -100,7 +104,11 @@ class Catalog:
 
     def validate_output(self, target: str, output: Any, direction: str = "export") -> list[str]:
         """Why `output` is not valid against the output schema of the mapping (empty when it is)."""
-        schema = json.loads(self.output_schema(target, direction).read_text(encoding="utf-8"))
+        return self.validate_against(self.output_schema(target, direction), output)
+
+    def validate_against(self, schema_path: Path, output: Any) -> list[str]:
+        """Why `output` is not valid against the JSON Schema at `schema_path` (empty when it is)."""
+        schema = json.loads(schema_path.read_text(encoding="utf-8"))
         validator = jsonschema.Draft202012Validator(
             schema, registry=self._registry, format_checker=jsonschema.FormatChecker()
         )

@@ -18,7 +18,7 @@ from hub.mapping.functions import FUNCTIONS
 from hub.mapping.model import LetSpec, Mapping, RuleSpec, TransformSpec
 from hub.mapping.schema_paths import SchemaSet, split_path
 from hub.mapping.transforms import BuildContext, TransformError, build
-from hub.mapping.yamlpos import Node, line_at, load_yaml
+from hub.mapping.yamlpos import Node, line_at, load_yaml_text
 
 LANGUAGE_SCHEMA = MAPPINGS_DIR / "mapping-language.schema.json"
 
@@ -39,12 +39,19 @@ def _display(path: Path) -> str:
 def load_mapping(path: Path, codelists: CodeLists | None = None) -> Mapping:
     """Parse and check one mapping file."""
     path = Path(path)
-    file = _display(path)
+    return load_mapping_text(path.read_text(encoding="utf-8"), path, _display(path), codelists)
+
+
+def load_mapping_text(text: str, path: Path, file: str, codelists: CodeLists | None = None) -> Mapping:
+    """Parse and check mapping YAML `text` as if it were the file `path` (its relative schema paths resolve
+    from `path`'s folder); errors name `file`."""
     try:
-        raw = load_yaml(path)
+        raw = load_yaml_text(text)
     except Exception as exc:  # a YAML syntax error carries its own mark
         mark = getattr(exc, "problem_mark", None)
         raise MappingFileError(file, mark.line + 1 if mark else None, f"not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise MappingFileError(file, 1, "a mapping file is a YAML mapping (iri, version, rules, ...)")
     errors = sorted(_language_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -42,9 +41,8 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def load_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_Loader)
+def load_yaml_text(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
 
 
 def line_at(root: Any, path: list[Any]) -> int | None:

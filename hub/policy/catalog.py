@@ -410,6 +410,16 @@ _kind(
 )
 _kind(
     Kind(
+        "DocumentVersion",
+        m.DocumentVersion,
+        ("kind", "document_id", "version", "status", "content", "tests", "test_report", "published_at", *PROVENANCE),
+        {},
+        {"status": lambda: m.DocumentVersion.status, "kind": lambda: m.DocumentVersion.kind},
+        doc="A rule set or mapping drafted through the API: draft, tested, published or retired.",
+    )
+)
+_kind(
+    Kind(
         "CategoryBenchmark",
         None,
         ("declared_unit", "footprint_count", "min_kgco2e", "mean_kgco2e", "max_kgco2e"),

@@ -185,6 +185,7 @@ _SEGMENTS = {
     "label": "Label",
     "dataset": "Dataset",
     "sharing-agreement": "SharingAgreement",
+    "document-version": "DocumentVersion",
 }
 
 

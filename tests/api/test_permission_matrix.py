@@ -10,11 +10,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 from strawberry.utils.str_converters import to_camel_case
 
 from hub.auth.principal import Role
 from hub.db.engine import make_engine
+from hub.db.models import DocumentVersion
+from hub.domain.documents import DocumentKind, DocumentStatus
 from hub.policy.catalog import KINDS
+from hub.services.origin import Origin
 from tests.api.conftest import Live
 from tests.api.fixtures import gql, principal, token
 from tests.api.policy_oracle import Caller, OracleAgreement, agreements, expected_fields
@@ -30,6 +34,7 @@ NODE_KINDS = [
     "Label",
     "Dataset",
     "SharingAgreement",
+    "DocumentVersion",
 ]
 
 
@@ -57,6 +62,26 @@ def engine(live: Live) -> Iterator[Engine]:
     e = make_engine(live.hub.settings.database_url)
     yield e
     e.dispose()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def document_versions(engine: Engine, live: Live) -> None:
+    """One document version in each status, so that every role's reach over each status is probed."""
+    origin = Origin(actor=f"{live.hub.settings.base_iri}org/zj-standards")
+    with Session(engine) as session, session.begin():
+        for i, status in enumerate(DocumentStatus):
+            version = DocumentVersion(
+                iri=f"{live.hub.settings.base_iri}document-version/probe-{status.value}",
+                kind=DocumentKind.RULESET,
+                document_id="probe-ruleset",
+                version=f"1.{i}",
+                status=status,
+                content="id: probe-ruleset\n",
+                tests=None,
+                test_report={"passed": 1, "failed": 0, "failures": []},
+            )
+            origin.stamp(version)
+            session.add(version)
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +157,8 @@ def probes(engine: Engine, kind: str) -> list[dict[str, Any]]:
             for r in out:
                 r["_statuses"] = frozenset({r["footprint_status"]})
             return out
+        if kind == "DocumentVersion":
+            return rows("SELECT iri, status FROM document_version ORDER BY id")
         if kind in ("Dataset", "SharingAgreement"):
             table = {"Dataset": "dataset", "SharingAgreement": "sharing_agreement"}[kind]
             return rows(f"SELECT iri, region FROM {table} ORDER BY id")
@@ -246,6 +273,10 @@ MUTATION_CALLS = {
     "createEmissionFactor": "createEmissionFactor(data: {}) { errors { path } }",
     "createSharingAgreement": 'createSharingAgreement(input: {region: "YRD", title: "", recordKinds: [], '
     'statuses: [], validFrom: "2025-01-01"}) { errors { path } }',
+    "createDraftRuleSet": 'createDraftRuleSet(content: "") { errors { path } }',
+    "createDraftMapping": 'createDraftMapping(content: "") { errors { path } }',
+    "testDraft": 'testDraft(id: "urn:x:none") { errors { path } }',
+    "publishDraft": 'publishDraft(id: "urn:x:none") { errors { path } }',
 }
 WRITES = [(role, name) for role in ROLES for name in MUTATION_CALLS]
 

@@ -1,0 +1,123 @@
+"""Rule-set drafts: read from text, checked against the shipped registry plus the published versions (so that
+`refines` resolves and clashes show), their own test cases run, and the registry in force built.
+
+A published version of rule set X is added beside X's shipped versions and takes over from the date it
+starts: each version published before it (shipped or through the API) ends that day (`effective_until`),
+so decisions on earlier dates keep the rules that were in force then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from hub.documents.positions import CONTENT_FILE, TESTS_FILE
+from hub.documents.report import Failure, TestReport
+from hub.domain.documents import version_key
+from rules_engine import Issue, Registry, default_rulesets_dir
+from rules_engine.registry import read_sources, read_vocabulary, registry_from_sources
+from rules_engine.ruleset import RuleSetSource, read_ruleset_text, read_tests_text, schema_path
+from rules_engine.testing import run_case
+from rules_engine.vocabulary import Vocabulary
+from rules_engine.yamlsrc import LocatedDict
+
+
+@dataclass(frozen=True)
+class Text:
+    """A rule set as stored in the database: its YAML text and its tests.yaml text."""
+
+    document_id: str
+    version: str
+    content: str
+    tests: str | None
+
+
+@cache
+def _shipped(root: Path) -> tuple[Vocabulary, tuple[RuleSetSource, ...]]:
+    vocabulary, issues = read_vocabulary(root)
+    sources, more = read_sources(root)
+    assert not issues + more, f"the shipped rule sets do not load: {issues + more}"
+    return vocabulary, tuple(sources)
+
+
+def shipped_versions(ruleset_id: str) -> list[str]:
+    _, sources = _shipped(default_rulesets_dir())
+    return [s.version for s in sources if s.id == ruleset_id and s.status == "published"]
+
+
+def read_draft(content: str, tests: str | None, file: str = CONTENT_FILE) -> tuple[RuleSetSource | None, list[Issue]]:
+    """The rule set in `content` with the test cases in `tests`, or the issues that refuse it."""
+    source, issues = read_ruleset_text(content, file, schema_path(default_rulesets_dir()))
+    if source is None:
+        return None, issues
+    if version_key(source.version) is None:
+        message = f"version {source.version!r} must be dotted numbers (e.g. 2026.1), so versions can be ordered"
+        issues.append(source.at("version").issue("version", message))
+    if tests is not None and tests.strip():
+        issues += read_tests_text(source, tests, TESTS_FILE if file == CONTENT_FILE else f"{file}#tests")
+    return source, issues
+
+
+def _stored(text: Text) -> RuleSetSource:
+    source, issues = read_draft(text.content, text.tests, f"db:{text.document_id}@{text.version}")
+    assert source is not None and not issues, f"published rule set {text.document_id} {text.version}: {issues}"
+    return source
+
+
+def _with(source: RuleSetSource, **values: str) -> RuleSetSource:
+    data = LocatedDict(source.data)
+    data.pos, data.key_pos = source.data.pos, dict(source.data.key_pos)
+    data.update(values)
+    return RuleSetSource(data, source.file, source.tests, source.tests_file, source.tests_facts)
+
+
+def overlay(published: Sequence[RuleSetSource]) -> list[RuleSetSource]:
+    """The shipped rule sets plus `published` (in publishing order): each published version ends, on the day
+    it starts, every earlier published version of its rule set (and replaces one that starts no earlier)."""
+    _, shipped = _shipped(default_rulesets_dir())
+    sources = list(shipped)
+    for new in published:
+        new = _with(new, status="published")
+        kept = []
+        for old in sources:
+            if not _superseded(old, new):
+                kept.append(old)
+            elif old.effective_from < new.effective_from:
+                kept.append(_with(old, effective_until=new.effective_from.isoformat()))
+        sources = [*kept, new]
+    return sources
+
+
+def _superseded(old: RuleSetSource, new: RuleSetSource) -> bool:
+    """Whether `old` is a published version of `new`'s rule set still in force when `new` starts."""
+    ends = old.effective_until
+    return old.id == new.id and old.status == "published" and (ends is None or ends > new.effective_from)
+
+
+def registry(published: Sequence[Text], candidate: RuleSetSource | None = None, strict: bool = True) -> Registry:
+    """The registry with the published versions (oldest first) and, if given, `candidate` as if published."""
+    root = default_rulesets_dir()
+    vocabulary, _ = _shipped(root)
+    sources = [_stored(t) for t in published] + ([candidate] if candidate is not None else [])
+    return registry_from_sources(root, vocabulary, overlay(sources), [], strict)
+
+
+def check(candidate: RuleSetSource, published: Sequence[Text]) -> list[Issue]:
+    """What stops `candidate` from loading beside the shipped and published rule sets."""
+    return registry(published, candidate, strict=False).issues
+
+
+def run_tests(candidate: RuleSetSource, published: Sequence[Text]) -> TestReport:
+    """Run the draft's own test cases in the registry as it would be with the draft published."""
+    reg = registry(published, candidate)
+    [source] = [s for s in reg.sources if s.id == candidate.id and s.version == candidate.version]
+    report = TestReport()
+    for case in source.tests:
+        result = run_case(reg, source, source.tests_facts, case)
+        if result.passed:
+            report.passed += 1
+        else:
+            report.failures.append(Failure(result.name, result.problems))
+    return report
