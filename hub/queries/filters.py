@@ -8,9 +8,14 @@ from collections.abc import Iterable
 from hub.policy.access import Access, Forbidden
 
 
+def may_filter(access: Access, kind: str, name: str) -> bool:
+    """Whether every one of the caller's grants of `kind` lets it read `name` (so a filter reveals nothing)."""
+    grants = access.grants(kind)
+    return bool(grants) and all(name in g.fields for g in grants)
+
+
 def require_filterable(access: Access, kind: str, fields: Iterable[str]) -> None:
     """Refuse a filter on a field some of the caller's grants of `kind` do not let it read."""
-    grants = access.grants(kind)
     for name in fields:
-        if not grants or any(name not in g.fields for g in grants):
+        if not may_filter(access, kind, name):
             raise Forbidden(f"role {access.role} may not filter {kind} records by {name}")

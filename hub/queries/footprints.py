@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
-from hub.db.models import Footprint, Label, Organization, Product, ProductCategory
-from hub.queries.filters import require_filterable
+from hub.db.models import Decision, Footprint, Label, Organization, Product, ProductCategory
+from hub.policy.access import Access, Forbidden
+from hub.queries.filters import may_filter, require_filterable
 from hub.queries.reader import Reader
 from hub.queries.records import Page, count, page
 
@@ -49,9 +51,7 @@ async def conditions(reader: Reader, f: FootprintFilter) -> list[ColumnElement[b
         require_filterable(access, "Footprint", ["status"])
         out.append(Footprint.status.in_(f.statuses))
     if f.grades:
-        require_filterable(access, "Footprint", ["labels"])
-        require_filterable(access, "Label", ["grade"])
-        out.append(exists().where(Label.footprint_id == Footprint.id, Label.grade.in_(f.grades), access.where("Label")))
+        out.append(_grade_condition(access, f.grades))
     if f.period_from or f.period_to:
         require_filterable(access, "Footprint", ["reference_period_start", "reference_period_end"])
         if f.period_to:
@@ -59,6 +59,26 @@ async def conditions(reader: Reader, f: FootprintFilter) -> list[ColumnElement[b
         if f.period_from:
             out.append(Footprint.reference_period_end >= f.period_from)
     return out
+
+
+def _grade_condition(access: Access, grades: tuple[str, ...]) -> ColumnElement[bool]:
+    """A footprint has a grade when the rules engine's newest label decision on it gives that grade, or when
+    one of its labels carries it; each is tested only as far as the caller may read it."""
+    parts: list[ColumnElement[bool]] = []
+    if may_filter(access, "Footprint", "decisions") and may_filter(access, "Decision", "grade"):
+        newer = aliased(Decision)
+        newest = (
+            select(func.max(newer.id))
+            .where(newer.footprint_id == Footprint.id, newer.kind == "label_grade")
+            .correlate(Footprint)
+            .scalar_subquery()
+        )
+        parts.append(exists().where(Decision.id == newest, Decision.grade.in_(grades), access.where("Decision")))
+    if may_filter(access, "Footprint", "labels") and may_filter(access, "Label", "grade"):
+        parts.append(exists().where(Label.footprint_id == Footprint.id, Label.grade.in_(grades), access.where("Label")))
+    if not parts:
+        raise Forbidden(f"role {access.role} may not filter Footprint records by grade")
+    return or_(*parts)
 
 
 async def footprint_page(reader: Reader, f: FootprintFilter, first: int, after: int | None) -> Page:

@@ -88,3 +88,16 @@ async def test_rule_sets_and_mappings_are_listed_and_read_by_every_role(asgi: An
     directions = sorted(m["direction"] for m in body["mappingDocuments"])
     assert directions == ["export", "import"]
     assert all(m["file"].startswith("mappings/pact/") and "rules:" in m["content"] for m in body["mappingDocuments"])
+
+
+async def test_footprints_filter_by_the_rules_engine_grade(asgi: Any) -> None:
+    query = """query($g: [String!]) { footprints(first: 100, filter: {grades: $g}) { totalCount
+      edges { node { decisions { kind grade } } } } }"""
+    async with asgi() as client:
+        reg = bearer(client, Role.REGULATOR, "zj-regulator")
+        a = (await run(client, query, reg, {"g": ["A"]}))["data"]["footprints"]
+        ab = (await run(client, query, reg, {"g": ["A", "B"]}))["data"]["footprints"]
+    assert a["totalCount"] >= 8 and ab["totalCount"] > a["totalCount"]
+    for edge in a["edges"]:
+        grades = [d["grade"] for d in edge["node"]["decisions"] if d["kind"] == "label_grade"]
+        assert grades[-1] == "A", "the newest label decision decides the footprint's grade"
