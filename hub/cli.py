@@ -144,23 +144,27 @@ def rules_explain(ruleset_id: str, footprint: str, lang: str, on: str | None, as
 
     day = date.fromisoformat(on) if on else date.today()
     path = Path(footprint)
-    facts = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else _footprint_facts(footprint, day)
+    if path.is_file():  # a facts file: the rule sets of this installation's files
+        facts, rules = json.loads(path.read_text(encoding="utf-8")), registry()
+    else:  # a footprint of the hub: the rule sets in force there, published versions included
+        facts, rules = _footprint_facts(footprint, day)
     try:
-        decision = registry().decide_ruleset(ruleset_id, facts, day)
+        decision = rules.decide_ruleset(ruleset_id, facts, day)
     except NoRuleSet as error:
         raise click.ClickException(str(error)) from error
     click.echo(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2) if as_json else decision.explain(lang))
 
 
-def _footprint_facts(iri: str, on: date) -> dict[str, Any]:
+def _footprint_facts(iri: str, on: date) -> tuple[dict[str, Any], Any]:
     from hub.bootstrap import open_hub
     from hub.services.decisions import facts_of_footprint
+    from hub.services.published import effective_registry
 
-    async def run() -> dict[str, Any]:
+    async def run() -> tuple[dict[str, Any], Any]:
         hub = open_hub(_settings())
         try:
             async with hub.sessions() as session:
-                return await facts_of_footprint(session, iri, on)
+                return await facts_of_footprint(session, iri, on), await effective_registry(session)
         finally:
             await hub.close()
 
