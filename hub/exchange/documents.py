@@ -24,45 +24,7 @@ from hub.db.models import (
     Product,
     ProductCategory,
 )
-
-_OPTIONAL_SCALARS = (
-    "biogenic_kgco2e",
-    "land_use_change_kgco2e",
-    "biogenic_uptake_kgco2e",
-    "aircraft_kgco2e",
-    "biogenic_carbon_content_kgc",
-    "recycled_carbon_content_kgc",
-    "packaging_kgco2e",
-    "exempted_emissions_description",
-    "ccs_technological_co2_capture_included",
-    "mass_balancing_used",
-    "waste_incineration_allocation",
-    "boundary_description",
-    "allocation_description",
-    "geography_subdivision",
-    "general_rules",
-    "industry_rules",
-    "product_rules",
-    "primary_data_share_percent",
-    "dqr_technological",
-    "dqr_geographical",
-    "dqr_temporal",
-    "comment",
-)
-_REQUIRED_SCALARS = (
-    "declared_unit",
-    "declared_unit_amount",
-    "product_mass_kg_per_declared_unit",
-    "total_kgco2e",
-    "total_including_biogenic_uptake_kgco2e",
-    "fossil_kgco2e",
-    "fossil_carbon_content_kgc",
-    "ipcc_characterization_factors",
-    "exempted_emissions_percent",
-    "geography_country",
-    "accounting_standards",
-    "packaging_emissions_included",
-)
+from hub.services.footprints import plain_fields
 
 
 async def footprint_documents(
@@ -137,8 +99,9 @@ def _document(
         "version": fp.version,
         "status": fp.status.value,
         "created_at": fp.created_at.isoformat(),
-        **{name: getattr(fp, name) for name in _REQUIRED_SCALARS},
-        **{name: value for name in _OPTIONAL_SCALARS if (value := getattr(fp, name)) is not None},
+        "packaging_emissions_included": fp.packaging_emissions_included,
+        # the same fields, in the same shape, as the footprint input (schema/json/footprint.schema.json)
+        **{name: value for name in plain_fields() if (value := getattr(fp, name)) is not None},
         "system_boundary": fp.system_boundary.value,
         "reference_period_start": fp.reference_period_start.isoformat(),
         "reference_period_end": fp.reference_period_end.isoformat(),

@@ -16,44 +16,24 @@ from hub.services import audit
 from hub.services.lookups import by_iri
 from hub.services.origin import Origin, new_iri
 from hub.services.store import add_new
-from hub.validation import FieldError, InvalidInput, require_valid
+from hub.validation import FieldError, InvalidInput, record_fields, require_valid
 
-_SCALARS = (
-    "declared_unit",
-    "declared_unit_amount",
-    "product_mass_kg_per_declared_unit",
-    "total_kgco2e",
-    "total_including_biogenic_uptake_kgco2e",
-    "fossil_kgco2e",
-    "biogenic_kgco2e",
-    "land_use_change_kgco2e",
-    "biogenic_uptake_kgco2e",
-    "aircraft_kgco2e",
-    "fossil_carbon_content_kgc",
-    "biogenic_carbon_content_kgc",
-    "recycled_carbon_content_kgc",
-    "packaging_kgco2e",
-    "ipcc_characterization_factors",
-    "exempted_emissions_percent",
-    "exempted_emissions_description",
-    "ccs_technological_co2_capture_included",
-    "mass_balancing_used",
-    "waste_incineration_allocation",
-    "boundary_description",
-    "allocation_description",
-    "geography_country",
-    "geography_subdivision",
-    "accounting_standards",
-    "general_rules",
-    "industry_rules",
-    "product_rules",
-    "primary_data_share_percent",
-    "dqr_technological",
-    "dqr_geographical",
-    "dqr_temporal",
-    "comment",
-)
 _DATES = ("reference_period_start", "reference_period_end", "validity_start", "validity_end")
+# Input fields stored otherwise than as a plain copy: references, enums, defaults, dates, child rows.
+_NOT_PLAIN = {
+    "product_iri",
+    "supersedes_iri",
+    "system_boundary",
+    "packaging_emissions_included",
+    "stages",
+    "inventory",
+    *_DATES,
+}
+
+
+def plain_fields() -> tuple[str, ...]:
+    """The footprint input fields that are stored as they come (schema/json/footprint.schema.json)."""
+    return tuple(name for name in record_fields("footprint")[0] if name not in _NOT_PLAIN)
 
 
 def consistency_problems(data: dict[str, Any]) -> list[FieldError]:
@@ -106,7 +86,7 @@ async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: 
         status=FootprintStatus.DRAFT,
         system_boundary=SystemBoundary(data["system_boundary"]),
         packaging_emissions_included=bool(data.get("packaging_emissions_included", False)),
-        **{name: data.get(name) for name in _SCALARS},
+        **{name: data.get(name) for name in plain_fields()},
         **{name: date.fromisoformat(data[name]) if data.get(name) else None for name in _DATES},
     )
     footprint.stages = [FootprintStage(stage=LifeCycleStage(s["stage"]), kgco2e=s["kgco2e"]) for s in data["stages"]]
