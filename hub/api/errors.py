@@ -66,7 +66,7 @@ def format_error(error: GraphQLError, dev: bool) -> dict[str, Any]:
 
 def _formatted(error: GraphQLError, dev: bool) -> dict[str, Any]:
     original = error.original_error
-    out = error.formatted
+    out: dict[str, Any] = dict(error.formatted)
     if original is None:
         return out  # syntax and validation errors: about the query, safe to show
     if isinstance(original, Forbidden):

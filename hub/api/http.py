@@ -56,9 +56,9 @@ class _Cache:
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
-        self.items: OrderedDict[tuple[str, bool], tuple[DocumentNode | None, list[GraphQLError]]] = OrderedDict()
+        self.items: OrderedDict[tuple[str, bool], Parsed] = OrderedDict()
 
-    def get(self, key: tuple[str, bool]) -> tuple[DocumentNode | None, list[GraphQLError]] | None:
+    def get(self, key: tuple[str, bool]) -> Parsed | None:
         found = self.items.get(key)
         if found is not None:
             self.items.move_to_end(key)
@@ -159,7 +159,7 @@ class GraphQLEndpoint:
             return self._bad(media, "'extensions' must be an object.")
         out_of_bounds = _bound_problems(variables, extensions)
         if out_of_bounds:
-            return self._bad_input(media, "The request's variables are out of bounds", out_of_bounds)
+            return self._bad_input(media, "The request's input is out of bounds", out_of_bounds)
         return query, variables or {}, operation_name
 
     async def _run(
@@ -249,7 +249,7 @@ class GraphQLEndpoint:
         return self._respond(media, status, {"errors": [self._shown(e) for e in errors]})
 
     def _shown(self, error: GraphQLError) -> dict[str, Any]:
-        out = error.formatted
+        out: dict[str, Any] = dict(error.formatted)
         if not self.dev:
             out["message"] = without_suggestions(out["message"])
         return out
