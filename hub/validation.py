@@ -8,6 +8,7 @@ errors into `FieldError`s with a JSON path and a reason a person can act on.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,10 @@ from hub.domain.credit_code import credit_code_problem
 from hub.resources import data_dir
 
 SCHEMA_BASE = "https://w3id.org/cfhub/schema/json/"
+# Bounds that hold for any input value, whatever its schema: nesting depth, and integers a database column
+# (64-bit) can hold. A schema narrows them per field (maxLength, minimum, maximum).
+MAX_DEPTH = 32
+MAX_INT = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,51 @@ def json_path(parts: Iterable[Any]) -> str:
     return out
 
 
+def _scalar_problem(value: object) -> str | None:
+    """Why a scalar cannot be stored or compared, if it cannot: JSON has no NaN or Infinity, a database
+    column holds 64 bits, and a lone surrogate is no character (it cannot be encoded as UTF-8)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "is not a finite number: NaN and Infinity are not JSON numbers"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        return f"is out of range: integers must lie within ±{MAX_INT}"
+    if isinstance(value, str) and not _encodable(value):
+        return "holds a lone surrogate (\\ud800-\\udfff outside a pair): not valid Unicode"
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def bound_problems(value: Any, root: str = "$", max_depth: int = MAX_DEPTH) -> list[FieldError]:
+    """Every way `value` breaks the bounds that hold for all input, found without recursion (a value
+    nested too deeply must be refused, not crash the walk that looks at it)."""
+    found: list[FieldError] = []
+    todo: list[tuple[Any, str, int]] = [(value, root, 0)]
+    while todo:
+        item, path, depth = todo.pop()
+        if isinstance(item, Mapping | list | tuple):
+            if depth >= max_depth:
+                found.append(FieldError(path, f"nests deeper than {max_depth} levels"))
+                continue
+            pairs = item.items() if isinstance(item, Mapping) else enumerate(item)
+            for key, child in pairs:
+                problem = _scalar_problem(key)
+                if problem:
+                    found.append(FieldError(path, f"has a key that {problem}"))
+                    continue
+                todo.append((child, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}", depth + 1))
+            continue
+        problem = _scalar_problem(item)
+        if problem:
+            found.append(FieldError(path, problem))
+    return sorted(found, key=lambda e: (e.path, e.reason))
+
+
 def _field_errors(error: ValidationError) -> list[FieldError]:
     path = list(error.absolute_path)
     if error.validator == "required":
@@ -109,8 +159,11 @@ def _field_errors(error: ValidationError) -> list[FieldError]:
 
 
 def problems(name: str, record: Any) -> list[FieldError]:
-    """Every way `record` breaks schema `name`, sorted by path."""
-    found: list[FieldError] = []
+    """Every way `record` breaks schema `name`, sorted by path. Values out of any bound (non-finite numbers,
+    lone surrogates, absurd nesting) are refused before the schema is applied to them."""
+    found = bound_problems(record)
+    if found:
+        return found
     for error in validator(name).iter_errors(record):
         found.extend(_field_errors(error))
     return sorted(set(found), key=lambda e: (e.path, e.reason))

@@ -1,7 +1,15 @@
-"""Errors the API shows, and how: authorization and input errors stay readable, the rest is masked."""
+"""Errors the API shows, and how: authorization and input errors stay readable, the rest is masked.
+
+A masked error is logged (logger `cfhub.errors`, with its traceback) under a correlation id that the
+answer carries in `extensions.id`, so an operator can find the cause of any "Unexpected error.". Outside
+dev mode no message suggests names ("Did you mean ...?"): they would map the schema for a stranger.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+import uuid
 from typing import Any
 
 from graphql import GraphQLError
@@ -32,12 +40,33 @@ def _camel(name: str) -> str:
 
 
 MASKED = "Unexpected error."
+log = logging.getLogger("cfhub.errors")
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+
+
+def without_suggestions(message: str) -> str:
+    """`message` without graphql-core's "Did you mean ...?" hints (wherever in the message they stand)."""
+    return _SUGGESTION.sub("", message)
+
+
+def unexpected(exc: BaseException, where: str) -> dict[str, Any]:
+    """Log `exc` with its traceback under a new correlation id; the masked answer that carries the id."""
+    error_id = uuid.uuid4().hex
+    log.error("Unexpected error %s at %s: %r", error_id, where, exc, exc_info=(type(exc), exc, exc.__traceback__))
+    return {"message": MASKED, "extensions": {"code": "INTERNAL", "id": error_id}}
 
 
 def format_error(error: GraphQLError, dev: bool) -> dict[str, Any]:
-    """The error as a response entry; unexpected errors are masked unless in dev mode."""
+    """The error as a response entry; unexpected errors are logged, and masked unless in dev mode."""
+    out = _formatted(error, dev)
+    if not dev:
+        out["message"] = without_suggestions(out["message"])
+    return out
+
+
+def _formatted(error: GraphQLError, dev: bool) -> dict[str, Any]:
     original = error.original_error
-    out = error.formatted
+    out: dict[str, Any] = dict(error.formatted)
     if original is None:
         return out  # syntax and validation errors: about the query, safe to show
     if isinstance(original, Forbidden):
@@ -52,7 +81,8 @@ def format_error(error: GraphQLError, dev: bool) -> dict[str, Any]:
         return out
     if isinstance(original, GraphQLError):  # e.g. variable coercion raised during execution
         return out
+    masked = unexpected(original, ".".join(str(p) for p in error.path or ()) or "the request")
     if dev:
-        out["extensions"] = {**out.get("extensions", {}), "code": "INTERNAL", "exception": repr(original)}
+        out["extensions"] = {**out.get("extensions", {}), **masked["extensions"], "exception": repr(original)}
         return out
-    return {k: v for k, v in {**out, "message": MASKED, "extensions": {"code": "INTERNAL"}}.items() if v}
+    return {k: v for k, v in {**out, **masked}.items() if v}

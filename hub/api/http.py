@@ -8,7 +8,6 @@ reach execution) or application/json (200 for any well-formed request).
 from __future__ import annotations
 
 import json
-import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from inspect import isawaitable
@@ -28,19 +27,21 @@ from graphql import (
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from hub.api import json_body
 from hub.api.context import Context
-from hub.api.errors import format_error
+from hub.api.errors import format_error, unexpected, without_suggestions
 from hub.api.executor import HubExecutor, is_awaitable
+from hub.api.literals import BoundedNumberLiterals
 from hub.api.protection import Limits, NoIntrospection, estimate_cost, protection_rules
 from hub.api.selection import requested_fields
 from hub.api.views import RECORD_TYPES
 from hub.auth.principal import PUBLIC, Principal
 from hub.auth.tokens import InvalidToken
 from hub.bootstrap import Hub
+from hub.validation import FieldError, InvalidInput, bound_problems
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
-_SUGGESTION = re.compile(r" Did you mean .*\?$")
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,9 @@ class _Cache:
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
-        self.items: OrderedDict[tuple[str, bool], tuple[DocumentNode | None, list[GraphQLError]]] = OrderedDict()
+        self.items: OrderedDict[tuple[str, bool], Parsed] = OrderedDict()
 
-    def get(self, key: tuple[str, bool]) -> tuple[DocumentNode | None, list[GraphQLError]] | None:
+    def get(self, key: tuple[str, bool]) -> Parsed | None:
         found = self.items.get(key)
         if found is not None:
             self.items.move_to_end(key)
@@ -76,11 +77,19 @@ class GraphQLEndpoint:
         self.schema = schema._schema
         self.dev = s.dev
         self.limits = Limits(s.max_depth, s.max_aliases, s.max_directives, s.max_cost)
-        self.protection = protection_rules(self.limits)
+        self.protection = [*protection_rules(self.limits), BoundedNumberLiterals]
         self.cache = _Cache()
 
     # -- the request ---------------------------------------------------------------------------
     async def handle(self, request: Request) -> Response:
+        """The response to `request`; an error no step expected is logged and answered as masked JSON."""
+        try:
+            return await self._handle(request)
+        except Exception as exc:  # the last resort: never a text/plain 500 without a trace in the log
+            body = {"errors": [unexpected(exc, f"{request.method} {request.url.path}")]}
+            return _plain_body(500, body)
+
+    async def _handle(self, request: Request) -> Response:
         settings = self.hub.settings
         if request.method == "GET" and self.dev and "text/html" in request.headers.get("accept", ""):
             from strawberry.http.ides import get_graphql_ide_html
@@ -118,17 +127,13 @@ class GraphQLEndpoint:
 
     async def _params(self, request: Request, media: str) -> tuple[str, Any, Any] | Response:
         if request.method == "GET":
-            raw: dict[str, Any] = dict(request.query_params)
-            if "variables" in raw:
-                try:
-                    raw["variables"] = json.loads(raw["variables"])
-                except ValueError:
-                    return self._bad(media, "variables must be a JSON object")
-            if "extensions" in raw:
-                try:
-                    raw["extensions"] = json.loads(raw["extensions"])
-                except ValueError:
-                    return self._bad(media, "extensions must be a JSON object")
+            raw: Any = dict(request.query_params)
+            try:
+                for name in ("variables", "extensions"):
+                    if name in raw:
+                        raw[name] = json_body.loads(raw[name], f"$.{name}")
+            except InvalidInput as exc:
+                return self._bad_input(media, f"The request's {name} are not valid JSON", exc.errors)
         else:
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype != JSON:
@@ -137,9 +142,9 @@ class GraphQLEndpoint:
             if body is None:
                 return _plain(413, f"The request body is larger than {self.hub.settings.max_body_bytes} bytes.")
             try:
-                raw = json.loads(body)
-            except ValueError:
-                return self._bad(media, "The request body is not valid JSON.")
+                raw = json_body.loads(body)
+            except InvalidInput as exc:
+                return self._bad_input(media, "The request body is not valid JSON", exc.errors)
         if not isinstance(raw, dict):
             return self._bad(media, "The request body must be a JSON object.")
         query, variables = raw.get("query"), raw.get("variables")
@@ -152,6 +157,9 @@ class GraphQLEndpoint:
             return self._bad(media, "'operationName' must be a string.")
         if extensions is not None and not isinstance(extensions, dict):
             return self._bad(media, "'extensions' must be an object.")
+        out_of_bounds = _bound_problems(variables, extensions)
+        if out_of_bounds:
+            return self._bad_input(media, "The request's input is out of bounds", out_of_bounds)
         return query, variables or {}, operation_name
 
     async def _run(
@@ -184,6 +192,7 @@ class GraphQLEndpoint:
                 context_value=context,
                 variable_values=variables,
                 operation_name=operation_name,
+                hide_suggestions=not self.dev,
                 executor_class=HubExecutor,
                 is_awaitable=is_awaitable,
             )
@@ -213,10 +222,11 @@ class GraphQLEndpoint:
         except GraphQLError as exc:
             value = Parsed(None, [exc])
         else:
-            errors = validate(self.schema, document, self.protection)
+            hide = not self.dev
+            errors = validate(self.schema, document, self.protection, hide_suggestions=hide)
             if not errors:
                 rules = list(specified_rules) if introspection else [*specified_rules, NoIntrospection]
-                errors = validate(self.schema, document, rules)
+                errors = validate(self.schema, document, rules, hide_suggestions=hide)
             wanted = None if errors else requested_fields(self.schema, document, set(RECORD_TYPES))
             value = Parsed(document, list(errors), wanted)
         self.cache.put(key, value)
@@ -239,13 +249,20 @@ class GraphQLEndpoint:
         return self._respond(media, status, {"errors": [self._shown(e) for e in errors]})
 
     def _shown(self, error: GraphQLError) -> dict[str, Any]:
-        out = error.formatted
+        out: dict[str, Any] = dict(error.formatted)
         if not self.dev:
-            out["message"] = _SUGGESTION.sub("", out["message"])
+            out["message"] = without_suggestions(out["message"])
         return out
 
     def _bad(self, media: str, message: str) -> Response:
         return self._respond(media, 400, {"errors": [{"message": message}]})
+
+    def _bad_input(self, media: str, message: str, errors: list[FieldError]) -> Response:
+        """400 for a request refused before parsing its query: every problem named by its JSON path."""
+        fields = [{"path": e.path, "reason": e.reason} for e in errors]
+        detail = "; ".join(str(e) for e in errors)
+        entry = {"message": f"{message}: {detail}", "extensions": {"code": "BAD_USER_INPUT", "fields": fields}}
+        return self._respond(media, 400, {"errors": [entry]})
 
     def _respond(
         self, media: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
@@ -255,8 +272,22 @@ class GraphQLEndpoint:
 
 
 def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    content = json.dumps({"errors": [{"message": message}]}).encode("utf-8")
+    return _plain_body(status, {"errors": [{"message": message}]}, headers)
+
+
+def _plain_body(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    content = json.dumps(body).encode("utf-8")
     return Response(content, status_code=status, media_type=f"{JSON}; charset=utf-8", headers=headers)
+
+
+def _bound_problems(variables: dict[str, Any] | None, extensions: dict[str, Any] | None) -> list[FieldError]:
+    """Variables and extensions nested too deeply or holding integers no column can hold (the JSON parser
+    already refused NaN, Infinity and lone surrogates)."""
+    found: list[FieldError] = []
+    for root, values in (("$.variables", variables), ("$.extensions", extensions)):
+        for name, value in (values or {}).items():
+            found.extend(bound_problems(value, f"{root}.{name}"))
+    return found
 
 
 def _negotiate(accept: str | None) -> str | None:

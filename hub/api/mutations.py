@@ -80,13 +80,17 @@ class LabelInput:
     issued_on: date | None = None
 
 
-@strawberry.input
+@strawberry.input(description="Follows sharing-agreement.schema.json: every list names something.")
 class SharingAgreementInput:
     region: str
     title: str
-    record_kinds: list[str]
-    statuses: list[str]
-    fields: JSON | None = None
+    record_kinds: list[str] = strawberry.field(description="At least one record kind, e.g. Footprint.")
+    statuses: list[str] = strawberry.field(description="At least one footprint status, e.g. published.")
+    fields: JSON | None = strawberry.field(
+        default=None,
+        description="Optional: an object from a covered kind to the only field names shared of it, e.g. "
+        '{"Footprint": ["total_kgco2e"]}.',
+    )
     valid_from: date
     valid_until: date | None = None
 
@@ -239,7 +243,7 @@ class Mutation:
     ) -> SharingAgreementPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
             granted_by = await _caller(session, info)
-            data = {**vars(input), "fields": input.fields or {}}
+            data = vars(input)  # the service checks every value, `fields` included, whatever its type
             agreement = await sharing.create_sharing_agreement(
                 session, data, granted_by, origin, info.context.hub.settings.base_iri
             )
