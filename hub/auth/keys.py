@@ -73,6 +73,10 @@ class KeyRing:
     def keys(self) -> list[SigningKey]:
         return list(self._load().values())
 
+    def kids(self) -> list[str]:
+        """The key ids in the folder, oldest first: the last one signs."""
+        return list(self._load())
+
     def current(self) -> SigningKey:
         """The signing key: the newest (kids start with their creation time); one is generated if the folder
         holds none (first run)."""

@@ -65,7 +65,7 @@ class TokenService:
     ) -> str:
         if not principal.authenticated or principal.org_iri is None:
             raise ValueError("tokens are issued to organizations; the public role needs none")
-        lifetime = check_ttl(ttl or self.ttl)
+        lifetime = check_ttl(self.ttl if ttl is None else ttl)
         now = now or self.clock()
         key = self.keys.current()
         claims: dict[str, Any] = {
