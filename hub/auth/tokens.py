@@ -88,7 +88,7 @@ class TokenService:
         claims = self._claims(token)
         self._check_times(claims, now or self.clock())
         try:
-            role = Role(claims.get("role"))
+            role = Role(str(claims.get("role")))
         except ValueError:
             raise InvalidToken(f"token names an unknown role: {claims.get('role')!r}") from None
         if role is Role.PUBLIC:
