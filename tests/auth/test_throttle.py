@@ -44,3 +44,15 @@ def test_limits_come_from_settings_and_bad_ones_stop_the_start(tmp_path: Path) -
     assert (Settings().oauth_failures_per_client, Settings().oauth_failures_per_address) == ("10/minute", "30/minute")
     with pytest.raises(ValueError):
         open_hub(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", oauth_failures_per_client="often"))
+
+
+def test_attempts_in_flight_hold_their_place_until_they_end() -> None:
+    throttle = FailureThrottle("2/minute", "30/minute")
+    with (
+        throttle.attempt("a", "10.0.0.1") as first,
+        throttle.attempt("a", "10.0.0.1") as second,
+        throttle.attempt("a", "10.0.0.1") as third,
+    ):
+        assert (first, second, third) == (None, None, Throttled(1))  # two in flight fill "2/minute"
+    with throttle.attempt("a", "10.0.0.1") as again:
+        assert again is None  # they ended without failing: their places are free again

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import httpx
@@ -103,3 +103,42 @@ def test_health_is_answered_while_secret_hashes_are_in_flight(live: AuthLive) ->
             assert [a.result().status_code for a in attempts] == [401] * workers
     finally:
         release.set()
+
+
+def test_twenty_concurrent_wrong_secrets_get_ten_guesses_not_twenty(live: AuthLive) -> None:
+    """Attempts in flight count against the window: a burst gets no more guesses than a sequence."""
+    client_id, _secret = live.create_client("yrd-platform")
+    hashed = threading.Semaphore(0)
+    release = threading.Event()
+    calls: list[str] = []
+
+    def held(secret: str, stored: str) -> bool:
+        calls.append(secret)
+        hashed.release()
+        release.wait(30)
+        return False
+
+    live.hub.clients.checker.check = held
+    try:
+        with ThreadPoolExecutor(20) as pool:
+            attempts = [pool.submit(live.request_token, client_id, f"guess-{n}") for n in range(20)]
+            for _ in range(live.hub.settings.oauth_hash_workers):
+                assert hashed.acquire(timeout=15)
+            answered = _answered(attempts, 10)
+            assert [a.result().status_code for a in answered] == [429] * 10  # refused while ten are held
+            release.set()
+            codes = sorted(a.result().status_code for a in attempts)
+    finally:
+        release.set()
+    assert codes == [401] * 10 + [429] * 10
+    assert len(calls) == 10
+
+
+def _answered(attempts: list[Future[httpx.Response]], count: int) -> list[Future[httpx.Response]]:
+    """Wait (15 s at most per step, a safety net, not a measure) until `count` attempts are answered."""
+    done: set[Future[httpx.Response]] = set()
+    while len(done) < count:
+        finished, _pending = wait(set(attempts) - done, timeout=15, return_when=FIRST_COMPLETED)
+        assert finished, f"only {len(done)} attempts were answered while the hashes were held"
+        done |= finished
+    return [a for a in attempts if a in done]
