@@ -7,7 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from hub.auth.clients import ClientAuthenticator
+from hub.auth.hashing import SecretChecker
 from hub.auth.keys import KeyRing
+from hub.auth.throttle import FailureThrottle
 from hub.auth.tokens import TokenService
 from hub.config import Settings
 from hub.db.engine import make_async_engine, make_sessionmaker
@@ -22,9 +25,16 @@ class Hub:
     sessions: async_sessionmaker[AsyncSession]
     policy: Policy
     tokens: TokenService
+    clients: ClientAuthenticator
 
     async def close(self) -> None:
+        self.clients.close()
         await self.engine.dispose()
+
+
+def client_authenticator(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> ClientAuthenticator:
+    throttle = FailureThrottle(settings.oauth_failures_per_client, settings.oauth_failures_per_address)
+    return ClientAuthenticator(sessions, throttle, SecretChecker(workers=settings.oauth_hash_workers))
 
 
 def token_service(settings: Settings) -> TokenService:
@@ -40,10 +50,15 @@ def open_hub(settings: Settings | None = None, policy: Policy | None = None) -> 
     """Wire the hub; the policy is loaded and validated here, so a broken policy stops the start."""
     settings = settings or Settings.from_env()
     engine = make_async_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    clients = client_authenticator(settings, sessions)
+    tokens = token_service(settings)
+    tokens.revoked = clients.revoked
     return Hub(
         settings=settings,
         engine=engine,
-        sessions=make_sessionmaker(engine),
+        sessions=sessions,
         policy=policy or default_policy(),
-        tokens=token_service(settings),
+        tokens=tokens,
+        clients=clients,
     )

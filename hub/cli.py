@@ -203,7 +203,12 @@ async def _organization(settings: Settings, org: str):  # type: ignore[no-untype
 @token.command("issue", help="Issue a bearer token for an organization (development and scripts).")
 @click.option("--org", required=True, help="Organization key (e.g. zj-battery) or IRI.")
 @click.option("--role", required=True, help="Role to act in: must be the organization's kind.")
-@click.option("--ttl", default=None, type=int, help="Lifetime in seconds (default: CFHUB_TOKEN_TTL_SECONDS).")
+@click.option(
+    "--ttl",
+    default=None,
+    type=click.IntRange(60, 86_400),
+    help="Lifetime in seconds, 60 (a minute) to 86400 (a day) (default: CFHUB_TOKEN_TTL_SECONDS).",
+)
 def token_issue(org: str, role: str, ttl: int | None) -> None:
     from datetime import timedelta
 
@@ -211,21 +216,57 @@ def token_issue(org: str, role: str, ttl: int | None) -> None:
     from hub.bootstrap import token_service
 
     settings = _settings()
+    try:
+        tokens = token_service(settings)
+    except ValueError as exc:  # a configured lifetime out of bounds
+        raise click.ClickException(str(exc)) from None
     found = asyncio.run(_organization(settings, org))
     if found.kind.value != role:
         raise click.ClickException(
             f"{found.iri} is a {found.kind.value}; it can only act as role {found.kind.value}, not {role}"
         )
-    tokens = token_service(settings)
-    click.echo(tokens.issue(principal_for(found), ttl=timedelta(seconds=ttl) if ttl else None))
+    click.echo(tokens.issue(principal_for(found), ttl=None if ttl is None else timedelta(seconds=ttl)))
 
 
-@token.command("rotate-key", help="Generate a new signing key; older keys keep verifying until retired.")
+@token.command(
+    "rotate-key",
+    help="Generate a new signing key: it signs at once, also in a running server; older keys keep verifying "
+    "until retired.",
+)
 def token_rotate_key() -> None:
     from hub.bootstrap import token_service
 
     key = token_service(_settings()).keys.rotate()
     click.echo(f"new signing key {key.kid}")
+
+
+@token.command(
+    "retire-key",
+    help="Delete signing key KID: tokens it signed stop verifying at once, also in a running server. "
+    "The current (newest) key cannot be retired: rotate first.",
+)
+@click.argument("kid")
+def token_retire_key(kid: str) -> None:
+    from hub.auth.keys import KeyRingError
+    from hub.bootstrap import token_service
+
+    try:
+        token_service(_settings()).keys.retire(kid)
+    except KeyRingError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"retired signing key {kid}")
+
+
+@token.command("keys", help="List the signing keys (kids), newest last; the newest signs, all verify.")
+def token_keys() -> None:
+    from hub.bootstrap import token_service
+
+    ring = token_service(_settings()).keys
+    kids = ring.kids()
+    for kid in kids:
+        click.echo(f"{kid}{'  (current)' if kid == kids[-1] else ''}")
+    if not kids:
+        click.echo(f"no signing keys yet in {ring.folder} (one is made at the first start)")
 
 
 @main.group(help="OAuth2 machine clients (client-credentials grant at /oauth/token).")
@@ -253,6 +294,50 @@ def client_create(org: str) -> None:
 
     client_id, secret = asyncio.run(run())
     click.echo(f"client_id: {client_id}\nclient_secret: {secret}\n(the secret is not stored: keep it now)")
+
+
+@client.command(
+    "revoke",
+    help="Revoke client CLIENT_ID: it gets no more tokens, and the tokens it holds are refused from the next "
+    "request on (no restart).",
+)
+@click.argument("client_id")
+def client_revoke(client_id: str) -> None:
+    from hub.auth.clients import ClientInfo, UnknownClient, revoke_client
+    from hub.bootstrap import open_hub
+    from hub.services.uow import unit_of_work
+
+    async def run() -> ClientInfo:
+        hub = open_hub(_settings())
+        try:
+            async with unit_of_work(hub.sessions) as session:
+                return await revoke_client(session, client_id)
+        finally:
+            await hub.close()
+
+    try:
+        info = asyncio.run(run())
+    except UnknownClient as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"revoked {info.client_id} ({info.organization_iri}) at {info.revoked_at:%Y-%m-%dT%H:%M:%S%z}")
+
+
+@client.command("list", help="List the OAuth clients: id, organization, created, revoked (or 'active').")
+def client_list() -> None:
+    from hub.auth.clients import ClientInfo, list_clients
+    from hub.bootstrap import open_hub
+
+    async def run() -> list[ClientInfo]:
+        hub = open_hub(_settings())
+        try:
+            async with hub.sessions() as session:
+                return await list_clients(session)
+        finally:
+            await hub.close()
+
+    for info in asyncio.run(run()):
+        revoked = f"revoked {info.revoked_at:%Y-%m-%dT%H:%M:%S}" if info.revoked_at else "active"
+        click.echo(f"{info.client_id}\t{info.organization_iri}\tcreated {info.created_at:%Y-%m-%dT%H:%M:%S}\t{revoked}")
 
 
 @main.group(help="The audit trail.")

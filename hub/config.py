@@ -41,6 +41,12 @@ class Settings:
     graphql_get: bool | None = None
     # Introspection for the public role (authenticated roles always may): dev mode only unless asked for.
     public_introspection: bool | None = None
+    # /oauth/token (hub/auth/throttle.py): failed client authentications allowed per moving window, per
+    # client id and per address (the `limits` notation "N/second|minute|hour"); then 429 until one expires.
+    oauth_failures_per_client: str = "10/minute"
+    oauth_failures_per_address: str = "30/minute"
+    # Client secrets hashed at once (scrypt takes ~16 MiB each), off the event loop.
+    oauth_hash_workers: int = 4
 
     @property
     def allow_get(self) -> bool:
@@ -69,6 +75,9 @@ class Settings:
             max_body_bytes=int(env.get("CFHUB_MAX_BODY_BYTES", defaults.max_body_bytes)),
             graphql_get=_optional_flag(env.get("CFHUB_GRAPHQL_GET")),
             public_introspection=_optional_flag(env.get("CFHUB_PUBLIC_INTROSPECTION")),
+            oauth_failures_per_client=env.get("CFHUB_OAUTH_FAILURES_PER_CLIENT", defaults.oauth_failures_per_client),
+            oauth_failures_per_address=env.get("CFHUB_OAUTH_FAILURES_PER_ADDRESS", defaults.oauth_failures_per_address),
+            oauth_hash_workers=int(env.get("CFHUB_OAUTH_HASH_WORKERS", defaults.oauth_hash_workers)),
         )
 
 

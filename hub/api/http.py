@@ -102,7 +102,7 @@ class GraphQLEndpoint:
         if media is None:
             return _plain(406, f"Accept {GRAPHQL_RESPONSE} or {JSON}.")
         try:
-            principal = self._principal(request)
+            principal = await self._principal(request)
         except InvalidToken as exc:
             return self._respond(
                 media,
@@ -116,14 +116,14 @@ class GraphQLEndpoint:
         query, variables, operation_name = params
         return await self._run(request, media, principal, query, variables, operation_name)
 
-    def _principal(self, request: Request) -> Principal:
+    async def _principal(self, request: Request) -> Principal:
         header = request.headers.get("authorization")
         if header is None:
             return PUBLIC
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("Authorization must be 'Bearer <token>'")
-        return self.hub.tokens.verify(token.strip())
+        return await self.hub.tokens.verify_active(token.strip())
 
     async def _params(self, request: Request, media: str) -> tuple[str, Any, Any] | Response:
         if request.method == "GET":

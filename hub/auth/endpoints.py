@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from hub.auth.clients import authenticate
+from hub.auth.throttle import Throttled
 from hub.bootstrap import Hub
 
 MAX_TOKEN_REQUEST = 4096
@@ -17,13 +17,16 @@ MAX_TOKEN_REQUEST = 4096
 
 async def jwks(request: Request) -> Response:
     hub: Hub = request.app.state.hub
-    return JSONResponse(hub.tokens.keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
+    # Short caching: a rotated key signs at once, and a retired key should leave verifiers' caches soon.
+    return JSONResponse(hub.tokens.keys.jwks(), headers={"Cache-Control": "public, max-age=60"})
 
 
-def _error(status: int, error: str, description: str, basic: bool = False) -> Response:
+def _error(status: int, error: str, description: str, basic: bool = False, retry_after: int | None = None) -> Response:
     headers = {"Cache-Control": "no-store"}
     if basic:
         headers["WWW-Authenticate"] = 'Basic realm="cfhub"'
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
 
 
@@ -39,7 +42,11 @@ def _basic(header: str | None) -> tuple[str, str] | None:
 
 
 async def token(request: Request) -> Response:
-    """RFC 6749 §4.4: client credentials in HTTP Basic (or the form), grant_type=client_credentials."""
+    """RFC 6749 §4.4: client credentials in HTTP Basic (or the form), grant_type=client_credentials.
+
+    Failed attempts are throttled per client id and per peer address (429 with Retry-After); the address
+    is the TCP peer's, so behind a proxy every caller shares the proxy's (configure the proxy to limit too).
+    """
     hub: Hub = request.app.state.hub
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/x-www-form-urlencoded":
@@ -55,8 +62,15 @@ async def token(request: Request) -> Response:
         credentials = (form["client_id"], form["client_secret"])
     if credentials is None:
         return _error(401, "invalid_client", "client authentication is required", basic=True)
-    async with hub.sessions() as session:
-        principal = await authenticate(session, *credentials)
+    address = request.client.host if request.client else "unknown"
+    principal = await hub.clients.authenticate(*credentials, address=address)
+    if isinstance(principal, Throttled):
+        return _error(
+            429,
+            "temporarily_unavailable",
+            f"too many failed attempts; retry after {principal.retry_after} seconds",
+            retry_after=principal.retry_after,
+        )
     if principal is None:
         return _error(401, "invalid_client", "unknown client or wrong secret", basic=True)
     access_token = hub.tokens.issue(principal)

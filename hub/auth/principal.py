@@ -24,6 +24,9 @@ class Principal:
     org_iri: str | None = None  # the organization's IRI; None only for the public role
     region: str | None = None
     scopes: frozenset[str] = frozenset()
+    # The OAuth client a token was issued to (its `client_id` claim), so revoking the client ends the token;
+    # None for tokens issued by `cfhub token issue`.
+    client_id: str | None = None
 
     @property
     def authenticated(self) -> bool:
