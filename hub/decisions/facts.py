@@ -7,6 +7,7 @@ have is left out rather than invented: the engine then reports it as a missing i
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from statistics import fmean
 from typing import Any
@@ -58,5 +59,17 @@ def _within_validity(doc: dict[str, Any], period_end: date, on: date) -> bool:
     start = date.fromisoformat(doc["validity_start"]) if doc.get("validity_start") else None
     end = date.fromisoformat(doc["validity_end"]) if doc.get("validity_end") else None
     if end is None:
-        end = period_end.replace(year=period_end.year + DEFAULT_VALIDITY_YEARS)
+        end = years_after(period_end, DEFAULT_VALIDITY_YEARS)
     return (start is None or start <= on) and on <= end
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day and month `years` later; 29 February falls back to 28 February in a common year.
+
+    `date.replace(year=...)` raises on a leap day. Falling back (rather than forward to 1 March) keeps a
+    validity derived from it within the three years PACT allows, never a day beyond them.
+    """
+    year = day.year + years
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return day.replace(year=year)
