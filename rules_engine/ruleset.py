@@ -114,7 +114,7 @@ class RuleSetSource:
 
 @lru_cache(maxsize=4)
 def _schema(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def schema_path(root: Path) -> Path:

@@ -35,8 +35,8 @@ class LocatedList(list[Any]):
 ALIASES_REFUSED = "YAML anchors and aliases are not allowed in"
 
 
-class NoAliases(yaml.composer.Composer):
-    """A composer that refuses anchors and aliases, at the first one, with its position.
+class NoAliasLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses anchors and aliases, at the first one, with its position.
 
     Aliases let a few hundred bytes stand for gigabytes (nested anchors, x9 per level): anything that walks
     or prints the value (schema validation, error messages) pays for the expansion. Rule sets and mappings
@@ -45,16 +45,15 @@ class NoAliases(yaml.composer.Composer):
 
     documents = "these documents"
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise yaml.composer.ComposerError(None, None, f"{ALIASES_REFUSED} {self.documents}", event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
-class _Loader(NoAliases, yaml.SafeLoader):
-    """SafeLoader that leaves dates as ISO strings (the JSON Schema and JSON output want strings), and refuses
-    anchors and aliases."""
+class _Loader(NoAliasLoader):
+    """Leaves dates as ISO strings (the JSON Schema and JSON output want strings); refuses anchors and aliases."""
 
     documents = "rule sets"
 

@@ -30,6 +30,7 @@ def footprint_facts(doc: dict[str, Any], on: date, benchmark: dict[str, Any]) ->
     period_end = date.fromisoformat(doc["reference_period_end"])
     verification = doc.get("verification") or {}
     ratings = [doc.get(f"dqr_{axis}") for axis in ("technological", "geographical", "temporal")]
+    known = [r for r in ratings if r is not None]
     fp: dict[str, Any] = {
         "total_kgco2e": doc["total_kgco2e"],
         "declared_unit": doc["declared_unit"],
@@ -38,7 +39,7 @@ def footprint_facts(doc: dict[str, Any], on: date, benchmark: dict[str, Any]) ->
         "system_boundary": doc["system_boundary"],
         "accounting_standards": list(doc["accounting_standards"]),
         "primary_data_share": doc.get("primary_data_share_percent"),
-        "dqr": fmean(ratings) if all(r is not None for r in ratings) else None,
+        "dqr": fmean(known) if len(known) == len(ratings) else None,
         "dqr_technological": ratings[0],
         "dqr_geographical": ratings[1],
         "dqr_temporal": ratings[2],

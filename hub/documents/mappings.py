@@ -27,7 +27,7 @@ from hub.mapping.errors import MappingFileError
 from hub.mapping.loader import load_mapping_text
 from hub.mapping.yamlpos import load_yaml_text
 from hub.validation import FieldError, InvalidInput
-from rules_engine.yamlsrc import ALIASES_REFUSED, NoAliases
+from rules_engine.yamlsrc import ALIASES_REFUSED, NoAliasLoader
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def compile_draft(content: str) -> Mapper:
         raise InvalidInput([line_error("$.content", error.line, error.reason, error.column)]) from None
 
 
-class _CasesLoader(NoAliases, yaml.SafeLoader):
+class _CasesLoader(NoAliasLoader):
     documents = "golden cases"
 
 

@@ -57,7 +57,7 @@ def load_mapping_text(text: str, path: Path, file: str, codelists: CodeLists | N
         if not reason.startswith(ALIASES_REFUSED):
             reason = f"not valid YAML: {reason}"
         raise MappingFileError(file, line, reason, column) from None
-    if not isinstance(raw, dict):
+    if not isinstance(raw, Node):  # every YAML mapping loads as a Node (with its lines)
         raise MappingFileError(file, 1, "a mapping file is a YAML mapping (iri, version, rules, ...)")
     errors = sorted(_language_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
     if errors:

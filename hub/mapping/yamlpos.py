@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from rules_engine.yamlsrc import NoAliases
+from rules_engine.yamlsrc import NoAliasLoader
 
 
 class Node(dict[str, Any]):
@@ -19,8 +19,8 @@ class Node(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
-class _Loader(NoAliases, yaml.SafeLoader):
-    """Refuses anchors and aliases (see `NoAliases`): a mapping is a short reviewed document and needs none."""
+class _Loader(NoAliasLoader):
+    """Refuses anchors and aliases (see `NoAliasLoader`): a mapping is a short reviewed document and needs none."""
 
     documents = "mappings"
 
