@@ -218,7 +218,7 @@ def _table(table: Table, cols: Columns, n: int) -> tuple[Output, np.ndarray, np.
         if policy == "unique":
             out_missing &= ~error
         return output, missing | out_missing, error
-    return _multi(table, row_values, matched, n, missing)
+    return _multi(table, row_values, matched, local, missing)
 
 
 def _row_output(compiled: Any, cols: Columns, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -275,43 +275,77 @@ def _multi(
     table: Table,
     row_values: list[list[tuple[np.ndarray, np.ndarray]]],
     matched: np.ndarray,
-    n: int,
+    cols: Columns,
     missing: np.ndarray,
 ) -> tuple[Output, np.ndarray, np.ndarray]:
-    """Rule order, output order and collect: per-row lists or an aggregate."""
+    """Rule order, output order and collect: per-row lists or an aggregate; the default where no row matched."""
+    n = cols.n
     count = len(table.rows)
     out_missing = np.zeros(n, bool)
     for r in range(count):
         for _, miss in row_values[r]:
             out_missing |= matched[r] & miss
+    none: np.ndarray = np.logical_not(matched.any(axis=0))
+    default, default_missing = _default(table, cols, n)
+    if default is not None:
+        out_missing |= none & default_missing
+    no_error = np.zeros(n, bool)
     if table.aggregation:
-        hits = matched.sum(axis=0)
-        if table.aggregation == "count":
-            return Output(hits.astype(np.int64), np.zeros(n, bool)), missing | out_missing, np.zeros(n, bool)
-        values: np.ndarray = np.stack([np.asarray(rv[0][0], dtype=np.float64) for rv in row_values])
-        result: np.ndarray
-        if table.aggregation == "sum":
-            result = np.where(matched, values, 0.0).sum(axis=0)
-        elif table.aggregation == "min":
-            result = np.where(matched, values, np.inf).min(axis=0)
-        else:
-            result = np.where(matched, values, -np.inf).max(axis=0)
-        if table.outputs[0].type == ir.INT:
-            result = result.astype(np.int64)
-        return Output(result, hits == 0), missing | out_missing, np.zeros(n, bool)
+        output = _aggregate(table, row_values, matched)
+        if default is not None:
+            _fill_aggregate(output, default[0], none)
+        return output, missing | out_missing, no_error
     order = list(range(count))
     if table.hit_policy == "output_order":
         order = sorted(order, key=lambda r: (table.rows[r].rank, r))
     lists = np.empty(n, object)
     for i in range(n):
+        if default is not None and none[i]:
+            lists[i] = [_shape_item(table, [_plain_item(values[i]) for values, _ in default])]
+            continue
         items = []
         for r in order:
             if matched[r, i]:
-                raw = [rv[0][i] for rv in row_values[r]]
-                row = [v.item() if isinstance(v, np.generic) else v for v in raw]
-                items.append(row[0] if len(row) == 1 else {o.name: v for o, v in zip(table.outputs, row, strict=True)})
+                items.append(_shape_item(table, [_plain_item(rv[0][i]) for rv in row_values[r]]))
         lists[i] = items
-    return Output(lists, np.zeros(n, bool)), missing | out_missing, np.zeros(n, bool)
+    return Output(lists, np.zeros(n, bool)), missing | out_missing, no_error
+
+
+def _aggregate(table: Table, row_values: list[list[tuple[np.ndarray, np.ndarray]]], matched: np.ndarray) -> Output:
+    """Count, sum, min or max of the matching rows' (single) output; sum/min/max of no rows is null."""
+    hits = matched.sum(axis=0)
+    if table.aggregation == "count":
+        return Output(hits.astype(np.int64), np.zeros(hits.shape[0], bool))
+    values: np.ndarray = np.stack([np.asarray(rv[0][0], dtype=np.float64) for rv in row_values])
+    result: np.ndarray
+    if table.aggregation == "sum":
+        result = np.where(matched, values, 0.0).sum(axis=0)
+    elif table.aggregation == "min":
+        result = np.where(matched, values, np.inf).min(axis=0)
+    else:
+        result = np.where(matched, values, -np.inf).max(axis=0)
+    if table.outputs[0].type == ir.INT:
+        result = result.astype(np.int64)
+    return Output(result, hits == 0)
+
+
+def _fill_aggregate(output: Output, default: tuple[np.ndarray, np.ndarray], none: np.ndarray) -> None:
+    """The default where no row matched; an object array, so that a count keeps its integers beside it."""
+    values, _ = default
+    filled = output.values.astype(object)
+    for i in np.flatnonzero(none):
+        filled[i] = _plain_item(values[i])
+    output.values = filled
+    output.null = output.null & ~none
+
+
+def _plain_item(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _shape_item(table: Table, row: list[Any]) -> Any:
+    """One list item: the value of a single-output table, else the record of its outputs."""
+    return row[0] if len(row) == 1 else {o.name: v for o, v in zip(table.outputs, row, strict=True)}
 
 
 def _error_message(table: Table, cols: Columns, i: int) -> str:

@@ -56,7 +56,7 @@ class _Checker:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise _Fail(node, "unsupported", f"{type(node).__name__} is not allowed here")
-        return method(node)  # type: ignore[no-any-return]
+        return method(node)
 
     def _Literal(self, node: s.Literal) -> ir.Expr:
         kind = type_of_value(node.value)

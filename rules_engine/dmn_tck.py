@@ -5,6 +5,7 @@ test and the benchmark; the TCK itself is not shipped (see docs/rules-engine.md)
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,11 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _value(element: ET.Element) -> Any:
+# A value without `xsi:type` (some TCK files omit it) is read by the type its fact declares.
+UNTYPED = {"double": "xsd:double", "int": "xsd:integer", "bool": "xsd:boolean"}
+
+
+def _value(element: ET.Element, declared: str | None = None) -> Any:
     """The value held by a <value>, <component>... or <list> parent element."""
     children = list(element)
     lists = [c for c in children if _local(c.tag) == "list"]
@@ -39,13 +44,13 @@ def _value(element: ET.Element) -> Any:
     values = [c for c in children if _local(c.tag) == "value"]
     if not values:
         return None
-    return _scalar(values[0])
+    return _scalar(values[0], declared)
 
 
-def _scalar(value: ET.Element) -> Any:
+def _scalar(value: ET.Element, declared: str | None = None) -> Any:
     if value.get(XSI_NIL) == "true":
         return None
-    kind = (value.get(XSI_TYPE) or "xsd:string").split(":")[-1]
+    kind = (value.get(XSI_TYPE) or UNTYPED.get(declared or "", "xsd:string")).split(":")[-1]
     text = value.text or ""
     if kind in ("decimal", "double", "integer", "int", "long", "float"):
         return float(text)
@@ -54,14 +59,20 @@ def _scalar(value: ET.Element) -> Any:
     return text
 
 
-def read_cases(path: Path) -> list[TckCase]:
+def read_cases(path: Path, types: Mapping[str, str] | None = None) -> list[TckCase]:
+    """The test cases of a TCK file; `types` (fact name -> cfhub type) reads inputs that carry no `xsi:type`."""
+    types = types or {}
     root = ET.parse(path).getroot()
     model = next((e.text or "" for e in root if _local(e.tag) == "modelName"), path.name)
     cases = []
     for case in root:
         if _local(case.tag) != "testCase":
             continue
-        inputs = {identifier(str(n.get("name"))): _value(n) for n in case if _local(n.tag) == "inputNode"}
+        inputs = {}
+        for node in case:
+            if _local(node.tag) == "inputNode":
+                name = identifier(str(node.get("name")))
+                inputs[name] = _value(node, types.get(name))
         results = {}
         for node in case:
             if _local(node.tag) == "resultNode":

@@ -95,6 +95,18 @@ def _default(table: Table, env: dict[str, Any], rec: dict[int, Any]) -> Any:
     return MISSING if any(v is MISSING for v in values) else _shape(table, values)
 
 
+def _multi_default(table: Table, env: dict[str, Any], rec: dict[int, Any]) -> Any:
+    """A multi-hit table with no match and a default: the default for an aggregate, else a list of it.
+
+    DMN gives the default output when no rule matches, whatever the hit policy (the TCK's 0020 has
+    COLLECT MAX tables defaulting to 0). A list-valued policy keeps its type: `[default]`, never a bare value.
+    """
+    default = _default(table, env, rec)
+    if default is MISSING or table.aggregation:
+        return default
+    return [default]
+
+
 def hit(table: Table, matched: list[int], env: dict[str, Any], rec: dict[int, Any]) -> Any:
     """The table's result for the matching rows (0-based indexes, in rule order)."""
     policy = table.hit_policy
@@ -114,6 +126,8 @@ def hit(table: Table, matched: list[int], env: dict[str, Any], rec: dict[int, An
                 f"any table {table.name!r}: rows {', '.join(str(i + 1) for i in matched)} match with different outputs"
             )
         return results[0]
+    if not matched and any(out.default for out in table.outputs):
+        return _multi_default(table, env, rec)
     if policy == "output_order":
         matched = sorted(matched, key=lambda i: table.rows[i].rank)
     results = [_row_result(table, i, env, rec) for i in matched]

@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+EXCERPT = 200  # characters of a value that a message quotes at most
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """`text`, or its first `limit` characters and how long it was: a message never echoes a whole value
+    (a value can be 256 kB of YAML, and an answer quoting it for each of many problems would be megabytes)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def schema_message(message: str, instance: object) -> str:
+    """A JSON Schema error message (which quotes the offending value whole) with the value cut to an excerpt."""
+    shown = repr(instance)
+    if len(shown) > EXCERPT and shown in message:
+        message = message.replace(shown, excerpt(shown), 1)
+    return excerpt(message, 3 * EXCERPT)
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:

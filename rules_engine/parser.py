@@ -86,7 +86,7 @@ def _pos(meta: object) -> tuple[int, int]:
 
 
 @v_args(meta=True, inline=True)
-class _ToSyntax(Transformer):  # type: ignore[type-arg]
+class _ToSyntax(Transformer):
     def conditional(self, meta, cond, then, otherwise):  # type: ignore[no-untyped-def]
         return s.Conditional(*_pos(meta), cond, then, otherwise)
 

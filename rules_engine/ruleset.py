@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from rules_engine.issues import Issue, Position
+from rules_engine.issues import Issue, Position, schema_message
 from rules_engine.yamlsrc import LocatedDict, load_yaml, load_yaml_text, position_of
 
 LAYERS = ("general", "industry", "product")
@@ -114,7 +114,7 @@ class RuleSetSource:
 
 @lru_cache(maxsize=4)
 def _schema(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def schema_path(root: Path) -> Path:
@@ -133,7 +133,8 @@ def validate(data: Any, file: str, schema_file: Path) -> list[Issue]:
             where = position_of(node, key)
             node = node[key]
         path = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        issues.append(Issue(file, where.line, where.column, "schema", f"{path}: {error.message}"))
+        message = schema_message(error.message, error.instance)
+        issues.append(Issue(file, where.line, where.column, "schema", f"{path}: {message}"))
     return issues
 
 

@@ -32,8 +32,30 @@ class LocatedList(list[Any]):
         return self.item_pos[index] if index < len(self.item_pos) else self.pos
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as ISO strings (the JSON Schema and JSON output want strings)."""
+ALIASES_REFUSED = "YAML anchors and aliases are not allowed in"
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses anchors and aliases, at the first one, with its position.
+
+    Aliases let a few hundred bytes stand for gigabytes (nested anchors, x9 per level): anything that walks
+    or prints the value (schema validation, error messages) pays for the expansion. Rule sets and mappings
+    are short, reviewed documents and need none. `documents` names what is read, for the message.
+    """
+
+    documents = "these documents"
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(None, None, f"{ALIASES_REFUSED} {self.documents}", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _Loader(NoAliasLoader):
+    """Leaves dates as ISO strings (the JSON Schema and JSON output want strings); refuses anchors and aliases."""
+
+    documents = "rule sets"
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -7,6 +7,7 @@ have is left out rather than invented: the engine then reports it as a missing i
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from statistics import fmean
 from typing import Any
@@ -29,6 +30,7 @@ def footprint_facts(doc: dict[str, Any], on: date, benchmark: dict[str, Any]) ->
     period_end = date.fromisoformat(doc["reference_period_end"])
     verification = doc.get("verification") or {}
     ratings = [doc.get(f"dqr_{axis}") for axis in ("technological", "geographical", "temporal")]
+    known = [r for r in ratings if r is not None]
     fp: dict[str, Any] = {
         "total_kgco2e": doc["total_kgco2e"],
         "declared_unit": doc["declared_unit"],
@@ -37,7 +39,7 @@ def footprint_facts(doc: dict[str, Any], on: date, benchmark: dict[str, Any]) ->
         "system_boundary": doc["system_boundary"],
         "accounting_standards": list(doc["accounting_standards"]),
         "primary_data_share": doc.get("primary_data_share_percent"),
-        "dqr": fmean(ratings) if all(r is not None for r in ratings) else None,
+        "dqr": fmean(known) if len(known) == len(ratings) else None,
         "dqr_technological": ratings[0],
         "dqr_geographical": ratings[1],
         "dqr_temporal": ratings[2],
@@ -58,5 +60,17 @@ def _within_validity(doc: dict[str, Any], period_end: date, on: date) -> bool:
     start = date.fromisoformat(doc["validity_start"]) if doc.get("validity_start") else None
     end = date.fromisoformat(doc["validity_end"]) if doc.get("validity_end") else None
     if end is None:
-        end = period_end.replace(year=period_end.year + DEFAULT_VALIDITY_YEARS)
+        end = years_after(period_end, DEFAULT_VALIDITY_YEARS)
     return (start is None or start <= on) and on <= end
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day and month `years` later; 29 February falls back to 28 February in a common year.
+
+    `date.replace(year=...)` raises on a leap day. Falling back (rather than forward to 1 March) keeps a
+    validity derived from it within the three years PACT allows, never a day beyond them.
+    """
+    year = day.year + years
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return day.replace(year=year)

@@ -25,7 +25,9 @@ from hub.mapping.codelists import load_codelists
 from hub.mapping.compiler import compile_mapping
 from hub.mapping.errors import MappingFileError
 from hub.mapping.loader import load_mapping_text
+from hub.mapping.yamlpos import load_yaml_text
 from hub.validation import FieldError, InvalidInput
+from rules_engine.yamlsrc import ALIASES_REFUSED, NoAliasLoader
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ def shipped_versions(iri: str) -> list[str]:
 
 def _folder_of(content: str) -> Path:
     try:
-        iri = (yaml.safe_load(content) or {}).get("iri")
-    except (yaml.YAMLError, AttributeError):
+        iri = (load_yaml_text(content) or {}).get("iri")
+    except (yaml.YAMLError, AttributeError):  # refused with its position when the draft is compiled
         iri = None
     for mapper in shipped().mappers():
         if mapper.iri == iri:
@@ -77,7 +79,24 @@ def compile_draft(content: str) -> Mapper:
     try:
         return compile_text(content)
     except MappingFileError as error:
-        raise InvalidInput([line_error("$.content", error.line, error.reason)]) from None
+        raise InvalidInput([line_error("$.content", error.line, error.reason, error.column)]) from None
+
+
+class _CasesLoader(NoAliasLoader):
+    documents = "golden cases"
+
+
+def parse_cases(text: str) -> Any:
+    """Golden cases as YAML or JSON text, read without anchors or aliases (refused naming line and column)."""
+    try:
+        return yaml.load(text, Loader=_CasesLoader)  # a SafeLoader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if not reason.startswith(ALIASES_REFUSED):
+            reason = f"is not valid YAML or JSON: {reason}"
+        field_error = line_error("$.cases", mark and mark.line + 1, reason, mark and mark.column + 1)
+        raise InvalidInput([field_error]) from None
 
 
 def read_cases(cases: Any) -> list[GoldenCase]:

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from hub.validation import FieldError
 from rules_engine import Issue, default_rulesets_dir
+from rules_engine.issues import excerpt
 
 CONTENT_FILE = "<content>"  # the file name the engines see for a draft's YAML text
 TESTS_FILE = "<tests>"
 
 
+MAX_REASON = 1000  # characters of one reason; engines quote values as excerpts, this bounds the rest
+MAX_ERRORS = 50  # errors told for one document: the first ones, then how many more there are
+
+
+def issue_errors(issues: Iterable[Issue]) -> list[FieldError]:
+    """Engine issues as FieldErrors, at most MAX_ERRORS of them (then one saying how many more there are)."""
+    errors = [issue_error(i) for i in issues]
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    more = len(errors) - MAX_ERRORS
+    return [*errors[:MAX_ERRORS], FieldError(errors[MAX_ERRORS].path, f"and {more} more problems")]
+
+
 def issue_error(issue: Issue) -> FieldError:
     """An engine issue as a FieldError; an issue in another file (a shipped rule set the draft breaks) names it."""
-    where = f"line {issue.line}, column {issue.column}: {issue.message}"
+    where = f"line {issue.line}, column {issue.column}: {excerpt(issue.message, MAX_REASON)}"
     if issue.file == CONTENT_FILE:
         return FieldError("$.content", where)
     if issue.file == TESTS_FILE:
@@ -29,6 +44,9 @@ def _shown(file: str) -> str:
         return Path(file).name if Path(file).is_absolute() else file
 
 
-def line_error(field: str, line: int | None, reason: str) -> FieldError:
-    """An error of an engine that knows the line only (the mapping engine)."""
+def line_error(field: str, line: int | None, reason: str, column: int | None = None) -> FieldError:
+    """An error of an engine that mostly knows the line only (the mapping engine)."""
+    reason = excerpt(reason, MAX_REASON)
+    if line and column:
+        return FieldError(field, f"line {line}, column {column}: {reason}")
     return FieldError(field, f"line {line}: {reason}" if line else reason)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 
 class MappingFileError(ValueError):
-    """A mapping file is refused at load time; names the file, the line and the reason."""
+    """A mapping file is refused at load time; names the file, the line (and column, where known) and the reason."""
 
-    def __init__(self, file: str, line: int | None, reason: str) -> None:
-        self.file, self.line, self.reason = file, line, reason
+    def __init__(self, file: str, line: int | None, reason: str, column: int | None = None) -> None:
+        self.file, self.line, self.reason, self.column = file, line, reason, column
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {reason}")
 

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
+import yaml
 
 from hub.jsonld.datadir import MAPPINGS_DIR
 from hub.mapping.codelists import CodeLists, load_codelists
@@ -19,6 +20,8 @@ from hub.mapping.model import LetSpec, Mapping, RuleSpec, TransformSpec
 from hub.mapping.schema_paths import SchemaSet, split_path
 from hub.mapping.transforms import BuildContext, TransformError, build
 from hub.mapping.yamlpos import Node, line_at, load_yaml_text
+from rules_engine.issues import schema_message
+from rules_engine.yamlsrc import ALIASES_REFUSED
 
 LANGUAGE_SCHEMA = MAPPINGS_DIR / "mapping-language.schema.json"
 
@@ -47,16 +50,21 @@ def load_mapping_text(text: str, path: Path, file: str, codelists: CodeLists | N
     from `path`'s folder); errors name `file`."""
     try:
         raw = load_yaml_text(text)
-    except Exception as exc:  # a YAML syntax error carries its own mark
+    except yaml.YAMLError as exc:  # a YAML error carries its own mark; its first line says what is wrong
         mark = getattr(exc, "problem_mark", None)
-        raise MappingFileError(file, mark.line + 1 if mark else None, f"not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if not reason.startswith(ALIASES_REFUSED):
+            reason = f"not valid YAML: {reason}"
+        raise MappingFileError(file, line, reason, column) from None
+    if not isinstance(raw, Node):  # every YAML mapping loads as a Node (with its lines)
         raise MappingFileError(file, 1, "a mapping file is a YAML mapping (iri, version, rules, ...)")
     errors = sorted(_language_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
         where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
-        raise MappingFileError(file, line_at(raw, list(err.absolute_path)), f"at {where}: {err.message}")
+        reason = f"at {where}: {schema_message(err.message, err.instance)}"
+        raise MappingFileError(file, line_at(raw, list(err.absolute_path)), reason)
     cl = codelists or load_codelists()
     base = path.parent
     mapping = Mapping(

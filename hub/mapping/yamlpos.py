@@ -6,6 +6,8 @@ from typing import Any
 
 import yaml
 
+from rules_engine.yamlsrc import NoAliasLoader
+
 
 class Node(dict[str, Any]):
     """A YAML mapping that remembers its own line and the line of each key (1-based)."""
@@ -17,8 +19,10 @@ class Node(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _Loader(NoAliasLoader):
+    """Refuses anchors and aliases (see `NoAliasLoader`): a mapping is a short reviewed document and needs none."""
+
+    documents = "mappings"
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Node:

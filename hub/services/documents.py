@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import yaml
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import DocumentVersion
 from hub.documents import mappings, rulesets
-from hub.documents.positions import issue_error
+from hub.documents.positions import issue_errors
 from hub.documents.report import TestReport
 from hub.domain.documents import DocumentKind, DocumentStatus, version_key
 from hub.services import audit
@@ -25,6 +24,9 @@ from hub.services.store import add_new
 from hub.validation import FieldError, InvalidInput
 from rules_engine import LoadError
 
+# A rule set or a mapping is a few kilobytes of YAML (the largest shipped one is about 14 kB): its text and its
+# tests are bounded before they are parsed, whatever the HTTP body limit is.
+MAX_DOCUMENT_CHARS = 256 * 1024
 TESTS_FIELD = {DocumentKind.RULESET: "$.tests", DocumentKind.MAPPING: "$.cases"}
 
 
@@ -62,6 +64,9 @@ async def create_draft(
     of golden cases {name, input, expected} (mapping)."""
     if not content.strip():
         raise _refuse("$.content", "is required")
+    _bounded("$.content", content)
+    if tests is not None:
+        _bounded(TESTS_FIELD[kind], tests)
     if kind is DocumentKind.RULESET:
         document_id, version = await _check_ruleset(session, content, tests)
     else:
@@ -81,14 +86,19 @@ async def create_draft(
     return await add_new(session, draft, origin, {"kind": kind.value, "document": document_id, "version": version})
 
 
+def _bounded(field: str, text: str) -> None:
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise _refuse(field, f"is {len(text):,} characters long; at most {MAX_DOCUMENT_CHARS:,} are accepted")
+
+
 async def _check_ruleset(session: AsyncSession, content: str, tests: str | None) -> tuple[str, str]:
     source, issues = rulesets.read_draft(content, tests)
     if source is None or issues:
-        raise InvalidInput(issue_error(i) for i in issues)
+        raise InvalidInput(issue_errors(issues))
     published = ruleset_texts(await published_versions(session, DocumentKind.RULESET))
     issues = rulesets.check(source, published)
     if issues:
-        raise InvalidInput(issue_error(i) for i in issues)
+        raise InvalidInput(issue_errors(issues))
     return source.id, source.version
 
 
@@ -100,10 +110,7 @@ def _check_mapping(content: str, tests: str | None) -> tuple[str, str]:
 
 
 def _cases(tests: str) -> Any:
-    try:
-        return yaml.safe_load(tests)
-    except yaml.YAMLError as error:
-        raise _refuse("$.cases", f"is not valid YAML or JSON: {str(error).splitlines()[0]}") from None
+    return mappings.parse_cases(tests)
 
 
 # -- test ---------------------------------------------------------------------------------------------
@@ -132,12 +139,12 @@ async def _run(session: AsyncSession, draft: DocumentVersion) -> TestReport:
         return mappings.run_cases(mappings.compile_draft(draft.content), mappings.read_cases(_cases(draft.tests or "")))
     source, issues = rulesets.read_draft(draft.content, draft.tests)
     if source is None or issues:
-        raise InvalidInput(issue_error(i) for i in issues)
+        raise InvalidInput(issue_errors(issues))
     published = ruleset_texts(await published_versions(session, DocumentKind.RULESET))
     try:
         return rulesets.run_tests(source, published)
     except LoadError as error:  # what was published since the draft was made may clash with it
-        raise InvalidInput(issue_error(i) for i in error.issues) from None
+        raise InvalidInput(issue_errors(error.issues)) from None
 
 
 # -- publish ------------------------------------------------------------------------------------------
@@ -179,4 +186,4 @@ async def _check_effective(session: AsyncSession, draft: DocumentVersion) -> Non
         else:
             mappings.catalog(mapping_texts(rows))
     except LoadError as error:
-        raise InvalidInput(issue_error(i) for i in error.issues) from None
+        raise InvalidInput(issue_errors(error.issues)) from None
