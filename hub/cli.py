@@ -36,13 +36,11 @@ def version() -> None:
 @click.option("--demo", is_flag=True, help="Create the database if needed and fill it with the demo data.")
 @click.option("--dev", is_flag=True, help="Dev mode: GraphiQL on GET /graphql, unmasked errors.")
 def serve(host: str, port: int, demo: bool, dev: bool) -> None:
-    import os
+    from dataclasses import replace
 
     import uvicorn
 
-    if dev:
-        os.environ["CFHUB_DEV"] = "1"
-    settings = _settings()
+    settings = replace(_settings(), dev=True) if dev else _settings()
     migrate.upgrade(settings.database_url)
     if demo:
         _load_demo(settings, skip_if_present=True)
@@ -158,13 +156,12 @@ def rules_explain(ruleset_id: str, footprint: str, lang: str, on: str | None, as
 def _footprint_facts(iri: str, on: date) -> tuple[dict[str, Any], Any]:
     from hub.bootstrap import open_hub
     from hub.services.decisions import facts_of_footprint
-    from hub.services.published import effective_registry
 
     async def run() -> tuple[dict[str, Any], Any]:
         hub = open_hub(_settings())
         try:
             async with hub.sessions() as session:
-                return await facts_of_footprint(session, iri, on), await effective_registry(session)
+                return await facts_of_footprint(session, iri, on), await hub.documents.registry(session)
         finally:
             await hub.close()
 

@@ -23,7 +23,6 @@ from hub.db.models import EmissionFactor, Footprint, Organization
 from hub.domain.codes import FootprintStatus, SourceKind
 from hub.services import categories, decisions, factors, footprints, organizations, products, sharing
 from hub.services.origin import Origin
-from hub.services.published import effective_registry
 from hub.services.uow import unit_of_work
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -102,8 +101,8 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
             )
         counts.footprints = counts.products = len(loaded.footprints)
         ids = [fp.id for fp in loaded.footprints.values()]
-        registry = await effective_registry(session)  # shipped rule sets plus any published through the API
-        decided = await decisions.decide_footprints(session, registry, ids, date.today(), system, base)
+        registry = await hub.documents.registry(session)  # shipped rule sets plus any published through the API
+        decided = await decisions.decide_footprints(session, registry, ids, hub.clock.today(), system, base)
         counts.decisions = len(decided)
         progress(f"decisions: {counts.decisions} (label grades and recognition, with traces)")
         regulator = loaded.orgs["zj-regulator"]
