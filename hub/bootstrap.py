@@ -9,10 +9,14 @@ sessionmaker fills (hub/clock.py `clock_of`, hub/services/published.py `document
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.auth.keys import KeyRing
@@ -79,3 +83,47 @@ def open_hub(settings: Settings | None = None, policy: Policy | None = None, clo
         clock=clock,
         documents=documents,
     )
+
+
+# -- is the configured database there? ---------------------------------------------------------------
+
+HOW_TO_FIX = "run `cfhub db upgrade` or `cfhub serve --demo` there, or set CFHUB_DATABASE_URL"
+
+
+def database_problem(url: str, need_tables: bool = True) -> str | None:
+    """Why the database at `url` cannot serve a command that reads it, in one line; None when it can.
+
+    Looking never creates anything: opening a missing SQLite file would create an empty one, so commands
+    other than `serve`, `db upgrade` and `demo load` ask here first."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_problem(parsed.database or "", need_tables)
+    from hub.db import migrate  # alembic: imported only by the commands that ask
+
+    try:
+        revision = migrate.current(url)
+    except SQLAlchemyError as error:
+        reason = str(error.orig if getattr(error, "orig", None) else error).strip().splitlines()[0]
+        return f"Cannot reach the database {parsed.render_as_string()}: {reason}. Check CFHUB_DATABASE_URL."
+    if need_tables and revision is None:
+        return f"The database {parsed.render_as_string()} has no cfhub tables: {HOW_TO_FIX}."
+    return None
+
+
+def _sqlite_problem(database: str, need_tables: bool) -> str | None:
+    if database in ("", ":memory:"):
+        return None
+    path = Path(database).resolve()
+    if not path.is_file():
+        return f"No cfhub database at {path}: {HOW_TO_FIX}."
+    if not need_tables:
+        return None
+    try:
+        with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as conn:
+            found = conn.execute("SELECT name FROM sqlite_master WHERE name = 'alembic_version'").fetchone()
+            revision = found and conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error as error:
+        return f"{path} is not a readable cfhub database ({error}): {HOW_TO_FIX}."
+    if not revision:
+        return f"The database at {path} has no cfhub tables: {HOW_TO_FIX}."
+    return None
