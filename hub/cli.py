@@ -123,7 +123,7 @@ def _load_demo(settings: Settings, skip_if_present: bool) -> None:
             click.echo(
                 f"demo loaded: {counts.categories} categories, {counts.organizations} organizations, "
                 f"{counts.emission_factors} emission factors, {counts.footprints} footprints, "
-                f"{counts.decisions} decisions"
+                f"{counts.decisions} decisions, {counts.labels} labels"
             )
         finally:
             await hub.close()
