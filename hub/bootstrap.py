@@ -103,7 +103,7 @@ def database_problem(url: str, need_tables: bool = True) -> str | None:
     try:
         revision = migrate.current(url)
     except SQLAlchemyError as error:
-        reason = str(error.orig if getattr(error, "orig", None) else error).strip().splitlines()[0]
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         return f"Cannot reach the database {parsed.render_as_string()}: {reason}. Check CFHUB_DATABASE_URL."
     if need_tables and revision is None:
         return f"The database {parsed.render_as_string()} has no cfhub tables: {HOW_TO_FIX}."
