@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from hub.api.graphql_schema import schema
 from hub.api.http import GraphQLEndpoint
 from hub.auth import endpoints as auth
 from hub.bootstrap import Hub, open_hub
@@ -54,7 +53,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
             Route("/health", health),
             Route(
                 "/graphql",
-                GraphQLEndpoint(hub, schema).handle,
+                GraphQLEndpoint(hub, hub.schema).handle,
                 methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
             ),
             Route("/.well-known/jwks.json", auth.jwks),

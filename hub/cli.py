@@ -6,7 +6,7 @@ import asyncio
 import sys
 from datetime import date
 from importlib.metadata import version as package_version
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -16,8 +16,20 @@ from hub.mapping.cli import mappings as mappings_group
 from rules_engine.cli import rules as rules_group
 
 
-def _settings() -> Settings:
-    return Settings.from_env()
+def _settings(database: Literal["ready", "exists", "create"] = "ready") -> Settings:
+    """The settings from the environment, after checking that the configured database is there.
+
+    `database`: "ready" (migrated: most commands), "exists" (the file or server, tables or not: `db current`,
+    `db downgrade`) or "create" (`serve`, `db upgrade`, `demo load`: the only commands that may create one).
+    Anything missing is one line and exit code 1, never an empty `cfhub.db` and a traceback."""
+    from hub.bootstrap import database_problem
+
+    settings = Settings.from_env()
+    if database != "create":
+        problem = database_problem(settings.database_url, need_tables=database == "ready")
+        if problem:
+            raise click.ClickException(problem)
+    return settings
 
 
 @click.group(help="cfhub: the product-carbon-footprint data-exchange hub.")
@@ -36,13 +48,12 @@ def version() -> None:
 @click.option("--demo", is_flag=True, help="Create the database if needed and fill it with the demo data.")
 @click.option("--dev", is_flag=True, help="Dev mode: GraphiQL on GET /graphql, unmasked errors.")
 def serve(host: str, port: int, demo: bool, dev: bool) -> None:
-    import os
+    from dataclasses import replace
 
     import uvicorn
 
-    if dev:
-        os.environ["CFHUB_DEV"] = "1"
-    settings = _settings()
+    settings = _settings("create")
+    settings = replace(settings, dev=True) if dev else settings
     migrate.upgrade(settings.database_url)
     if demo:
         _load_demo(settings, skip_if_present=True)
@@ -66,7 +77,7 @@ def db() -> None:
 @db.command("upgrade", help="Migrate the database up to REVISION (default: the newest).")
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
-    settings = _settings()
+    settings = _settings("create")
     migrate.upgrade(settings.database_url, revision)
     click.echo(f"database at {migrate.current(settings.database_url)}")
 
@@ -74,14 +85,14 @@ def db_upgrade(revision: str) -> None:
 @db.command("downgrade", help="Migrate the database down to REVISION (default: one step; 'base' empties it).")
 @click.option("--revision", default="-1", show_default=True)
 def db_downgrade(revision: str) -> None:
-    settings = _settings()
+    settings = _settings("exists")
     migrate.downgrade(settings.database_url, revision)
     click.echo(f"database at {migrate.current(settings.database_url) or 'base'}")
 
 
 @db.command("current", help="Print the database's migration revision.")
 def db_current() -> None:
-    click.echo(migrate.current(_settings().database_url) or "base")
+    click.echo(migrate.current(_settings("exists").database_url) or "base")
 
 
 @main.group(help="Demo data.")
@@ -91,7 +102,7 @@ def demo() -> None:
 
 @demo.command("load", help="Migrate the database and load the demo data (refused if the hub already has data).")
 def demo_load() -> None:
-    settings = _settings()
+    settings = _settings("create")
     migrate.upgrade(settings.database_url)
     _load_demo(settings, skip_if_present=False)
 
@@ -112,7 +123,7 @@ def _load_demo(settings: Settings, skip_if_present: bool) -> None:
             click.echo(
                 f"demo loaded: {counts.categories} categories, {counts.organizations} organizations, "
                 f"{counts.emission_factors} emission factors, {counts.footprints} footprints, "
-                f"{counts.decisions} decisions"
+                f"{counts.decisions} decisions, {counts.labels} labels"
             )
         finally:
             await hub.close()
@@ -158,13 +169,12 @@ def rules_explain(ruleset_id: str, footprint: str, lang: str, on: str | None, as
 def _footprint_facts(iri: str, on: date) -> tuple[dict[str, Any], Any]:
     from hub.bootstrap import open_hub
     from hub.services.decisions import facts_of_footprint
-    from hub.services.published import effective_registry
 
     async def run() -> tuple[dict[str, Any], Any]:
         hub = open_hub(_settings())
         try:
             async with hub.sessions() as session:
-                return await facts_of_footprint(session, iri, on), await effective_registry(session)
+                return await facts_of_footprint(session, iri, on), await hub.documents.registry(session)
         finally:
             await hub.close()
 

@@ -19,11 +19,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.bootstrap import Hub
-from hub.db.models import EmissionFactor, Footprint, Organization
-from hub.domain.codes import FootprintStatus, SourceKind
-from hub.services import categories, decisions, factors, footprints, organizations, products, sharing
+from hub.db.models import EmissionFactor, Footprint, Label, Organization
+from hub.domain.codes import FootprintStatus, LabelStatus, SourceKind
+from hub.services import categories, decisions, factors, footprints, labels, organizations, products, sharing
 from hub.services.origin import Origin
-from hub.services.published import effective_registry
 from hub.services.uow import unit_of_work
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -47,7 +46,9 @@ class DemoCounts:
     footprints: int = 0
     decisions: int = 0
     sharing_agreements: int = 0
+    labels: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    labels_by_status: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -102,11 +103,16 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
             )
         counts.footprints = counts.products = len(loaded.footprints)
         ids = [fp.id for fp in loaded.footprints.values()]
-        registry = await effective_registry(session)  # shipped rule sets plus any published through the API
-        decided = await decisions.decide_footprints(session, registry, ids, date.today(), system, base)
+        registry = await hub.documents.registry(session)  # shipped rule sets plus any published through the API
+        decided = await decisions.decide_footprints(session, registry, ids, hub.clock.today(), system, base)
         counts.decisions = len(decided)
         progress(f"decisions: {counts.decisions} (label grades and recognition, with traces)")
         regulator = loaded.orgs["zj-regulator"]
+        for row in _read("labels.yaml"):
+            label = await _label(session, row, loaded, _origin(regulator.iri), base)
+            counts.labels_by_status[label.status.value] = counts.labels_by_status.get(label.status.value, 0) + 1
+        counts.labels = sum(counts.labels_by_status.values())
+        progress(f"labels: {counts.labels} ({', '.join(f'{n} {s}' for s, n in counts.labels_by_status.items())})")
         for row in _read("sharing-agreements.yaml"):
             data = {k: v for k, v in row.items() if k != "key"}
             await sharing.create_sharing_agreement(session, data, regulator, _origin(regulator.iri), base)
@@ -262,12 +268,13 @@ async def _advance(
     loaded: _Loaded,
     origin: Origin,
 ) -> Footprint:
+    """Take a new draft along its life to `target`, each step by the one who takes it in the hub."""
     if target is FootprintStatus.DRAFT:
         return footprint
-    await footprints.move(session, footprint, FootprintStatus.SUBMITTED, origin)
+    verifier = loaded.orgs[peer["verifier"]]
+    await footprints.submit(session, footprint, verifier, origin)
     if target is FootprintStatus.SUBMITTED:
         return footprint
-    verifier = loaded.orgs[peer["verifier"]]
     await footprints.verify(
         session,
         footprint,
@@ -277,7 +284,19 @@ async def _advance(
         _origin(verifier.iri),
         standard="ISO 14064-3:2019",
     )
-    if target is FootprintStatus.PUBLISHED:
+    if target in (FootprintStatus.PUBLISHED, FootprintStatus.WITHDRAWN):
         regulator = loaded.orgs["zj-regulator"]
         await footprints.move(session, footprint, FootprintStatus.PUBLISHED, _origin(regulator.iri))
+    if target is FootprintStatus.WITHDRAWN:
+        await footprints.move(session, footprint, FootprintStatus.WITHDRAWN, origin, {"reason": "superseded (demo)"})
     return footprint
+
+
+async def _label(session: AsyncSession, row: dict[str, Any], loaded: _Loaded, regulator: Origin, base: str) -> Label:
+    """Issue a label as the regulator would, then suspend or revoke it if the demo says so."""
+    data = {k: row[k] for k in ("scheme", "issued_on", "expires_on")}
+    label = await labels.issue_label(session, loaded.footprints[row["footprint"]], data, regulator, base)
+    status = LabelStatus(row.get("status", LabelStatus.ISSUED.value))
+    if status is not LabelStatus.ISSUED:
+        await labels.set_status(session, label, status, regulator, row["reason"])
+    return label

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Executable, Row, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.auth.principal import Principal
+from hub.clock import SYSTEM_CLOCK, Clock
 from hub.db.models import SharingAgreement
 from hub.policy.access import Access, Agreement, active
 from hub.policy.model import Policy
@@ -25,6 +25,7 @@ class Reader:
         policy: Policy,
         principal: Principal,
         wanted: dict[str, frozenset[str]] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.engine = engine
         self.sessions = sessions
@@ -32,6 +33,7 @@ class Reader:
         self.principal = principal
         # Fields the caller asks for, per kind (None: all): reads select only these of the readable ones.
         self.wanted = wanted
+        self.clock = clock  # which sharing agreements are in force today
         self._access: Access | None = None
 
     async def execute(self, stmt: Executable) -> Sequence[Row[Any]]:
@@ -54,7 +56,7 @@ class Reader:
     async def _agreements(self) -> list[Agreement]:
         if self.principal.region is None:
             return []
-        today = datetime.now(UTC).date()
+        today = self.clock.today()
         rows = await self.execute(
             select(
                 SharingAgreement.iri,

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.clock import clock_of
 from hub.db.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -43,10 +44,10 @@ async def record(
     record_iri: str | None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an event to the chain, in the caller's transaction."""
+    """Append an event to the chain, in the caller's transaction, at the time of the hub's clock."""
     prev = await session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     prev_hash = prev or GENESIS
-    at = datetime.now(UTC).replace(microsecond=0)
+    at = clock_of(session).now().replace(microsecond=0)
     detail = detail or {}
     event = AuditEvent(
         at=at,

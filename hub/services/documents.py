@@ -6,12 +6,12 @@ problem naming its field, line, column and reason) before writing anything. Ever
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.clock import clock_of
 from hub.db.models import DocumentVersion
 from hub.documents import mappings, rulesets
 from hub.documents.positions import issue_errors
@@ -168,7 +168,7 @@ async def publish(session: AsyncSession, draft: DocumentVersion, origin: Origin)
         previous.status = DocumentStatus.RETIRED
         draft.supersedes_id = previous.id
     draft.status = DocumentStatus.PUBLISHED
-    draft.published_at = datetime.now(UTC)
+    draft.published_at = clock_of(session).now()
     await session.flush()
     if previous is not None:
         await audit.record(session, origin.actor, "retire", "DocumentVersion", previous.iri, {"by": draft.iri})

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from hub.clock import SYSTEM_CLOCK
 from hub.db.models import Provenance
 from hub.domain.codes import SourceKind
 
@@ -20,8 +21,10 @@ class Origin:
     ruleset_id: str | None = None
     ruleset_version: str | None = None
 
-    def stamp(self, record: Provenance) -> None:
-        record.created_at = datetime.now(UTC)
+    def stamp(self, record: Provenance, now: datetime | None = None) -> None:
+        """Stamp `record` as made by this origin at `now` (pass the hub's `clock.now()`; the system clock
+        otherwise)."""
+        record.created_at = now or SYSTEM_CLOCK.now()
         record.created_by = self.actor
         record.source = self.source
         record.source_ref = self.source_ref

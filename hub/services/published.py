@@ -1,14 +1,20 @@
 """The published rule sets and mappings in force: the shipped files plus the versions published through the
 API (hub/services/documents.py), as one registry and one catalog.
 
-Both are rebuilt when the set of published versions changes and reused otherwise: the key is the ids and
-statuses of the published (and retired) versions, read in one query.
+Each hub owns one `PublishedDocuments` (`Hub.documents`, wired in hub/bootstrap.py), so two hubs in one
+process never share what they built. Within a hub, the registry (or catalog) is rebuilt when the published
+versions change and reused otherwise: the cache key is the very texts the builder reads (document id,
+version, content, tests), so an entry can only ever be reused for identical input.
+
+Services that receive only a session reach their hub's instance through it (`documents_of`): the hub's
+sessionmaker puts it in every session's `info`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,8 +26,9 @@ from hub.mapping.catalog import Catalog
 from rules_engine import Registry
 
 ONCE_PUBLISHED = (DocumentStatus.PUBLISHED, DocumentStatus.RETIRED)
+DOCUMENTS_KEY = "cfhub.documents"
 
-_built: dict[tuple[Any, ...], Any] = {}
+T = TypeVar("T")
 
 
 async def published_versions(session: AsyncSession, kind: DocumentKind) -> list[DocumentVersion]:
@@ -42,30 +49,54 @@ def mapping_texts(rows: Sequence[DocumentVersion]) -> list[mappings.Text]:
     return [mappings.Text(r.document_id, r.version, r.content) for r in rows]
 
 
-def _key(kind: DocumentKind, rows: Sequence[DocumentVersion]) -> tuple[Any, ...]:
-    return (kind, *((r.id, r.version) for r in rows))
+class _Recent:
+    """The few most recently built values, by the input they were built from."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, object] = OrderedDict()
+
+    def get_or_build(self, key: Hashable, build: Callable[[], T]) -> T:
+        if key in self.items:
+            self.items.move_to_end(key)
+        else:
+            self.items[key] = build()
+            if len(self.items) > self.size:  # a long-running hub keeps only the recent ones
+                self.items.popitem(last=False)
+        return self.items[key]  # type: ignore[return-value]
 
 
-def _bound() -> None:
-    if len(_built) > 8:  # a long-running hub keeps only the recent ones
-        _built.clear()
+class PublishedDocuments:
+    """One hub's registry and catalog in force, built from its own database's published versions."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._registries = _Recent(size)
+        self._catalogs = _Recent(size)
+
+    async def registry(self, session: AsyncSession) -> Registry:
+        """The rule-set registry in force: shipped rule sets plus published versions (hub/documents/rulesets)."""
+        texts = tuple(ruleset_texts(await published_versions(session, DocumentKind.RULESET)))
+        return self._registries.get_or_build(texts, lambda: rulesets.registry(list(texts)))
+
+    async def catalog(self, session: AsyncSession) -> Catalog:
+        """The mapping catalog in force: shipped mappings plus published versions (the highest version wins)."""
+        texts = tuple(mapping_texts(await published_versions(session, DocumentKind.MAPPING)))
+        return self._catalogs.get_or_build(texts, lambda: mappings.catalog(list(texts)))
+
+
+def documents_of(session: AsyncSession) -> PublishedDocuments:
+    """The published documents of the hub whose sessionmaker made `session`.
+
+    A session made outside a hub gets a fresh, empty cache: correct, only not reused."""
+    found = session.info.get(DOCUMENTS_KEY)
+    return found if isinstance(found, PublishedDocuments) else PublishedDocuments()
 
 
 async def effective_registry(session: AsyncSession) -> Registry:
-    """The rule-set registry in force: shipped rule sets plus published versions (see hub/documents/rulesets)."""
-    rows = await published_versions(session, DocumentKind.RULESET)
-    key = _key(DocumentKind.RULESET, rows)
-    if key not in _built:
-        _bound()
-        _built[key] = rulesets.registry(ruleset_texts(rows))
-    return _built[key]  # type: ignore[no-any-return]
+    """The registry in force for the hub of `session` (see `PublishedDocuments.registry`)."""
+    return await documents_of(session).registry(session)
 
 
 async def effective_catalog(session: AsyncSession) -> Catalog:
-    """The mapping catalog in force: shipped mappings plus published versions (the highest version wins)."""
-    rows = await published_versions(session, DocumentKind.MAPPING)
-    key = _key(DocumentKind.MAPPING, rows)
-    if key not in _built:
-        _bound()
-        _built[key] = mappings.catalog(mapping_texts(rows))
-    return _built[key]  # type: ignore[no-any-return]
+    """The catalog in force for the hub of `session` (see `PublishedDocuments.catalog`)."""
+    return await documents_of(session).catalog(session)

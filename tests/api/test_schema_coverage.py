@@ -6,10 +6,11 @@ from __future__ import annotations
 from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLUnionType, get_named_type
 from strawberry.utils.str_converters import to_camel_case
 
-from hub.api.graphql_schema import schema
+from hub.api.graphql_schema import build_schema
 from hub.policy.catalog import KINDS
 from hub.policy.load import default_policy
 
+schema = build_schema()
 IMPLICIT = {"id"}  # a record's identity: readable wherever the record is
 
 

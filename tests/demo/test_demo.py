@@ -7,8 +7,18 @@ import math
 from sqlalchemy import func, select
 
 from hub.bootstrap import Hub
-from hub.db.models import EmissionFactor, Footprint, InventoryLine, Organization, Product, ProductCategory
-from hub.domain.codes import OrgKind, Region, SourceKind
+from hub.db.models import (
+    AuditEvent,
+    Decision,
+    EmissionFactor,
+    Footprint,
+    InventoryLine,
+    Label,
+    Organization,
+    Product,
+    ProductCategory,
+)
+from hub.domain.codes import FootprintStatus, OrgKind, Region, SourceKind
 
 DEMO_PRODUCTS = {"KP-46", "KP-47", "KP-28", "KP-31", "KP-10", "KP-04", "KP-17", "KP-51"}
 
@@ -67,3 +77,45 @@ async def test_demo_battery_footprint_is_in_the_published_range(demo_hub: Hub) -
         )
     assert len(totals) >= 10
     assert all(41 <= t <= 120 for t in totals)
+
+
+async def test_demo_shows_every_stage_of_a_footprints_life(demo_hub: Hub) -> None:
+    async with demo_hub.sessions() as session:
+        rows = (await session.execute(select(Footprint.status, Footprint.verifier_id))).all()
+        withdrawn = await session.scalar(
+            select(AuditEvent.detail).where(AuditEvent.action == "status:withdrawn").order_by(AuditEvent.id)
+        )
+    assert {status for status, _ in rows} == set(FootprintStatus)
+    assert all(verifier for status, verifier in rows if status is FootprintStatus.SUBMITTED), (
+        "a submitted footprint names the verifier who may continue its life"
+    )
+    assert withdrawn == {"from": "published", "reason": "superseded (demo)"}
+
+
+async def test_demo_labels_are_issued_suspended_and_revoked_with_the_rules_engines_grade(demo_hub: Hub) -> None:
+    async with demo_hub.sessions() as session:
+        rows = (await session.execute(select(Label, Footprint.status).join(Footprint))).all()
+        grades = {
+            label.id: await session.scalar(
+                select(Decision.grade)
+                .where(Decision.footprint_id == label.footprint_id, Decision.kind == "label_grade")
+                .order_by(Decision.id.desc())
+                .limit(1)
+            )
+            for label, _ in rows
+        }
+    assert sorted(label.status.value for label, _ in rows) == ["issued", "issued", "revoked", "suspended"]
+    assert all(status is FootprintStatus.PUBLISHED for _, status in rows)
+    assert all(label.grade and label.grade == grades[label.id] for label, _ in rows)
+
+
+async def test_the_public_reads_the_demos_issued_labels(demo_hub: Hub) -> None:
+    import httpx
+
+    from hub.app import create_app
+
+    app = create_app(hub=demo_hub)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub") as client:
+        reply = await client.post("/graphql", json={"query": "{ labels { grade status } }"})
+    labels = reply.json()["data"]["labels"]
+    assert [label["status"] for label in labels] == ["issued", "issued"]
