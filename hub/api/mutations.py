@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.types import EmissionFactor, Footprint, Label, Product, SharingAgreement, view
+from hub.db.models import Footprint as FootprintRecord
 from hub.db.models import Organization
 from hub.domain.codes import LabelStatus
 from hub.policy.access import Access
@@ -179,14 +180,7 @@ class Mutation:
             verifier = await _caller(session, info)
             base_iri = info.context.hub.settings.base_iri
             await transitions.verify_and_decide(
-                session,
-                fp,
-                verifier,
-                statement,
-                standard,
-                origin,
-                base_iri,
-                _today(info),  # type: ignore[arg-type]
+                session, cast(FootprintRecord, fp), verifier, statement, standard, origin, base_iri, _today(info)
             )
             return footprint_id
 
@@ -221,7 +215,8 @@ class Mutation:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
             fp = await target(session, access, "issueLabel", footprint_id, "$.footprint_id")
             base_iri = info.context.hub.settings.base_iri
-            label = await labels.issue_label(session, fp, _data(input), origin, base_iri, _today(info))  # type: ignore[arg-type]
+            footprint = cast(FootprintRecord, fp)
+            label = await labels.issue_label(session, footprint, _data(input), origin, base_iri, _today(info))
             return label.iri
 
         return _payload(LabelPayload, "label", Label, await _write(info, "issueLabel", work))
@@ -273,7 +268,8 @@ async def _move(info: Info[Context, None], mutation: str, footprint_id: str, sta
     async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
         fp = await target(session, access, mutation, footprint_id, "$.footprint_id")
         base_iri = info.context.hub.settings.base_iri
-        await transitions.move_and_decide(session, fp, FootprintStatus(status), origin, base_iri, _today(info))  # type: ignore[arg-type]
+        new = FootprintStatus(status)
+        await transitions.move_and_decide(session, cast(FootprintRecord, fp), new, origin, base_iri, _today(info))
         return footprint_id
 
     return _payload(FootprintPayload, "footprint", Footprint, await _write(info, mutation, work))
