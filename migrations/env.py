@@ -24,9 +24,11 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(url)
-    with engine.connect() as conn:
-        _run(conn)
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            _run(conn)
+    finally:
+        engine.dispose()  # also when a migration fails: no pooled connection left behind
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,12 +14,13 @@ from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.types import EmissionFactor, Footprint, Label, Product, SharingAgreement, view
+from hub.db.models import Footprint as FootprintRecord
 from hub.db.models import Organization
 from hub.domain.codes import LabelStatus
 from hub.policy.access import Access
 from hub.queries.records import by_iri
-from hub.queries.targets import require_readable_suppliers, target
-from hub.services import decisions, factors, footprints, labels, products, sharing
+from hub.queries.targets import require_readable_references, target
+from hub.services import factors, footprints, labels, products, sharing, transitions
 from hub.services.lookups import by_iri as model_by_iri
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
@@ -123,6 +124,11 @@ def _payload(cls: type, attr: str, node_type: type, result: tuple[Any, list[Fiel
     return cls(**{attr: None if record is None else view(node_type, record), "errors": errors})
 
 
+def _today(info: Info[Context, None]) -> date:
+    """The hub's today for the services that date what they write (the one place a resolver reads a clock)."""
+    return datetime.now(UTC).date()
+
+
 def _data(input_obj: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(input_obj).items() if v is not None}
 
@@ -147,7 +153,7 @@ class Mutation:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
             if isinstance(data, dict) and isinstance(data.get("product_iri"), str):
                 await target(session, access, "createFootprint", data["product_iri"], "$.product_iri")
-                await require_readable_suppliers(session, access, data)
+                await require_readable_references(session, access, data)
             fp = await footprints.create_footprint(session, data, origin, info.context.hub.settings.base_iri)
             return fp.iri
 
@@ -176,9 +182,10 @@ class Mutation:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
             fp = await target(session, access, "verifyFootprint", footprint_id, "$.footprint_id")
             verifier = await _caller(session, info)
-            today = datetime.now(UTC).date()
-            await footprints.verify(session, fp, verifier, statement, today, origin, standard)  # type: ignore[arg-type]
-            await decisions.decide_after_change(session, fp, origin, info.context.hub.settings.base_iri)  # type: ignore[arg-type]
+            base_iri = info.context.hub.settings.base_iri
+            await transitions.verify_and_decide(
+                session, cast(FootprintRecord, fp), verifier, statement, standard, origin, base_iri, _today(info)
+            )
             return footprint_id
 
         return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "verifyFootprint", work))
@@ -211,7 +218,9 @@ class Mutation:
     ) -> LabelPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
             fp = await target(session, access, "issueLabel", footprint_id, "$.footprint_id")
-            label = await labels.issue_label(session, fp, _data(input), origin, info.context.hub.settings.base_iri)  # type: ignore[arg-type]
+            base_iri = info.context.hub.settings.base_iri
+            footprint = cast(FootprintRecord, fp)
+            label = await labels.issue_label(session, footprint, _data(input), origin, base_iri, _today(info))
             return label.iri
 
         return _payload(LabelPayload, "label", Label, await _write(info, "issueLabel", work))
@@ -262,8 +271,9 @@ async def _move(info: Info[Context, None], mutation: str, footprint_id: str, sta
 
     async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
         fp = await target(session, access, mutation, footprint_id, "$.footprint_id")
-        await footprints.move(session, fp, FootprintStatus(status), origin)  # type: ignore[arg-type]
-        await decisions.decide_after_change(session, fp, origin, info.context.hub.settings.base_iri)  # type: ignore[arg-type]
+        base_iri = info.context.hub.settings.base_iri
+        new = FootprintStatus(status)
+        await transitions.move_and_decide(session, cast(FootprintRecord, fp), new, origin, base_iri, _today(info))
         return footprint_id
 
     return _payload(FootprintPayload, "footprint", Footprint, await _write(info, mutation, work))

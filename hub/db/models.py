@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -194,6 +195,11 @@ class EmissionFactor(Identified, Provenance, Base):
     )
 
 
+# A footprint is superseded at most once: its versions form a chain, numbered along it (see docs/security.md,
+# "Version numbers"), and of two new versions of one footprint written at once only one gets in.
+SUPERSEDED_AT_MOST_ONCE = UniqueConstraint("supersedes_id", name="uq_footprint_supersedes_id")
+
+
 class Footprint(Identified, Provenance, Base):
     """A product carbon footprint per declared unit (GB/T 24067-2024, ISO 14067, PACT v3 CarbonFootprint).
 
@@ -204,6 +210,7 @@ class Footprint(Identified, Provenance, Base):
     __tablename__ = "footprint"
 
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    # 1 for a footprint that supersedes none, else the superseded one's version + 1: counts only its own chain.
     version: Mapped[int] = mapped_column(default=1)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("footprint.id"))
     status: Mapped[FootprintStatus] = mapped_column(index=True)
@@ -272,7 +279,7 @@ class Footprint(Identified, Provenance, Base):
     )
 
     __table_args__ = (
-        UniqueConstraint("product_id", "version", name="uq_footprint_product_version"),
+        SUPERSEDED_AT_MOST_ONCE,
         CheckConstraint("total_kgco2e >= 0", name="total_nonnegative"),
         CheckConstraint("declared_unit_amount > 0", name="declared_amount_positive"),
         CheckConstraint("reference_period_start <= reference_period_end", name="reference_period_order"),
@@ -317,6 +324,17 @@ class InventoryLine(Identified, Provenance, Base):
     )
 
 
+# One label in force (issued or suspended) per footprint and scheme; revoked ones are history.
+ONE_LABEL_IN_FORCE = Index(
+    "uq_label_footprint_scheme_in_force",
+    "footprint_id",
+    "scheme",
+    unique=True,
+    sqlite_where=text("status != 'revoked'"),
+    postgresql_where=text("status != 'revoked'"),
+)
+
+
 class Label(Identified, Provenance, Base):
     __tablename__ = "label"
 
@@ -332,6 +350,8 @@ class Label(Identified, Provenance, Base):
     status: Mapped[LabelStatus]
 
     footprint: Mapped[Footprint] = relationship(lazy="raise")
+
+    __table_args__ = (ONE_LABEL_IN_FORCE,)
 
 
 class Dataset(Identified, Provenance, Base):

@@ -24,5 +24,12 @@ def can_move(current: S, new: S) -> bool:
     return new in TRANSITIONS[current]
 
 
+def refusal(current: S, expected: S, new: S) -> str:
+    """Why a footprint cannot go to `new`: it is `current`, where the caller took it to be `expected` (the two
+    differ when another caller moved it first). The reason starts with the status it has now."""
+    now = " now" if current is not expected else ""
+    return f"is {current.value}{now}; cannot go from {expected.value} to {new.value}"
+
+
 def adds_up(parts: Iterable[float], whole: float) -> bool:
     return math.isclose(math.fsum(parts), whole, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)

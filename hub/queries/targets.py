@@ -1,12 +1,10 @@
-"""The record a mutation acts on, found under the policy's check for the caller's role.
+"""The records a mutation acts on or names, found under the policy for the caller's role.
 
-A target the caller may not even read is reported as not found (its existence is not told); one it may
-read but not change is refused with Forbidden.
+A record the caller may not even read is reported exactly as one that does not exist (its existence is not
+told); a target it may read but not change is refused with Forbidden.
 """
 
 from __future__ import annotations
-
-from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +13,16 @@ from hub.policy.access import Access, Forbidden
 from hub.policy.catalog import KINDS
 from hub.validation import FieldError, InvalidInput
 
-M = TypeVar("M")
+
+def unseen(field: str, kind: str, iri: str) -> FieldError:
+    """The one answer for a reference to a record the caller may not read, and for one to no record at all: the
+    same words for both, so that an answer never tells whether a hidden record exists."""
+    return FieldError(field, f"names no {noun(kind)} you may read: {iri}")
+
+
+def noun(kind: str) -> str:
+    """A record kind as a word in a sentence: Footprint -> footprint, EmissionFactor -> emission factor."""
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in kind).strip()
 
 
 async def target(session: AsyncSession, access: Access, mutation: str, iri: str, field: str) -> object:
@@ -31,26 +38,38 @@ async def target(session: AsyncSession, access: Access, mutation: str, iri: str,
     )
     if readable is not None:
         raise Forbidden(f"role {access.role} may not run {mutation} on {iri}")
-    raise InvalidInput([FieldError(field, f"names no {kind} this caller can see: {iri}")])
+    raise InvalidInput([unseen(field, kind, iri)])
 
 
-async def require_readable_suppliers(session: AsyncSession, access: Access, data: dict[str, object]) -> None:
-    """A supplier footprint an inventory line cites must be one the caller may read: otherwise citing it
-    would tell the caller it exists, and link its data to the caller's."""
-    from hub.db.models import Footprint
+# The references in a footprint's input to records that policy rows hide from some callers, by the kind each
+# names. (The product is the mutation's target; emission factors and organizations are readable by every role
+# that may write a footprint, and the service's lookups refuse a missing one in the same words.)
+_FOOTPRINT_REFERENCES = {"supersedes_iri": "Footprint"}
+_LINE_REFERENCES = {"supplier_footprint_iri": "Footprint"}
 
+
+async def require_readable_references(session: AsyncSession, access: Access, data: dict[str, object]) -> None:
+    """Every record a footprint's input names must be one the caller may read: otherwise the answer would tell
+    the caller it exists (a new version of another's draft, a supplier footprint it cannot see), and citing it
+    would link its data to the caller's. A hidden record gets the same error as a missing one."""
+    references = [(f"$.{name}", kind, data.get(name)) for name, kind in _FOOTPRINT_REFERENCES.items()]
     lines = data.get("inventory")
-    if not isinstance(lines, list):
-        return
-    problems = []
-    for i, line in enumerate(lines):
-        iri = line.get("supplier_footprint_iri") if isinstance(line, dict) else None
-        if not isinstance(iri, str):
-            continue
-        readable = await session.scalar(select(Footprint.id).where(Footprint.iri == iri, access.where("Footprint")))
-        if readable is None:
-            problems.append(
-                FieldError(f"$.inventory[{i}].supplier_footprint_iri", f"names no footprint on this hub: {iri}")
-            )
+    for i, line in enumerate(lines if isinstance(lines, list) else []):
+        if isinstance(line, dict):
+            references += [
+                (f"$.inventory[{i}].{name}", kind, line.get(name)) for name, kind in _LINE_REFERENCES.items()
+            ]
+    problems = [
+        unseen(field, kind, iri)
+        for field, kind, iri in references
+        if isinstance(iri, str) and not await _readable(session, access, kind, iri)
+    ]
     if problems:
         raise InvalidInput(problems)
+
+
+async def _readable(session: AsyncSession, access: Access, kind: str, iri: str) -> bool:
+    model = KINDS[kind].model
+    assert model is not None
+    found = await session.scalar(select(model.id).where(model.iri == iri, access.where(kind)))  # type: ignore[attr-defined]
+    return found is not None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.clock import clock_of
@@ -45,6 +45,7 @@ async def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an event to the chain, in the caller's transaction, at the time of the hub's clock."""
+    await _wait_for_the_chain(session)
     prev = await session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     prev_hash = prev or GENESIS
     at = clock_of(session).now().replace(microsecond=0)
@@ -62,6 +63,19 @@ async def record(
     session.add(event)
     await session.flush()
     return event
+
+
+# Any fixed number: the key of the PostgreSQL advisory lock that orders appends to the chain.
+_CHAIN_LOCK = 0x6366687562  # "cfhub"
+
+
+async def _wait_for_the_chain(session: AsyncSession) -> None:
+    """The chain has one head, so appends take turns: on PostgreSQL a transaction-scoped advisory lock, held
+    until the appending transaction ends, so the next one reads the head it left (otherwise two transactions
+    read the same head and the second fails on the unique prev_hash). SQLite lets one writer in at a time: an
+    append that follows the transaction's first write (as every service's does) reads the newest head."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
 
 
 @dataclass(frozen=True)

@@ -108,12 +108,14 @@ def _row(result: dict[str, Any], passed_key: str, footprint_id: int, origin: Ori
     return row
 
 
-async def decide_after_change(session: AsyncSession, footprint: Footprint, origin: Origin, base_iri: str) -> None:
-    """A footprint was verified, published or withdrawn: decide it again, as of today, by the system."""
+async def decide_after_change(
+    session: AsyncSession, footprint: Footprint, origin: Origin, base_iri: str, today: date
+) -> None:
+    """A footprint was verified, published or withdrawn: decide it again, as of `today`, by the system."""
     from hub.services.published import effective_registry
 
     system = Origin(actor=f"{base_iri}system", source=SourceKind.SYSTEM, source_ref=f"after {origin.actor}")
     await session.flush()
     # the rule sets in force: the shipped ones and any version a standards team has published since
     registry = await effective_registry(session)
-    await decide_footprints(session, registry, [footprint.id], date.today(), system, base_iri)
+    await decide_footprints(session, registry, [footprint.id], today, system, base_iri)

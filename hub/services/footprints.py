@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
-from hub.db.models import EmissionFactor, Footprint, FootprintStage, InventoryLine, Organization, Product
+from hub.db.models import (
+    SUPERSEDED_AT_MOST_ONCE,
+    EmissionFactor,
+    Footprint,
+    FootprintStage,
+    InventoryLine,
+    Organization,
+    Product,
+)
 from hub.domain.codes import FootprintStatus, LifeCycleStage, OrgKind, SystemBoundary
-from hub.domain.lifecycle import adds_up, can_move
+from hub.domain.lifecycle import adds_up, can_move, refusal
 from hub.services import audit
+from hub.services.conflicts import conflict_as
 from hub.services.lookups import by_iri
 from hub.services.origin import Origin, new_iri
 from hub.services.store import add_new
@@ -72,12 +82,8 @@ async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: 
     product = await by_iri(session, Product, data["product_iri"], "$.product_iri")
     version, supersedes_id = 1, None
     if data.get("supersedes_iri"):
-        previous = await by_iri(session, Footprint, data["supersedes_iri"], "$.supersedes_iri")
-        if previous.product_id != product.id:
-            raise InvalidInput([FieldError("$.supersedes_iri", "is a footprint of another product")])
-        supersedes_id = previous.id
-    latest = await session.scalar(select(func.max(Footprint.version)).where(Footprint.product_id == product.id))
-    version = (latest or 0) + 1
+        previous = await _supersedable(session, data["supersedes_iri"], product)
+        version, supersedes_id = previous.version + 1, previous.id
     footprint = Footprint(
         iri=new_iri(base_iri, "footprint"),
         product_id=product.id,
@@ -93,7 +99,22 @@ async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: 
     footprint.inventory = [
         await _inventory_line(session, line, i, origin, base_iri) for i, line in enumerate(data.get("inventory") or [])
     ]
-    return await add_new(session, footprint, origin, {"product": product.iri, "version": version})
+    async with conflict_as(SUPERSEDED_AT_MOST_ONCE, FieldError("$.supersedes_iri", _SUPERSEDED)):
+        return await add_new(session, footprint, origin, {"product": product.iri, "version": version})
+
+
+_SUPERSEDED = "is superseded already by another footprint; a new version supersedes the newest one"
+
+
+async def _supersedable(session: AsyncSession, iri: str, product: Product) -> Footprint:
+    """The footprint a new version supersedes: of the same product, and not superseded yet (the unique
+    constraint on supersedes_id settles two new versions written at once)."""
+    previous = await by_iri(session, Footprint, iri, "$.supersedes_iri")
+    if previous.product_id != product.id:
+        raise InvalidInput([FieldError("$.supersedes_iri", "is a footprint of another product")])
+    if await session.scalar(select(Footprint.id).where(Footprint.supersedes_id == previous.id)) is not None:
+        raise InvalidInput([FieldError("$.supersedes_iri", _SUPERSEDED)])
+    return previous
 
 
 async def _inventory_line(
@@ -130,20 +151,37 @@ async def move(
     new: FootprintStatus,
     origin: Origin,
     detail: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> Footprint:
-    """Change a footprint's status along the allowed transitions, and record it."""
-    if not can_move(footprint.status, new):
-        raise InvalidInput([FieldError("$.status", f"cannot go from {footprint.status.value} to {new.value}")])
-    old = footprint.status
-    footprint.status = new
-    await session.flush()
+    """Change a footprint's status along the allowed transitions (with `changes` to its other columns), and
+    record it.
+
+    The change is one compare-and-set: `UPDATE ... WHERE id = :id AND status = :seen`. Of callers that saw the
+    same status and move at once, exactly one matches the row (PostgreSQL makes the others wait for its row
+    lock and re-check; SQLite lets one writer in at a time); the others are told the status it has now.
+    """
+    seen = footprint.status
+    if not can_move(seen, new):
+        raise InvalidInput([FieldError("$.status", refusal(seen, seen, new))])
+    values = {"status": new, **(changes or {})}
+    result = await session.execute(
+        update(Footprint)
+        .where(Footprint.id == footprint.id, Footprint.status == seen)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], result).rowcount != 1:
+        now = await session.scalar(select(Footprint.status).where(Footprint.id == footprint.id))
+        raise InvalidInput([FieldError("$.status", refusal(FootprintStatus(now or seen), seen, new))])
+    for name, value in values.items():
+        set_committed_value(footprint, name, value)
     await audit.record(
         session,
         origin.actor,
         f"status:{new.value}",
         "Footprint",
         footprint.iri,
-        {"from": old.value, **(detail or {})},
+        {"from": seen.value, **(detail or {})},
     )
     return footprint
 
@@ -162,26 +200,26 @@ async def verify(
         raise InvalidInput([FieldError("$.verifier", f"{verifier.iri} is not a verifier")])
     if not statement.strip():
         raise InvalidInput([FieldError("$.statement", "must not be empty")])
-    footprint.verifier_id = verifier.id
-    footprint.verified_at = on
-    footprint.verification_statement = statement
-    footprint.verification_standard = standard
-    return await move(session, footprint, FootprintStatus.VERIFIED, origin, {"verifier": verifier.iri})
+    changes = {
+        "verifier_id": verifier.id,
+        "verified_at": on,
+        "verification_statement": statement,
+        "verification_standard": standard,
+    }
+    return await move(session, footprint, FootprintStatus.VERIFIED, origin, {"verifier": verifier.iri}, changes)
 
 
 async def submit(session: AsyncSession, footprint: Footprint, verifier: Organization, origin: Origin) -> Footprint:
     """Submit a draft for verification by `verifier`, who is assigned to it (and may read its inventory)."""
     if verifier.kind is not OrgKind.VERIFIER:
-        raise InvalidInput([FieldError("$.verifier", f"{verifier.iri} is not a verifier")])
-    footprint.verifier_id = verifier.id
-    return await move(session, footprint, FootprintStatus.SUBMITTED, origin, {"verifier": verifier.iri})
+        raise InvalidInput([FieldError("$.verifier_id", f"{verifier.iri} is not a verifier")])
+    detail = {"verifier": verifier.iri}
+    return await move(session, footprint, FootprintStatus.SUBMITTED, origin, detail, {"verifier_id": verifier.id})
 
 
 async def reject(session: AsyncSession, footprint: Footprint, statement: str, origin: Origin) -> Footprint:
     """The assigned verifier's negative statement: the footprint goes back to draft for correction."""
     if not statement.strip():
         raise InvalidInput([FieldError("$.statement", "must not be empty")])
-    if footprint.status is not FootprintStatus.SUBMITTED:
-        raise InvalidInput([FieldError("$.status", f"is {footprint.status.value}; only a submitted one")])
-    footprint.verification_statement = statement
-    return await move(session, footprint, FootprintStatus.DRAFT, origin, {"statement": statement})
+    changes = {"verification_statement": statement}
+    return await move(session, footprint, FootprintStatus.DRAFT, origin, {"statement": statement}, changes)

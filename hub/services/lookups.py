@@ -14,9 +14,12 @@ M = TypeVar("M", bound=Base)
 
 
 async def by_iri(session: AsyncSession, model: type[M], iri: str, field: str) -> M:
+    """The record `iri` names. Its refusal uses the words of a reference the caller may not read
+    (`hub.queries.targets.unseen`), so a path that checks readability first answers alike for both."""
     found = await session.scalar(select(model).where(model.iri == iri))  # type: ignore[attr-defined]
     if found is None:
-        raise InvalidInput([FieldError(field, f"names no {model.__tablename__} on this hub: {iri}")])
+        noun = model.__tablename__.replace("_", " ")
+        raise InvalidInput([FieldError(field, f"names no {noun} you may read: {iri}")])
     return found
 
 

@@ -81,9 +81,12 @@ async def add_extras(hub: Hub) -> None:
             "issued_on": date(2025, 4, 1),
             "expires_on": date(2028, 4, 1),
         }
+        today = date(2025, 4, 1)
         for fp in published:
-            await labels.issue_label(session, fp, data, regulator, base)
-        suspended = await labels.issue_label(session, published[0], {**data, "grade": "B"}, regulator, base)
+            await labels.issue_label(session, fp, data, regulator, base, today)
+        # a second label of the first footprint, in another scheme: one label per scheme is in force
+        second = {**data, "grade": "B", "scheme": "ZJ-PCF-EXPORT"}
+        suspended = await labels.issue_label(session, published[0], second, regulator, base, today)
         await labels.set_status(session, suspended, LabelStatus.SUSPENDED, regulator, "demo suspension")
         for region in (Region.YRD, Region.GBA, Region.INTL):
             ds = Dataset(

@@ -261,6 +261,6 @@ async def test_a_supplier_footprint_must_be_readable_to_be_cited(asgi: Any) -> N
         assert errors == [
             {
                 "path": "$.inventory[0].supplier_footprint_iri",
-                "reason": f"names no footprint on this hub: {hidden}",
+                "reason": f"names no footprint you may read: {hidden}",
             }
         ]

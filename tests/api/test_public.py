@@ -52,8 +52,10 @@ async def test_public_reads_issued_labels_of_published_footprints_only(asgi: Any
         async with unit_of_work(hub.sessions) as session:
             fp = await session.scalar(select(Footprint).where(Footprint.status == FootprintStatus.PUBLISHED))
             data = {"scheme": "ZJ-PCF", "expires_on": date(2030, 1, 1)}
-            issued = await labels.issue_label(session, fp, data, Origin("x"), hub.settings.base_iri)
-            suspended = await labels.issue_label(session, fp, data, Origin("x"), hub.settings.base_iri)
+            today, base = date(2026, 1, 1), hub.settings.base_iri
+            issued = await labels.issue_label(session, fp, data, Origin("x"), base, today)
+            other = {**data, "scheme": "ZJ-PCF-EXPORT"}  # one label per scheme is in force
+            suspended = await labels.issue_label(session, fp, other, Origin("x"), base, today)
             await labels.set_status(session, suspended, LabelStatus.SUSPENDED, Origin("x"), "check")
             grade = issued.grade
         body = await post(client, "{ labels { id grade status footprint { id } } }")
