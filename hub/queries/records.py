@@ -175,7 +175,9 @@ async def by_iri(reader: Reader, iri: str) -> Record | None:
     return None
 
 
-_SEGMENTS = {
+# The path segment of each record kind's IRIs (hub/services: `new_iri(base, segment)`); every kind with
+# an IRI is here, so `node(id:)` reaches every record the caller may read (tests/security/test_node_decision.py).
+SEGMENTS = {
     "org": "Organization",
     "product": "Product",
     "factor": "EmissionFactor",
@@ -186,12 +188,13 @@ _SEGMENTS = {
     "dataset": "Dataset",
     "sharing-agreement": "SharingAgreement",
     "document-version": "DocumentVersion",
+    "decision": "Decision",
 }
 
 
 def kind_for_iri(iri: str) -> list[str]:
     """The record kinds an IRI may name, from its path segment (`<base>footprint/<uuid>`)."""
     parts = iri.rstrip("/").split("/")
-    if len(parts) >= 2 and parts[-2] in _SEGMENTS:
-        return [_SEGMENTS[parts[-2]]]
-    return [k for k in _SEGMENTS.values()]
+    if len(parts) >= 2 and parts[-2] in SEGMENTS:
+        return [SEGMENTS[parts[-2]]]
+    return list(SEGMENTS.values())
