@@ -390,6 +390,9 @@ class CategoryBenchmark:
     min_kgco2e: float | None
     mean_kgco2e: float | None
     max_kgco2e: float | None
+    withheld: str | None = strawberry.field(
+        description="Why the statistics are null: the group is below the minimum shown (docs/security.md)."
+    )
 
     @strawberry.field
     async def category(self, info: Info[Context, None]) -> ProductCategory | None:
