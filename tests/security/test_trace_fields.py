@@ -28,9 +28,11 @@ from tests.security.reads_live import data
 live_hub = reads_live.live_hub  # the module's live hub
 
 REPO = Path(__file__).resolve().parents[2]
-TRACES = """{ footprints(first: 100, filter: {statuses: ["published"]}) { edges { node { id
-  decisions { kind jurisdiction trace } } } } }"""
-OWN_TRACES = """query($o: [ID!]) { footprints(first: 100, filter: {owners: $o}) {
+# Traces are priced as heavy fields (hub/api/protection.py FIELD_COSTS): read them a few footprints a page.
+TRACES = """query($after: String) { footprints(first: 3, after: $after, filter: {statuses: ["published"]}) {
+  pageInfo { endCursor } edges { node { id decisions { kind jurisdiction trace } } } } }"""
+PAGES = 3
+OWN_TRACES = """query($o: [ID!]) { footprints(first: 3, filter: {owners: $o}) {
   edges { node { decisions { trace } } } } }"""
 # What the issue found in gba-platform's traces; none of these footprint fields is in the GBA agreement.
 GBA_HIDDEN = ["fp.primary_data_share", "fp.dqr", "fp.exempted_emissions_percent", "fp.product_rules"]
@@ -41,8 +43,12 @@ YRD_SHOWN = ["fp.primary_data_share", "fp.dqr", "fp.product_rules"]
 
 
 def _traces(live: Live, role: Role, key: str | None = None) -> list[dict[str, Any]]:
-    got = data(live, TRACES, token(live.hub, role, key))
-    return [d["trace"] for e in got["footprints"]["edges"] for d in e["node"]["decisions"]]
+    out, after = [], None
+    for _ in range(PAGES):
+        page = data(live, TRACES, token(live.hub, role, key), {"after": after})["footprints"]
+        out += [d["trace"] for e in page["edges"] for d in e["node"]["decisions"]]
+        after = page["pageInfo"]["endCursor"]
+    return out
 
 
 def _steps(traces: list[dict[str, Any]]) -> list[dict[str, Any]]:
