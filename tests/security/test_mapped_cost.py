@@ -55,9 +55,7 @@ def test_the_issue_query_is_refused_before_it_runs(live_hub: Live, statements: l
     assert statements == []  # refused before execution: nothing was read, nothing mapped
 
 
-def test_a_page_of_mapped_footprints_reads_its_documents_in_one_batch(
-    live_hub: Live, statements: list[str]
-) -> None:
+def test_a_page_of_mapped_footprints_reads_its_documents_in_one_batch(live_hub: Live, statements: list[str]) -> None:
     bearer = token(live_hub.hub, Role.INTERNATIONAL_BODY)
     small = data(live_hub, _mapped_query(2, 5), bearer)
     few = len(statements)
