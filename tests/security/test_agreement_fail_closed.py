@@ -17,7 +17,7 @@ from hub.auth.principal import Role
 from hub.db.models import Footprint, SharingAgreement
 from hub.domain.codes import Region
 from tests.api.conftest import Live
-from tests.api.fixtures import token
+from tests.api.fixtures import gql, token
 from tests.security import reads_live
 from tests.security.reads_live import data
 
@@ -88,3 +88,15 @@ def test_node_on_a_draft_under_an_empty_status_list_is_null(live_hub: Live, db: 
         {"id": draft},
     )
     assert got == {"node": None}
+
+
+def test_a_root_filter_on_a_field_the_agreement_leaves_out_is_refused(live_hub: Live, db: Engine) -> None:
+    """`labels(status:)` filtered on Label.status even when the agreement hid it: which labels come back would
+    tell the hidden status. Root filters go through `require_filterable` like the footprint search."""
+    _set_gba(db, **{**GBA, "fields": {**GBA["fields"], "Label": ["scheme", "grade"]}})
+    bearer = token(live_hub.hub, Role.REGIONAL_PLATFORM, "gba-platform")
+    body = gql(live_hub.client, '{ labels(status: "issued") { grade } }', bearer).json()
+    assert body["data"] is None or body["data"]["labels"] is None
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert "may not filter Label records by status" in body["errors"][0]["message"]
+    assert data(live_hub, "{ labels { grade } }", bearer)["labels"]  # unfiltered, it reads what it may
