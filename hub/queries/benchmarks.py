@@ -49,7 +49,8 @@ async def category_benchmarks(reader: Reader, category_code: str | None = None) 
         )
     group = access.policy.minimum_group
     out: list[Record] = []
-    for category_id, unit, n, enterprises, low, mean, high in await reader.execute(stmt):
+    for row in await reader.execute(stmt):
+        category_id, unit, n, enterprises, low, mean, high = tuple(row)
         values = {
             "category": category_id,
             "declared_unit": unit,

@@ -83,7 +83,8 @@ def _step(step: dict[str, Any], hidden: set[str], rulesets_dir: Path) -> dict[st
     out = dict(step)
     if isinstance(step.get("from"), dict):
         out["from"] = _relative_origin(step["from"], rulesets_dir)
-    reads = step.get("reads") if isinstance(step.get("reads"), dict) else {}
+    raw_reads = step.get("reads")
+    reads: dict[str, Any] = raw_reads if isinstance(raw_reads, dict) else {}
     if not hidden & set(reads):
         return out
     out["reads"] = {k: _withheld(k) if k in hidden else v for k, v in reads.items()}
