@@ -35,6 +35,16 @@ from hub.api.pagination import DEFAULT_PAGE
 # their size does not multiply anything below.
 LIST_ESTIMATE = 5
 
+# What a field costs, in plain fields, where it does more than read a value (tests/security/test_mapped_cost.py).
+# Measured on the demo data (a page of 99 footprints, in process, min of 15-25 runs, shared 2-core machine): a
+# plain field costs 1-8 us to resolve; `Footprint.mapped(to:)` 0.4-2.1 ms per record (its share of the page's
+# ZJ documents, then the mapping; CATENAX_PCF the dearest); `Decision.trace` 1.9-2.2 ms per decision (a trace is
+# kilobytes of JSON, narrowed to what the caller may read). That is about 100-800 and 300-1000 plain fields.
+FIELD_COSTS: dict[tuple[str, str], int] = {
+    ("Footprint", "mapped"): 200,
+    ("Decision", "trace"): 500,
+}
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -141,8 +151,8 @@ def estimate_cost(
     operation: OperationDefinitionNode,
     variables: dict[str, Any],
 ) -> int:
-    """Fields the query may resolve: each field counts once per parent item; a page multiplies its items
-    by `first` (or the default page size), any other list by LIST_ESTIMATE."""
+    """Fields the query may resolve: each field counts once per parent item (a heavy one as FIELD_COSTS says);
+    a page multiplies its items by `first` (or the default page size), any other list by LIST_ESTIMATE."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     root = schema.get_root_type(operation.operation)
     if root is None:
@@ -173,7 +183,7 @@ def _cost(
             cond = schema.get_type(frag.type_condition.name.value) or parent
             total += _cost(schema, frag.selection_set, cond, multiplier, fragments, variables, seen | {sel.name.value})
         elif isinstance(sel, FieldNode):
-            total += multiplier
+            total += multiplier * FIELD_COSTS.get((getattr(parent, "name", ""), sel.name.value), 1)
             fields = getattr(parent, "fields", None)
             field_def = fields.get(sel.name.value) if fields else None
             if field_def is None or sel.selection_set is None:

@@ -41,7 +41,7 @@ from hub.api.types import (
 )
 from hub.api.views import record_view
 from hub.db import models as m
-from hub.queries import benchmarks, documents, factors, footprints
+from hub.queries import benchmarks, documents, factors, filters, footprints
 from hub.queries.records import by_iri, count, fetch, page
 
 
@@ -98,9 +98,10 @@ class Query:
 
     @strawberry.field(description="The plan's 19 industries and 52 key products.")
     async def product_categories(self, info: Info[Context, None], level: str | None = None) -> list[ProductCategory]:
-        where = [m.ProductCategory.level == level] if level else []
+        reader = info.context.reader
+        where = await filters.equal_to(reader, "ProductCategory", level=level or None)
         order = [m.ProductCategory.level, m.ProductCategory.seq]
-        return views(ProductCategory, await fetch(info.context.reader, "ProductCategory", *where, order_by=order))
+        return views(ProductCategory, await fetch(reader, "ProductCategory", *where, order_by=order))
 
     @strawberry.field(description="The rule sets of this hub; filter by id and version.")
     async def rule_sets(
@@ -122,12 +123,9 @@ class Query:
     async def organizations(
         self, info: Info[Context, None], kind: str | None = None, region: str | None = None
     ) -> list[Organization]:
-        where = []
-        if kind:
-            where.append(m.Organization.kind == kind)
-        if region:
-            where.append(m.Organization.region == region)
-        return views(Organization, await fetch(info.context.reader, "Organization", *where))
+        reader = info.context.reader
+        where = await filters.equal_to(reader, "Organization", kind=kind or None, region=region or None)
+        return views(Organization, await fetch(reader, "Organization", *where))
 
     @strawberry.field
     async def products(
@@ -183,7 +181,7 @@ class Query:
 
     @strawberry.field
     async def labels(self, info: Info[Context, None], status: str | None = None) -> list[Label]:
-        where = [m.Label.status == status] if status else []
+        where = await filters.equal_to(info.context.reader, "Label", status=status or None)
         return views(Label, await fetch(info.context.reader, "Label", *where))
 
     @strawberry.field
@@ -203,7 +201,7 @@ class Query:
         after: str | None = None,
     ) -> AuditEventConnection:  # type: ignore[valid-type]
         reader, key = info.context.reader, decode_cursor(after)
-        where = [m.AuditEvent.record_iri == record_iri] if record_iri else []
+        where = await filters.equal_to(reader, "AuditEvent", record_iri=record_iri or None)
         result = await page(reader, "AuditEvent", *where, first=page_size(first), after=key)
         return connection(
             AuditEventConnection,

@@ -18,6 +18,7 @@ from hub.api.types import DocumentVersion, view, views
 from hub.db import models as m
 from hub.domain.documents import DocumentKind, DocumentStatus
 from hub.policy.access import Access
+from hub.queries import filters
 from hub.queries.records import fetch
 from hub.queries.targets import target
 from hub.services import documents
@@ -67,11 +68,13 @@ class StandardsQuery:
         status: str | None = None,
     ) -> list[DocumentVersion]:
         model = m.DocumentVersion
-        where = [model.document_id == document_id] if document_id is not None else []
-        if kind is not None:
-            where.append(model.kind == _code(DocumentKind, kind, "$.kind"))
-        if status is not None:
-            where.append(model.status == _code(DocumentStatus, status, "$.status"))
+        where = await filters.equal_to(
+            info.context.reader,
+            "DocumentVersion",
+            document_id=document_id,
+            kind=None if kind is None else _code(DocumentKind, kind, "$.kind"),
+            status=None if status is None else _code(DocumentStatus, status, "$.status"),
+        )
         order = [model.kind, model.document_id, model.id]
         return views(DocumentVersion, await fetch(info.context.reader, "DocumentVersion", *where, order_by=order))
 

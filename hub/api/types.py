@@ -18,7 +18,7 @@ from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.views import RECORD_TYPES, field_value, view, views
-from hub.exchange.mapped import mapped_footprint
+from hub.queries.mapped import MappedKey
 
 
 async def _one(obj: Any, name: str, loader: Any) -> Any:
@@ -205,13 +205,8 @@ class Footprint(Node, Provenance):
         "the fields the caller may read; what the mapping loses, approximates or cannot fill is listed."
     )
     async def mapped(self, info: Info[Context, None], to: MappingTarget) -> MappedFootprint:
-        footprint_id = field_value(self, "mapped")
-        access = await info.context.reader.access()
-        credit_code = "credit_code" in access.readable_fields("Organization")
-        async with info.context.hub.sessions() as session:
-            mapper, result = await mapped_footprint(
-                session, footprint_id, to.value, self.__dict__["_readable"], credit_code
-            )
+        key = MappedKey(field_value(self, "mapped"), to.value, self.__dict__["_readable"])
+        mapper, result = await info.context.loaders.mapped_footprints.load(key)
         return MappedFootprint(
             target=to.value,
             mapping_iri=mapper.mapping.iri,
@@ -390,6 +385,9 @@ class CategoryBenchmark:
     min_kgco2e: float | None
     mean_kgco2e: float | None
     max_kgco2e: float | None
+    withheld: str | None = strawberry.field(
+        description="Why the statistics are null: the group is below the minimum shown (docs/security.md)."
+    )
 
     @strawberry.field
     async def category(self, info: Info[Context, None]) -> ProductCategory | None:

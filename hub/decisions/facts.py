@@ -19,6 +19,37 @@ VERIFIED_STATUSES = {"verified", "published"}
 
 BenchmarkKey = tuple[str, str, int]
 
+# The footprint fields each fact is derived from (one declaration; tests/security/test_trace_fields.py checks
+# that it names every fact of rulesets/facts.yaml and only fields of the record catalog). A caller who may not
+# read every one of a fact's fields on the footprint does not see the fact's value in a decision's trace.
+FACT_FIELDS: dict[str, tuple[str, ...]] = {
+    "fp.total_kgco2e": ("total_kgco2e",),
+    "fp.declared_unit": ("declared_unit",),
+    "fp.category_code": ("product",),
+    "fp.industry_code": ("product",),
+    "fp.system_boundary": ("system_boundary",),
+    "fp.accounting_standards": ("accounting_standards",),
+    "fp.primary_data_share": ("primary_data_share_percent",),
+    "fp.dqr": ("dqr_technological", "dqr_geographical", "dqr_temporal"),
+    "fp.dqr_technological": ("dqr_technological",),
+    "fp.dqr_geographical": ("dqr_geographical",),
+    "fp.dqr_temporal": ("dqr_temporal",),
+    "fp.verified": ("status", "verifier"),
+    "fp.verifier_accredited": ("verifier",),
+    "fp.reference_year": ("reference_period_end",),
+    "fp.age_years": ("reference_period_end",),
+    "fp.within_validity": ("validity_start", "validity_end", "reference_period_end"),
+    "fp.exempted_emissions_percent": ("exempted_emissions_percent",),
+    "fp.product_rules": ("product_rules",),
+    "fp.geography_subdivision": ("geography_subdivision",),
+    "fp.status": ("status",),
+}
+# Facts that are statistics over the published footprints of the footprint's group (category, declared unit,
+# reference year), not fields of this footprint: shown under the minimum-group rule (docs/security.md).
+BENCHMARK_FACTS = frozenset(
+    {"benchmark.p10", "benchmark.p25", "benchmark.p50", "benchmark.p75", "benchmark.p90", "benchmark.n"}
+)
+
 
 def benchmark_key(doc: dict[str, Any]) -> BenchmarkKey:
     """Footprints are benchmarked against others of the same category, declared unit and reference year."""

@@ -1,20 +1,19 @@
 """A footprint in another vocabulary, as one caller may see it.
 
-The hub's ZJ document of the footprint (hub/exchange/documents.py) is first narrowed to the fields the
-caller may read on that row (the policy's grants, worked out by the data-access layer), then mapped by the
-one mapping engine. A field the caller may not read is therefore never in the output: the mapping reports
-it as missing instead, exactly as it would for a record that never had it.
+The hub's ZJ document of the footprint (hub/exchange/documents.py, read for a whole page at once by
+hub/queries/mapped.py) is first narrowed to the fields the caller may read on that row (the policy's grants,
+worked out by the data-access layer), then mapped by the one mapping engine. A field the caller may not read
+is therefore never in the output: the mapping reports it as missing instead, exactly as it would for a record
+that never had it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from hub.exchange.documents import footprint_documents
 from hub.mapping import Catalog, Mapper, MappingResult, load_catalog
 
 # Parts of the ZJ document that are not footprint fields of the same name, and the field that governs each.
@@ -52,13 +51,16 @@ def narrowed(document: dict[str, Any], readable: Iterable[str], credit_code_read
     return out
 
 
-async def mapped_footprint(
-    session: AsyncSession, footprint_id: int, target: str, readable: Iterable[str], credit_code_readable: bool
-) -> tuple[Mapper, MappingResult]:
-    """The mapper used and its result for the footprint `footprint_id`, narrowed to what may be read."""
-    from hub.services.published import effective_catalog
+@dataclass(frozen=True)
+class MappingJob:
+    """One footprint to map for one caller: its ZJ document, the fields it may read, the target mapper."""
 
-    [document] = await footprint_documents(session, [footprint_id])
-    # the mappings in force: the shipped files and any version a standards team has published since
-    mapper = (await effective_catalog(session)).get(target, "export")
-    return mapper, mapper.map(narrowed(document, readable, credit_code_readable))
+    mapper: Mapper
+    document: dict[str, Any]
+    readable: frozenset[str]
+    credit_code_readable: bool
+
+
+def map_all(jobs: list[MappingJob]) -> list[MappingResult]:
+    """Narrow and map each document (pure CPU work: the caller runs it in a worker thread, once per page)."""
+    return [j.mapper.map(narrowed(j.document, j.readable, j.credit_code_readable)) for j in jobs]

@@ -25,7 +25,7 @@ class Agreement:
     iri: str
     kinds: frozenset[str]
     statuses: tuple[str, ...]
-    fields: dict[str, frozenset[str]]  # kind -> fields; a kind not named grants the policy's fields
+    fields: dict[str, frozenset[str]]  # kind -> fields: see `agreement_fields`
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,18 @@ class CompiledGrant:
     where: ColumnElement[bool]
     fields: frozenset[str]
     aggregate: bool
+
+
+def agreement_fields(agreement: Agreement, kind: str, policy_fields: frozenset[str]) -> frozenset[str]:
+    """The fields of `kind` an agreement opens, within the policy's: none unless it says so.
+
+    Fail closed: an agreement that lists no kinds, no statuses or no fields grants nothing; a kind it
+    names with an empty field list grants nothing of that kind; a kind it covers but leaves out of a
+    non-empty field map keeps the policy's fields for the role (see hub/demo/data/sharing-agreements.yaml).
+    """
+    if kind not in agreement.kinds or not agreement.statuses or not agreement.fields:
+        return frozenset()
+    return policy_fields & agreement.fields.get(kind, policy_fields)
 
 
 class Forbidden(PermissionError):
@@ -87,12 +99,12 @@ class Access:
         status_filter = KINDS[kind].status_filter
         out = []
         for agreement in self.agreements:
-            if kind not in agreement.kinds:
+            fields = agreement_fields(agreement, kind, grant.fields)
+            if not fields:
                 continue
             where = self._filter(kind, rest)
-            if agreement.statuses and status_filter is not None:
+            if status_filter is not None:
                 where = and_(where, status_filter(list(agreement.statuses)))
-            fields = grant.fields & agreement.fields.get(kind, grant.fields)
             out.append(CompiledGrant(where, fields, grant.aggregate))
         return out
 

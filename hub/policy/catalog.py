@@ -422,9 +422,10 @@ _kind(
     Kind(
         "CategoryBenchmark",
         None,
-        ("declared_unit", "footprint_count", "min_kgco2e", "mean_kgco2e", "max_kgco2e"),
+        ("declared_unit", "footprint_count", "min_kgco2e", "mean_kgco2e", "max_kgco2e", "withheld"),
         {"category": Relation("ProductCategory", "category_id")},
         {},
-        doc="Per key product and declared unit: statistics over published footprints only.",
+        doc="Per key product and declared unit: statistics over published footprints only; a group below the "
+        "policy's minimum_group is withheld (null statistics, `withheld` says why).",
     )
 )

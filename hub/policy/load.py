@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from hub.auth.principal import Role
 from hub.policy.catalog import KINDS
-from hub.policy.model import Filter, Grant, MutationRule, Policy
+from hub.policy.model import Filter, Grant, MinimumGroup, MutationRule, Policy
 from hub.resources import data_dir
 
 CLAIMS = frozenset({"caller.org", "caller.org_iri", "caller.region"})
@@ -136,9 +136,14 @@ def _build(raw: dict[str, Any]) -> Policy:
         )
         for name, rule in raw["mutations"].items()
     }
+    group = raw.get("minimum_group")
     return Policy(
         roles=dict(raw["roles"]),
         structural_types=frozenset(raw["structural_types"]),
         grants=grants,
         mutations=mutations,
+        # absent: the defaults (5 footprints of 3 enterprises, nobody exempt), never "no minimum"
+        minimum_group=MinimumGroup()
+        if group is None
+        else MinimumGroup(group["footprints"], group["enterprises"], frozenset(group.get("exempt_roles", []))),
     )

@@ -28,11 +28,24 @@ class MutationRule:
 
 
 @dataclass(frozen=True)
+class MinimumGroup:
+    """The smallest group an aggregate may be shown over (statistical disclosure control), and who is exempt."""
+
+    footprints: int = 5
+    enterprises: int = 3
+    exempt_roles: frozenset[str] = frozenset()
+
+    def met(self, role: str, footprints: int, enterprises: int) -> bool:
+        return role in self.exempt_roles or (footprints >= self.footprints and enterprises >= self.enterprises)
+
+
+@dataclass(frozen=True)
 class Policy:
     roles: dict[str, str]
     structural_types: frozenset[str]
     grants: dict[str, dict[str, tuple[Grant, ...]]]  # kind -> role -> grants
     mutations: dict[str, MutationRule]
+    minimum_group: MinimumGroup = MinimumGroup()
 
     def grants_for(self, kind: str, role: str) -> tuple[Grant, ...]:
         return self.grants[kind][role]

@@ -4,8 +4,13 @@ the policy hides would tell, by which rows come back, what the field holds."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement
 
 from hub.policy.access import Access, Forbidden
+from hub.policy.catalog import KINDS
+from hub.queries.reader import Reader
 
 
 def may_filter(access: Access, kind: str, name: str) -> bool:
@@ -19,3 +24,10 @@ def require_filterable(access: Access, kind: str, fields: Iterable[str]) -> None
     for name in fields:
         if not may_filter(access, kind, name):
             raise Forbidden(f"role {access.role} may not filter {kind} records by {name}")
+
+
+async def equal_to(reader: Reader, kind_name: str, /, **values: Any) -> list[ColumnElement[bool]]:
+    """`field == value` for each given value (None: not filtered), each refused unless the caller may read it."""
+    given = {name: value for name, value in values.items() if value is not None}
+    require_filterable(await reader.access(), kind_name, given)
+    return [KINDS[kind_name].column(name) == value for name, value in given.items()]

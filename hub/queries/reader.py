@@ -67,16 +67,30 @@ class Reader:
                 SharingAgreement.valid_until,
             ).where(SharingAgreement.region == self.principal.region)
         )
-        return [
-            Agreement(
-                iri=r.iri,
-                kinds=frozenset(r.record_kinds),
-                statuses=tuple(r.statuses),
-                fields={kind: frozenset(names) for kind, names in (r.fields or {}).items()},
-            )
-            for r in rows
-            if active(r.valid_from, r.valid_until, today)
-        ]
+        found = [_agreement(r) for r in rows if active(r.valid_from, r.valid_until, today)]
+        return [a for a in found if a is not None]
 
     async def close(self) -> None:
         """Nothing is held between statements; kept so callers need not know that."""
+
+
+def _strings(value: Any) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    return tuple(value)
+
+
+def _agreement(row: Row[Any]) -> Agreement | None:
+    """A stored agreement as the policy reads it; None (grants nothing) if any of its lists is malformed."""
+    kinds, statuses, fields = _strings(row.record_kinds), _strings(row.statuses), row.fields
+    if kinds is None or statuses is None or not isinstance(fields, dict):
+        return None
+    by_kind = {kind: _strings(names) for kind, names in fields.items()}
+    if any(names is None for names in by_kind.values()):
+        return None
+    return Agreement(
+        iri=row.iri,
+        kinds=frozenset(kinds),
+        statuses=statuses,
+        fields={kind: frozenset(names or ()) for kind, names in by_kind.items()},
+    )

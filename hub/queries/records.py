@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Enum, String, case, func, literal, select, type_coerce
 
-from hub.policy.access import Forbidden
+from hub.policy.access import Access, Forbidden
 from hub.policy.catalog import KINDS, Kind
+from hub.queries import traces
 from hub.queries.audit_reads import record_reads
 from hub.queries.reader import Reader
+from rules_engine import default_rulesets_dir
 
 Record = dict[str, Any]
 
@@ -30,6 +32,8 @@ class _Plan:
     grants: list[tuple[str | None, frozenset[str]]]
     field_sources: list[tuple[str, str]]  # (field, label of the selected column)
     internal: tuple[str, ...] = ()
+    # Decision traces: labels of the caller's Footprint grant flags for the decision's footprint
+    trace_flags: tuple[str, ...] = ()
 
 
 def _source(kind: Kind, name: str) -> tuple[str, Any]:
@@ -70,6 +74,11 @@ async def _plan(
     plan_grants: list[tuple[str | None, frozenset[str]]] = []
     same_fields = len({g.fields for g in grants}) == 1
     selected = [_plain(c).label(label) for label, c in columns.items()]
+    trace_flags: list[str] = []
+    if kind_name == "Decision" and "trace" in fields:
+        for i, flag in enumerate(traces.footprint_grant_flags(access)):
+            trace_flags.append(f"_fp_grant{i}")
+            selected.append(flag.label(trace_flags[-1]))
     for i, g in enumerate(grants):
         if same_fields:
             plan_grants.append((None, g.fields))
@@ -77,7 +86,8 @@ async def _plan(
         label = f"_grant{i}"
         selected.append(case((g.where, literal(1)), else_=literal(0)).label(label))
         plan_grants.append((label, g.fields))
-    return _Plan(selected, plan_grants, sources, tuple(f"_{n}" for n in internal)), access.where(kind_name)
+    plan = _Plan(selected, plan_grants, sources, tuple(f"_{n}" for n in internal), tuple(trace_flags))
+    return plan, access.where(kind_name)
 
 
 def _plain(column: Any) -> Any:
@@ -104,6 +114,15 @@ def _record(kind_name: str, plan: _Plan, row: Any) -> Record:
     return rec
 
 
+def _narrow_trace(access: Access, plan: _Plan, rec: Record, row: Any) -> None:
+    """A decision's trace holds no value of a fact the caller may not read on the footprint (hub/queries/traces)."""
+    if "trace" not in rec:
+        return
+    fields = traces.readable_footprint_fields(access, [row._mapping[f] for f in plan.trace_flags])
+    hidden = traces.hidden_facts(rec["trace"], fields, access.role, access.policy.minimum_group)
+    rec["trace"] = traces.narrowed(rec["trace"], hidden, default_rulesets_dir())
+
+
 async def fetch(
     reader: Reader,
     kind_name: str,
@@ -125,7 +144,12 @@ async def fetch(
     stmt = stmt.order_by(*(order_by if order_by is not None else [model.id]))  # type: ignore[union-attr]
     if limit is not None:
         stmt = stmt.limit(limit)
-    records = [_record(kind_name, plan, row) for row in await reader.execute(stmt)]
+    rows = await reader.execute(stmt)
+    records = [_record(kind_name, plan, row) for row in rows]
+    if plan.trace_flags:
+        access = await reader.access()
+        for rec, row in zip(records, rows, strict=True):
+            _narrow_trace(access, plan, rec, row)
     if records and KINDS[kind_name].audit_reads:
         await record_reads(reader, kind_name, records)
     return records
@@ -175,7 +199,9 @@ async def by_iri(reader: Reader, iri: str) -> Record | None:
     return None
 
 
-_SEGMENTS = {
+# The path segment of each record kind's IRIs (hub/services: `new_iri(base, segment)`); every kind with
+# an IRI is here, so `node(id:)` reaches every record the caller may read (tests/security/test_node_decision.py).
+SEGMENTS = {
     "org": "Organization",
     "product": "Product",
     "factor": "EmissionFactor",
@@ -186,12 +212,13 @@ _SEGMENTS = {
     "dataset": "Dataset",
     "sharing-agreement": "SharingAgreement",
     "document-version": "DocumentVersion",
+    "decision": "Decision",
 }
 
 
 def kind_for_iri(iri: str) -> list[str]:
     """The record kinds an IRI may name, from its path segment (`<base>footprint/<uuid>`)."""
     parts = iri.rstrip("/").split("/")
-    if len(parts) >= 2 and parts[-2] in _SEGMENTS:
-        return [_SEGMENTS[parts[-2]]]
-    return [k for k in _SEGMENTS.values()]
+    if len(parts) >= 2 and parts[-2] in SEGMENTS:
+        return [SEGMENTS[parts[-2]]]
+    return list(SEGMENTS.values())

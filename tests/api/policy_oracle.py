@@ -106,6 +106,8 @@ def expected_fields(
             for ag in shared:
                 if ag.region != caller.principal.region or kind not in ag.kinds:
                     continue
+                if not ag.statuses or not ag.fields or not ag.fields.get(kind, grant.fields) & grant.fields:
+                    continue  # an agreement that lists nothing grants nothing
                 if ag.statuses and "_statuses" in attrs and not (attrs["_statuses"] & ag.statuses):
                     continue
                 if _matches(grant.rows, attrs, caller):

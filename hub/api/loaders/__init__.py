@@ -15,10 +15,12 @@ from hub.api.loaders import (
     footprints_by_product,
     inventory_by_footprint,
     labels_by_footprint,
+    mapped_footprints,
     organizations,
     products,
     stages_by_footprint,
 )
+from hub.queries.mapped import MappedKey
 from hub.queries.reader import Reader
 
 
@@ -34,6 +36,7 @@ class Loaders:
     inventory_by_footprint: DataLoader[int, list[Any]]
     labels_by_footprint: DataLoader[int, list[Any]]
     decisions_by_footprint: DataLoader[int, list[Any]]
+    mapped_footprints: DataLoader[MappedKey, Any]
 
     @classmethod
     def create(cls, reader: Reader) -> Loaders:
@@ -48,4 +51,5 @@ class Loaders:
             inventory_by_footprint=inventory_by_footprint.make(reader),
             labels_by_footprint=labels_by_footprint.make(reader),
             decisions_by_footprint=decisions_by_footprint.make(reader),
+            mapped_footprints=mapped_footprints.make(reader),
         )
