@@ -4,7 +4,7 @@ returns the record as the caller may read it, or typed errors naming the input f
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, cast
 
 import strawberry
@@ -104,7 +104,7 @@ async def _write(info: Info[Context, None], mutation: str, work: Work) -> tuple[
     ctx = info.context
     access = await ctx.reader.access()
     access.mutation_check(mutation)  # refuse a role the policy does not name, before touching anything
-    origin = Origin(actor=ctx.principal.actor)
+    origin = Origin(actor=ctx.principal.actor, clock=ctx.hub.clock)
     try:
         async with unit_of_work(ctx.hub.sessions) as session:
             iri = await work(session, access, origin)
@@ -126,7 +126,7 @@ def _payload(cls: type, attr: str, node_type: type, result: tuple[Any, list[Fiel
 
 def _today(info: Info[Context, None]) -> date:
     """The hub's today for the services that date what they write (the one place a resolver reads a clock)."""
-    return datetime.now(UTC).date()
+    return info.context.hub.clock.today()
 
 
 def _data(input_obj: Any) -> dict[str, Any]:

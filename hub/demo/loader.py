@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.bootstrap import Hub
+from hub.clock import clock_of
 from hub.db.models import EmissionFactor, Footprint, Label, Organization
 from hub.domain.codes import FootprintStatus, LabelStatus, SourceKind
 from hub.services import categories, decisions, factors, footprints, labels, organizations, products, sharing
@@ -295,7 +296,8 @@ async def _advance(
 async def _label(session: AsyncSession, row: dict[str, Any], loaded: _Loaded, regulator: Origin, base: str) -> Label:
     """Issue a label as the regulator would, then suspend or revoke it if the demo says so."""
     data = {k: row[k] for k in ("scheme", "issued_on", "expires_on")}
-    label = await labels.issue_label(session, loaded.footprints[row["footprint"]], data, regulator, base)
+    footprint = loaded.footprints[row["footprint"]]
+    label = await labels.issue_label(session, footprint, data, regulator, base, clock_of(session).today())
     status = LabelStatus(row.get("status", LabelStatus.ISSUED.value))
     if status is not LabelStatus.ISSUED:
         await labels.set_status(session, label, status, regulator, row["reason"])

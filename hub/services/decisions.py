@@ -5,6 +5,7 @@ with its trace and the rule-set version that made it. Grades and eligibility com
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -98,13 +99,7 @@ def _row(result: dict[str, Any], passed_key: str, footprint_id: int, origin: Ori
         chain=result["chain"],
         trace=result,
     )
-    Origin(
-        actor=origin.actor,
-        source=origin.source,
-        source_ref=origin.source_ref,
-        ruleset_id=ruleset["id"],
-        ruleset_version=ruleset["version"],
-    ).stamp(row)
+    replace(origin, ruleset_id=ruleset["id"], ruleset_version=ruleset["version"]).stamp(row)
     return row
 
 
@@ -114,7 +109,9 @@ async def decide_after_change(
     """A footprint was verified, published or withdrawn: decide it again, as of `today`, by the system."""
     from hub.services.published import effective_registry
 
-    system = Origin(actor=f"{base_iri}system", source=SourceKind.SYSTEM, source_ref=f"after {origin.actor}")
+    system = Origin(
+        actor=f"{base_iri}system", source=SourceKind.SYSTEM, source_ref=f"after {origin.actor}", clock=origin.clock
+    )
     await session.flush()
     # the rule sets in force: the shipped ones and any version a standards team has published since
     registry = await effective_registry(session)

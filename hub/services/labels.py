@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import date
 from typing import Any, cast
 
@@ -69,13 +70,7 @@ async def issue_label(
         expires_on=expires_on,
         status=LabelStatus.ISSUED,
     )
-    Origin(
-        origin.actor,
-        origin.source,
-        origin.source_ref,
-        ruleset_id=decision.ruleset_id,
-        ruleset_version=decision.ruleset_version,
-    ).stamp(label)
+    replace(origin, ruleset_id=decision.ruleset_id, ruleset_version=decision.ruleset_version).stamp(label)
     session.add(label)
     async with conflict_as(ONE_LABEL_IN_FORCE, FieldError("$.scheme", _in_force(scheme, None))):
         await session.flush()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from hub.clock import SYSTEM_CLOCK
+from hub.clock import SYSTEM_CLOCK, Clock
 from hub.db.models import Provenance
 from hub.domain.codes import SourceKind
 
@@ -20,11 +20,12 @@ class Origin:
     mapping_version: str | None = None
     ruleset_id: str | None = None
     ruleset_version: str | None = None
+    # The hub's clock (Hub.clock): what "now" is when this origin stamps a record.
+    clock: Clock = field(default=SYSTEM_CLOCK, compare=False, repr=False)
 
     def stamp(self, record: Provenance, now: datetime | None = None) -> None:
-        """Stamp `record` as made by this origin at `now` (pass the hub's `clock.now()`; the system clock
-        otherwise)."""
-        record.created_at = now or SYSTEM_CLOCK.now()
+        """Stamp `record` as made by this origin at `now` (by default the origin's clock)."""
+        record.created_at = now or self.clock.now()
         record.created_by = self.actor
         record.source = self.source
         record.source_ref = self.source_ref
