@@ -117,7 +117,8 @@ def test_the_first_event_must_start_from_genesis(demo_db_url: str, engine: Engin
         first = conn.execute(select(AuditEvent).where(AuditEvent.id == ids[0])).one()
         fake_prev = "f" * 64
         at = first.at if first.at.tzinfo else first.at.replace(tzinfo=UTC)
-        rehashed = event_hash(fake_prev, at, first.actor, first.action, first.record_type, first.record_iri, first.detail)
+        covered = (first.actor, first.action, first.record_type, first.record_iri, first.detail)
+        rehashed = event_hash(fake_prev, at, *covered)
         conn.execute(update(AuditEvent).where(AuditEvent.id == ids[0]).values(prev_hash=fake_prev, hash=rehashed))
     assert verify(demo_db_url) == (1, f"audit chain broken at event {ids[0]}: {LINK}\n")
 
