@@ -29,6 +29,10 @@ from hub.db import migrate
 from hub.db.models import Base
 
 PG_ADMIN_URL = os.environ.get("CFHUB_TEST_DATABASE_URL")
+# scripts/mutation only: SQLite templates kept in this folder and reused by every test process (each
+# mutant's tests run in a fresh process; rebuilding the demo for each would cost more than the tests).
+# The templates are built once, by the unmutated code.
+KEPT_TEMPLATES = os.environ.get("CFHUB_TEST_TEMPLATE_DIR")
 
 
 def backend() -> str:
@@ -72,9 +76,19 @@ class Templates:
         return _pg_url(name)
 
     def _build(self, kind: str, fill: Callable[[str], None]) -> str:
+        if KEPT_TEMPLATES and backend() == "sqlite":
+            return self._kept(kind, fill)
         url = self._new_url(f"tpl_{kind}")
         fill(url)
         return url
+
+    def _kept(self, kind: str, fill: Callable[[str], None]) -> str:
+        kept = Path(KEPT_TEMPLATES or "") / f"{kind}.db"
+        if not kept.exists():
+            url = self._new_url(f"tpl_{kind}")
+            fill(url)
+            os.replace(make_url(url).database or "", kept)  # atomic: a concurrent reader sees all or nothing
+        return f"sqlite:///{kept}"
 
     def _copy(self, template_url: str) -> str:
         if backend() == "sqlite":
