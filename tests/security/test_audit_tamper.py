@@ -182,3 +182,24 @@ def test_every_input_changes_the_hash(field: str) -> None:
 def test_the_same_instant_in_another_zone_hashes_the_same() -> None:
     utc = {**KNOWN_EVENT, "at": KNOWN_EVENT["at"].astimezone(UTC)}
     assert event_hash(*utc.values()) == KNOWN_HASH
+
+
+def test_values_json_cannot_hold_are_hashed_as_their_text() -> None:
+    """A date in `detail` (a reference period, a validity) is hashed as its ISO text, not refused."""
+    from datetime import date
+
+    as_date = {**KNOWN_EVENT, "detail": {"valid_until": date(2027, 12, 31)}}
+    as_text = {**KNOWN_EVENT, "detail": {"valid_until": "2027-12-31"}}
+    assert event_hash(*as_date.values()) == event_hash(*as_text.values())
+
+
+def test_the_hash_does_not_depend_on_the_machines_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert event_hash(*KNOWN_EVENT.values()) == KNOWN_HASH
+    finally:
+        monkeypatch.undo()
+        time.tzset()

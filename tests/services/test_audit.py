@@ -43,3 +43,14 @@ async def test_an_empty_trail_is_intact(empty_hub: Hub) -> None:
     async with empty_hub.sessions() as session:
         check = await audit.verify_chain(session)
     assert check.ok and check.events == 0
+
+
+async def test_a_broken_link_is_reported_with_how_far_the_check_got(empty_hub: Hub) -> None:
+    async with unit_of_work(empty_hub.sessions) as session:
+        events = [await audit.record(session, "urn:actor:a", "create", "Product", f"urn:p:{i}") for i in range(4)]
+    async with unit_of_work(empty_hub.sessions) as session:
+        await session.execute(update(AuditEvent).where(AuditEvent.id == events[1].id).values(prev_hash="0" * 63 + "1"))
+    async with empty_hub.sessions() as session:
+        check = await audit.verify_chain(session)
+    assert (check.ok, check.events, check.first_broken_id) == (False, 2, events[1].id)
+    assert check.reason == "its link does not name the previous event's hash"
