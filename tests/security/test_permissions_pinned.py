@@ -22,8 +22,9 @@ BASE = "https://zj.cfhub.example.org/id/"
 ROLES = [r.value for r in Role]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def policy() -> Policy:
+    """Loaded afresh for each test (not cached), so that each test exercises the loader."""
     return load_policy(default_path())
 
 
@@ -174,6 +175,14 @@ def test_without_an_agreement_a_shared_grant_reads_nothing(policy: Policy, role:
         plain = [r for r in by_role[role] if not r.rows.get("shared")]
         fields = frozenset().union(*(pinned_fields(kind, r) for r in plain)) if plain else frozenset()
         assert access.readable_fields(kind) == fields, f"{role} {kind}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_policy_s_own_questions_follow_the_table(policy: Policy, role: str) -> None:
+    for kind, by_role in READS.items():
+        fields = frozenset().union(*(pinned_fields(kind, r) for r in by_role[role])) if by_role[role] else frozenset()
+        assert policy.readable_fields(kind, role) == fields, f"{role} {kind}"
+    assert {name for name in policy.mutations if policy.may_run(name, role)} == set(MUTATIONS[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
