@@ -32,12 +32,16 @@ PROBES = {
         WHERE f.product_id = p.id AND f.status = 'published') AS has_published_footprint
         FROM product p JOIN organization o ON o.id = p.owner_id""",
     "Organization": "SELECT iri AS key, id, kind, region FROM organization",
+    "Decision": """SELECT d.iri AS key, d.jurisdiction, p.owner_id AS owner, f.status AS footprint_status,
+        f.verifier_id AS footprint_verifier FROM decision d JOIN footprint f ON f.id = d.footprint_id
+        JOIN product p ON p.id = f.product_id""",
     "AuditEvent": "SELECT id AS key, actor FROM audit_event",
 }
 KEYS = {
     "Footprint": m.Footprint.iri,
     "Product": m.Product.iri,
     "Organization": m.Organization.iri,
+    "Decision": m.Decision.iri,
     "AuditEvent": m.AuditEvent.id,
 }
 
@@ -64,8 +68,14 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Product", {"has_published_footprint": True}),
     ("Product", {"has_published_footprint": False}),
     ("Product", {"owner": "caller.org", "has_published_footprint": True}),
+    ("Product", {"owner_region": "caller.region"}),
+    ("Decision", {"owner": "caller.org"}),
+    ("Decision", {"footprint_status": ["published", "verified"]}),
+    ("Decision", {"footprint_verifier": "caller.org"}),
+    ("Decision", {"jurisdiction": "YRD"}),
     ("Organization", {"id": "caller.org"}),
     ("Organization", {"region": "caller.region"}),
+    ("Organization", {"region": {"ne": "caller.region"}}),
     ("Organization", {"kind": ["enterprise", "verifier"]}),
     ("AuditEvent", {"actor": "caller.org_iri"}),
     ("AuditEvent", {"actor": {"ne": "caller.org_iri"}}),
@@ -125,7 +135,7 @@ def test_a_filter_selects_what_the_oracle_selects(engine: Engine, who: str, kind
 def test_each_filter_separates_the_demo_rows(engine: Engine, kind: str, rows: dict[str, Any]) -> None:
     """For the enterprise (the verifier for `verifier`), every case but {} selects some rows and leaves
     some: otherwise a mutant that selected all or nothing would pass the comparison above."""
-    c = caller(engine, CALLERS["verifier" if "verifier" in rows else "enterprise"])
+    c = caller(engine, CALLERS["verifier" if any("verifier" in k for k in rows) else "enterprise"])
     matches = [_matches(rows, p, c) for p in probes(engine, kind)]
     assert any(matches) and not all(matches)
 
@@ -156,6 +166,28 @@ def test_an_agreement_s_statuses_and_the_grant_s_own_filter_both_hold(engine: En
     statuses = {p["key"]: p["status"] for p in probes(engine, "Footprint")}
     assert selected(engine, access, "Footprint") == {k for k, s in statuses.items() if s == "published"}
     assert len(access.grants("Footprint")) == 1  # the agreement that does not cover footprints grants none
+
+
+@pytest.mark.parametrize("kind", ["Product", "Decision"])
+def test_an_agreement_s_statuses_restrict_kinds_that_follow_a_footprint(engine: Engine, kind: str) -> None:
+    """A product is shared when one of its footprints has a shared status; a decision when its footprint has."""
+    policy = shared_policy(kind, {})
+    access = Access(policy, CALLERS["platform"], [Agreement("urn:a", frozenset({kind}), ("verified", "submitted"), {})])
+    rows = probes(engine, kind)
+    if kind == "Decision":
+        expected = {p["key"] for p in rows if p["footprint_status"] in ("verified", "submitted")}
+    else:
+        with engine.connect() as conn:
+            expected = set(
+                conn.scalars(
+                    text(
+                        "SELECT DISTINCT p.iri FROM product p JOIN footprint f ON f.product_id = p.id "
+                        "WHERE f.status IN ('verified', 'submitted')"
+                    )
+                )
+            )
+    assert expected and len(expected) < len(rows)
+    assert selected(engine, access, kind) == expected
 
 
 def test_an_agreement_without_statuses_does_not_restrict_them(engine: Engine) -> None:
