@@ -63,21 +63,26 @@ def _depth(
     fragments: dict[str, FragmentDefinitionNode],
     seen: frozenset[str],
     limit: int,
+    memo: dict[str, int],
 ) -> int:
+    """How deep `node` nests, through fragments. A fragment's own depth is measured once (`memo`): a
+    fragment spread twice in each of 30 fragments would otherwise be walked 2^30 times."""
     if node is None:
         return 0
     deepest = 0
     for sel in node.selections:
         if isinstance(sel, FieldNode):
             d = 0 if sel.name.value.startswith("__") and sel.selection_set is None else 1
-            d += _depth(sel.selection_set, fragments, seen, limit)
+            d += _depth(sel.selection_set, fragments, seen, limit, memo)
         elif isinstance(sel, InlineFragmentNode):
-            d = _depth(sel.selection_set, fragments, seen, limit)
+            d = _depth(sel.selection_set, fragments, seen, limit, memo)
         elif isinstance(sel, FragmentSpreadNode):
             name = sel.name.value
             if name in seen or name not in fragments:
                 continue  # cycles and unknown fragments are reported by the standard rules
-            d = _depth(fragments[name].selection_set, fragments, seen | {name}, limit)
+            if name not in memo:
+                memo[name] = _depth(fragments[name].selection_set, fragments, seen | {name}, limit, memo)
+            d = memo[name]
         else:  # pragma: no cover
             continue
         deepest = max(deepest, d)
@@ -89,7 +94,7 @@ def _depth(
 def depth_rule(max_depth: int) -> type[ASTValidationRule]:
     class MaxDepth(ASTValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            depth = _depth(node.selection_set, _fragments(self.context), frozenset(), max_depth)
+            depth = _depth(node.selection_set, _fragments(self.context), frozenset(), max_depth, {})
             if depth > max_depth:
                 name = node.name.value if node.name else "(anonymous)"
                 self.report_error(
@@ -99,16 +104,37 @@ def depth_rule(max_depth: int) -> type[ASTValidationRule]:
     return MaxDepth
 
 
+def _aliases(
+    node: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    seen: frozenset[str],
+    memo: dict[str, int],
+) -> int:
+    """Aliased fields the operation would run: a fragment's aliases count at every place it is spread
+    (so aliases cannot hide in a fragment spread many times), each fragment counted once (`memo`)."""
+    if node is None:
+        return 0
+    count = 0
+    for sel in node.selections:
+        if isinstance(sel, FieldNode):
+            count += (sel.alias is not None) + _aliases(sel.selection_set, fragments, seen, memo)
+        elif isinstance(sel, InlineFragmentNode):
+            count += _aliases(sel.selection_set, fragments, seen, memo)
+        elif isinstance(sel, FragmentSpreadNode):
+            name = sel.name.value
+            if name in seen or name not in fragments:
+                continue  # cycles and unknown fragments are reported by the standard rules
+            if name not in memo:
+                memo[name] = _aliases(fragments[name].selection_set, fragments, seen | {name}, memo)
+            count += memo[name]
+    return count
+
+
 def alias_rule(max_aliases: int) -> type[ASTValidationRule]:
     class MaxAliases(ASTValidationRule):
-        def enter_document(self, node: DocumentNode, *_: Any) -> None:
-            self.count = 0
-
-        def enter_field(self, node: FieldNode, *_: Any) -> None:
-            if node.alias is not None:
-                self.count += 1
-                if self.count == max_aliases + 1:
-                    self.report_error(GraphQLError(f"The query uses more than {max_aliases} aliases.", node))
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            if _aliases(node.selection_set, _fragments(self.context), frozenset(), {}) > max_aliases:
+                self.report_error(GraphQLError(f"The query uses more than {max_aliases} aliases.", node))
 
     return MaxAliases
 
@@ -157,7 +183,7 @@ def estimate_cost(
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
-    return _cost(schema, operation.selection_set, root, 1, fragments, variables, frozenset())
+    return _cost(schema, operation.selection_set, root, 1, fragments, variables, frozenset(), {})
 
 
 def _cost(
@@ -168,20 +194,26 @@ def _cost(
     fragments: dict[str, FragmentDefinitionNode],
     variables: dict[str, Any],
     seen: frozenset[str],
+    memo: dict[str, int],
 ) -> int:
+    """The cost is linear in `multiplier`, so a fragment's cost is worked out once, for one parent item
+    (`memo`), and multiplied at each spread: measuring never walks a fragment's expansion."""
     if selection_set is None:
         return 0
     total = 0
     for sel in selection_set.selections:
         if isinstance(sel, InlineFragmentNode):
             cond = schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
-            total += _cost(schema, sel.selection_set, cond or parent, multiplier, fragments, variables, seen)
+            total += _cost(schema, sel.selection_set, cond or parent, multiplier, fragments, variables, seen, memo)
         elif isinstance(sel, FragmentSpreadNode):
-            frag = fragments.get(sel.name.value)
-            if frag is None or sel.name.value in seen:
+            name = sel.name.value
+            frag = fragments.get(name)
+            if frag is None or name in seen:
                 continue
-            cond = schema.get_type(frag.type_condition.name.value) or parent
-            total += _cost(schema, frag.selection_set, cond, multiplier, fragments, variables, seen | {sel.name.value})
+            if name not in memo:
+                cond = schema.get_type(frag.type_condition.name.value) or parent
+                memo[name] = _cost(schema, frag.selection_set, cond, 1, fragments, variables, seen | {name}, memo)
+            total += multiplier * memo[name]
         elif isinstance(sel, FieldNode):
             total += multiplier * FIELD_COSTS.get((getattr(parent, "name", ""), sel.name.value), 1)
             fields = getattr(parent, "fields", None)
@@ -190,7 +222,7 @@ def _cost(
                 continue
             items = _items(sel, field_def.type, parent, variables)
             child = get_named_type(field_def.type)
-            total += _cost(schema, sel.selection_set, child, multiplier * items, fragments, variables, seen)
+            total += _cost(schema, sel.selection_set, child, multiplier * items, fragments, variables, seen, memo)
     return total
 
 

@@ -125,8 +125,8 @@ class Access:
         if isinstance(value, dict):
             claim = self._claim(value["ne"])
             return false() if claim is _NO_CLAIM else expr != claim
-        if isinstance(value, list):
-            return expr.in_([self._claim(v) for v in value])
+        if isinstance(value, list):  # a claim the caller lacks matches nothing
+            return expr.in_([c for c in (self._claim(v) for v in value) if c is not _NO_CLAIM])
         if value is True:
             return expr  # a boolean attribute
         if value is False:

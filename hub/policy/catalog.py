@@ -85,6 +85,17 @@ def _footprint_column(footprint_id: Any, column: Any) -> ColumnElement[Any]:
     return select(fp.c[column]).where(fp.c.id == footprint_id).scalar_subquery()
 
 
+def _footprint_owner_region(product_id: Any) -> ColumnElement[Any]:
+    """One subquery joining owner and product: a subquery nested in another (`_org_region` of
+    `_product_owner`) would not correlate with the footprint row and give every row the same region."""
+    return (
+        select(m.Organization.region)
+        .join(m.Product, m.Product.owner_id == m.Organization.id)
+        .where(m.Product.id == product_id)
+        .scalar_subquery()
+    )
+
+
 def _org_region(org_id: Any) -> ColumnElement[Any]:
     return select(m.Organization.region).where(m.Organization.id == org_id).scalar_subquery()
 
@@ -240,7 +251,7 @@ _kind(
         },
         {
             "owner": lambda: _product_owner(m.Footprint.product_id),
-            "owner_region": lambda: _org_region(_product_owner(m.Footprint.product_id)),
+            "owner_region": lambda: _footprint_owner_region(m.Footprint.product_id),
             "status": lambda: m.Footprint.status,
             "verifier": lambda: m.Footprint.verifier_id,
         },

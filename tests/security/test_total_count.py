@@ -1,0 +1,140 @@
+"""`totalCount` counts exactly the rows the caller may see: per role, it equals the number of rows the
+pages hand out, and the rows themselves are those a plain-SQL reading of the reviewed permissions
+(tests/security/permissions_table.py) gives, over real HTTP. A count wider than the rows would tell a
+caller how many records it may not read; a narrower one would hide records from their owner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from hub.auth.principal import Role
+from hub.db.engine import make_engine
+from tests.api.conftest import Live, live  # noqa: F401 (the module's live hub over real HTTP)
+from tests.api.fixtures import gql, token
+
+BASE = "https://zj.cfhub.example.org/id/org/"
+
+FOOTPRINTS = """query($f: FootprintFilter, $after: String) { footprints(first: 100, filter: $f, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }"""
+PRODUCTS = """query($after: String) {
+  products(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } }
+}"""
+
+FOOTPRINT_ROWS = """
+SELECT f.iri, f.status, owner.iri AS owner, verifier.iri AS verifier
+FROM footprint f JOIN product p ON p.id = f.product_id JOIN organization owner ON owner.id = p.owner_id
+LEFT JOIN organization verifier ON verifier.id = f.verifier_id
+"""
+
+# Which footprints each caller sees, in the words of the reviewed table (the demo's sharing agreements:
+# YRD reads published and verified footprints, GBA published ones).
+CALLERS: dict[str, tuple[Role, str | None, Any]] = {
+    "enterprise": (Role.ENTERPRISE, "zj-battery", lambda r: r.owner == BASE + "zj-battery" or r.status == "published"),
+    "yrd platform": (Role.REGIONAL_PLATFORM, "yrd-platform", lambda r: r.status in ("published", "verified")),
+    "gba platform": (Role.REGIONAL_PLATFORM, "gba-platform", lambda r: r.status == "published"),
+    "international body": (Role.INTERNATIONAL_BODY, "intl-body", lambda r: r.status == "published"),
+    "standards team": (Role.STANDARDS_TEAM, "zj-standards", lambda r: r.status == "published"),
+    "verifier": (
+        Role.VERIFIER,
+        "cert-accredited",
+        lambda r: r.verifier == BASE + "cert-accredited" or r.status == "published",
+    ),
+    "regulator": (Role.REGULATOR, "zj-regulator", lambda r: True),
+}
+
+
+@pytest.fixture(scope="module")
+def engine(live: Live) -> Iterator[Engine]:  # noqa: F811
+    e = make_engine(live.hub.settings.database_url)
+    yield e
+    e.dispose()
+
+
+def footprint_rows(engine: Engine) -> list[Any]:
+    with engine.connect() as conn:
+        return list(conn.execute(text(FOOTPRINT_ROWS)))
+
+
+def every_page(
+    live: Live,  # noqa: F811
+    query: str,
+    field: str,
+    bearer: str | None,
+    variables: dict[str, Any],
+) -> tuple[int, list[str]]:
+    """totalCount (the same on every page) and every id the pages hand out."""
+    ids: list[str] = []
+    totals: set[int] = set()
+    after = None
+    while True:
+        body = gql(live.client, query, bearer, {**variables, "after": after}).json()
+        assert "errors" not in body, body
+        conn = body["data"][field]
+        totals.add(conn["totalCount"])
+        ids += [e["node"]["id"] for e in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert len(totals) == 1, f"totalCount changed from page to page: {totals}"
+    return totals.pop(), ids
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_footprint_total_count_is_what_the_caller_may_see(live: Live, engine: Engine, caller: str) -> None:  # noqa: F811
+    role, org, sees = CALLERS[caller]
+    expected = sorted(r.iri for r in footprint_rows(engine) if sees(r))
+    total, ids = every_page(live, FOOTPRINTS, "footprints", token(live.hub, role, org), {"f": None})
+    assert sorted(ids) == expected
+    assert total == len(expected)
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+@pytest.mark.parametrize("status", ["draft", "submitted", "verified", "published"])
+def test_footprint_total_count_under_a_status_filter(live: Live, engine: Engine, caller: str, status: str) -> None:  # noqa: F811
+    role, org, sees = CALLERS[caller]
+    expected = sorted(r.iri for r in footprint_rows(engine) if sees(r) and r.status == status)
+    f = {"statuses": [status]}
+    total, ids = every_page(live, FOOTPRINTS, "footprints", token(live.hub, role, org), {"f": f})
+    assert (total, sorted(ids)) == (len(expected), expected)
+
+
+def test_the_demo_has_footprints_each_caller_sees_and_does_not(engine: Engine) -> None:
+    """Otherwise the comparisons above would prove nothing."""
+    rows = footprint_rows(engine)
+    for caller, (_, _, sees) in CALLERS.items():
+        seen = sum(1 for r in rows if sees(r))
+        assert seen > 0, caller
+        if caller != "regulator":
+            assert seen < len(rows), caller
+
+
+def test_the_public_may_not_count_footprints(live: Live) -> None:  # noqa: F811
+    body = gql(live.client, "{ footprints(first: 1) { totalCount } }").json()
+    assert body["errors"][0]["message"] == "role public may not aggregate Footprint records"
+    assert body["data"]["footprints"]["totalCount"] is None
+
+
+@pytest.mark.parametrize("caller", ["enterprise", "international body", "verifier", "regulator"])
+def test_product_total_count_is_what_the_caller_may_see(live: Live, engine: Engine, caller: str) -> None:  # noqa: F811
+    role, org, _ = CALLERS[caller]
+    with engine.connect() as conn:
+        rows = list(
+            conn.execute(
+                text(
+                    "SELECT p.iri, o.iri AS owner, EXISTS (SELECT 1 FROM footprint f WHERE f.product_id = p.id "
+                    "AND f.status = 'published') AS published FROM product p JOIN organization o ON o.id = p.owner_id"
+                )
+            )
+        )
+    if caller == "regulator":
+        expected = sorted(r.iri for r in rows)
+    elif caller == "enterprise":
+        expected = sorted(r.iri for r in rows if r.owner == BASE + "zj-battery" or r.published)
+    else:
+        expected = sorted(r.iri for r in rows if r.published)
+    total, ids = every_page(live, PRODUCTS, "products", token(live.hub, role, org), {})
+    assert (total, sorted(ids)) == (len(expected), expected)
