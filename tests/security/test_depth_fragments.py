@@ -17,13 +17,13 @@ import pytest
 from graphql import parse, validate
 
 import hub.api.protection as protection
-from hub.api.graphql_schema import schema as strawberry_schema
+from hub.api.graphql_schema import build_schema
 from hub.api.protection import Limits, estimate_cost, protection_rules
 from tests.api.conftest import Live, live  # noqa: F401 (the module's live hub over real HTTP)
 from tests.api.fixtures import gql
 
 LIMIT = 8  # the default depth limit
-SCHEMA = strawberry_schema._schema
+SCHEMA = build_schema()._schema
 
 
 def refused(live: Live, query: str) -> str | None:  # noqa: F811
