@@ -55,13 +55,11 @@ async def _plan(
     grants = access.grants(kind_name)
     if not grants:
         return None, access.where(kind_name)
-    model = kind.model
-    assert model is not None
-    columns: dict[str, Any] = {"_id": model.id}  # type: ignore[attr-defined]
+    columns: dict[str, Any] = {"_id": kind.column("id")}
     for name in internal:  # keys the caller of fetch needs (e.g. a parent key to group by), never fields
         columns[f"_{name}"] = kind.column(name)
-    if hasattr(model, "iri"):
-        columns["id"] = model.iri  # type: ignore[attr-defined]
+    if hasattr(kind.stored(), "iri"):
+        columns["id"] = kind.column("iri")
     sources: list[tuple[str, str]] = []
     fields = access.readable_fields(kind_name)
     if reader.wanted is not None and kind_name in reader.wanted:
@@ -139,9 +137,8 @@ async def fetch(
     plan, allowed = await _plan(reader, kind_name, internal)
     if plan is None:
         return []
-    model = KINDS[kind_name].model
     stmt = select(*plan.columns).where(allowed, *where)
-    stmt = stmt.order_by(*(order_by if order_by is not None else [model.id]))  # type: ignore[union-attr]
+    stmt = stmt.order_by(*(order_by if order_by is not None else [KINDS[kind_name].column("id")]))
     if limit is not None:
         stmt = stmt.limit(limit)
     rows = await reader.execute(stmt)
@@ -169,8 +166,7 @@ async def count(reader: Reader, kind_name: str, *where: ColumnElement[bool]) -> 
     access = await reader.access()
     if not access.may_aggregate(kind_name):
         raise Forbidden(f"role {access.role} may not aggregate {kind_name} records")
-    model = KINDS[kind_name].model
-    stmt = select(func.count()).select_from(model).where(access.where(kind_name), *where)  # type: ignore[arg-type]
+    stmt = select(func.count()).select_from(KINDS[kind_name].stored()).where(access.where(kind_name), *where)
     return int((await reader.execute(stmt))[0][0])
 
 
@@ -182,10 +178,9 @@ class Page:
 
 async def page(reader: Reader, kind_name: str, *where: ColumnElement[bool], first: int, after: int | None) -> Page:
     """Keyset pagination in key order: up to `first` readable rows after key `after`."""
-    model = KINDS[kind_name].model
     conditions = list(where)
     if after is not None:
-        conditions.append(model.id > after)  # type: ignore[union-attr]
+        conditions.append(KINDS[kind_name].column("id") > after)
     rows = await fetch(reader, kind_name, *conditions, limit=first + 1)
     return Page(rows[:first], len(rows) > first)
 
