@@ -6,7 +6,7 @@ import asyncio
 import sys
 from datetime import date
 from importlib.metadata import version as package_version
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
@@ -14,6 +14,9 @@ from hub.config import Settings
 from hub.db import migrate
 from hub.mapping.cli import mappings as mappings_group
 from rules_engine.cli import rules as rules_group
+
+if TYPE_CHECKING:
+    from hub.db.models import Organization
 
 
 def _settings(database: Literal["ready", "exists", "create"] = "ready") -> Settings:
@@ -193,7 +196,7 @@ def _org_iri(settings: Settings, org: str) -> str:
     return org if "://" in org else f"{settings.base_iri}org/{org}"
 
 
-async def _organization(settings: Settings, org: str):  # type: ignore[no-untyped-def]
+async def _organization(settings: Settings, org: str) -> Organization:
     from sqlalchemy import select
 
     from hub.bootstrap import open_hub

@@ -44,7 +44,7 @@ def _leaf(field_def: Any, source: Any) -> Any:
 
 
 class HubExecutor(IncrementalExecutor):
-    def execute_fields(  # type: ignore[override]
+    def execute_fields(
         self,
         parent_type: GraphQLObjectType,
         source_value: Any,

@@ -70,7 +70,7 @@ def _make_connection(node_type: type, name: str) -> tuple[type, type]:
 
     @strawberry.type(name=f"{name}Connection")
     class Connection:
-        edges: list[Edge]  # type: ignore[valid-type]
+        edges: list[Edge]
         page_info: PageInfo
 
         @strawberry.field(description="How many records match, over all pages (needs aggregate rights).")
