@@ -6,6 +6,8 @@ told); a target it may read but not change is refused with Forbidden.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +15,8 @@ from hub.db.models import Identified
 from hub.policy.access import Access, Forbidden
 from hub.policy.catalog import KINDS
 from hub.validation import FieldError, InvalidInput
+
+M = TypeVar("M", bound=Identified)
 
 
 def unseen(field: str, kind: str, iri: str) -> FieldError:
@@ -26,9 +30,12 @@ def noun(kind: str) -> str:
     return "".join(f" {c.lower()}" if c.isupper() else c for c in kind).strip()
 
 
-async def target(session: AsyncSession, access: Access, mutation: str, iri: str, field: str) -> object:
+async def target(session: AsyncSession, access: Access, mutation: str, model: type[M], iri: str, field: str) -> M:
+    """The `model` record `iri` names, when the caller may run `mutation` on it (`model` is the kind the policy
+    says the mutation acts on)."""
     kind = access.policy.mutations[mutation].kind
-    model = _identified(kind)
+    if _identified(kind) is not model:
+        raise TypeError(f"{mutation} acts on {kind} records, not on {model.__name__}")
     check = access.mutation_check(mutation)
     found = await session.scalar(select(model).where(model.iri == iri, check))
     if found is not None:
