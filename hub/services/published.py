@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,12 +49,12 @@ def mapping_texts(rows: Sequence[DocumentVersion]) -> list[mappings.Text]:
     return [mappings.Text(r.document_id, r.version, r.content) for r in rows]
 
 
-class _Recent:
+class _Recent(Generic[T]):
     """The few most recently built values, by the input they were built from."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.items: OrderedDict[Hashable, object] = OrderedDict()
+        self.items: OrderedDict[Hashable, T] = OrderedDict()
 
     def get_or_build(self, key: Hashable, build: Callable[[], T]) -> T:
         if key in self.items:
@@ -63,15 +63,15 @@ class _Recent:
             self.items[key] = build()
             if len(self.items) > self.size:  # a long-running hub keeps only the recent ones
                 self.items.popitem(last=False)
-        return self.items[key]  # type: ignore[return-value]
+        return self.items[key]
 
 
 class PublishedDocuments:
     """One hub's registry and catalog in force, built from its own database's published versions."""
 
     def __init__(self, size: int = 4) -> None:
-        self._registries = _Recent(size)
-        self._catalogs = _Recent(size)
+        self._registries: _Recent[Registry] = _Recent(size)
+        self._catalogs: _Recent[Catalog] = _Recent(size)
 
     async def registry(self, session: AsyncSession) -> Registry:
         """The rule-set registry in force: shipped rule sets plus published versions (hub/documents/rulesets)."""
