@@ -153,13 +153,13 @@ def rules_explain(ruleset_id: str, footprint: str, lang: str, on: str | None, as
     from datetime import date
     from pathlib import Path
 
-    from hub.decisions.registry import registry
-    from rules_engine import NoRuleSet
+    from rules_engine import NoRuleSet, load_registry
 
     day = date.fromisoformat(on) if on else date.today()
     path = Path(footprint)
-    if path.is_file():  # a facts file: the rule sets of this installation's files
-        facts, rules = json.loads(path.read_text(encoding="utf-8")), registry()
+    if path.is_file():  # a facts file: the rule sets of this hub's files (CFHUB_RULESETS)
+        rules_dir = Settings.from_env().rulesets_dir
+        facts, rules = json.loads(path.read_text(encoding="utf-8")), load_registry(rules_dir)
     else:  # a footprint of the hub: the rule sets in force there, published versions included
         facts, rules = _footprint_facts(footprint, day)
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, Enum, String, case, func, literal, select, type_coerce
@@ -20,7 +21,6 @@ from hub.policy.catalog import KINDS, Kind
 from hub.queries import traces
 from hub.queries.audit_reads import record_reads
 from hub.queries.reader import Reader
-from rules_engine import default_rulesets_dir
 
 Record = dict[str, Any]
 
@@ -112,13 +112,13 @@ def _record(kind_name: str, plan: _Plan, row: Any) -> Record:
     return rec
 
 
-def _narrow_trace(access: Access, plan: _Plan, rec: Record, row: Any) -> None:
+def _narrow_trace(access: Access, plan: _Plan, rec: Record, row: Any, rulesets_dir: Path) -> None:
     """A decision's trace holds no value of a fact the caller may not read on the footprint (hub/queries/traces)."""
     if "trace" not in rec:
         return
     fields = traces.readable_footprint_fields(access, [row._mapping[f] for f in plan.trace_flags])
     hidden = traces.hidden_facts(rec["trace"], fields, access.role, access.policy.minimum_group)
-    rec["trace"] = traces.narrowed(rec["trace"], hidden, default_rulesets_dir())
+    rec["trace"] = traces.narrowed(rec["trace"], hidden, rulesets_dir)
 
 
 async def fetch(
@@ -146,7 +146,7 @@ async def fetch(
     if plan.trace_flags:
         access = await reader.access()
         for rec, row in zip(records, rows, strict=True):
-            _narrow_trace(access, plan, rec, row)
+            _narrow_trace(access, plan, rec, row, reader.rulesets.root)
     if records and KINDS[kind_name].audit_reads:
         await record_reads(reader, kind_name, records)
     return records

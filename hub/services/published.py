@@ -19,7 +19,9 @@ from typing import Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.config import Settings
 from hub.db.models import DocumentVersion
+from hub.decisions.registry import ShippedRuleSets
 from hub.documents import mappings, rulesets
 from hub.domain.documents import DocumentKind, DocumentStatus
 from hub.mapping.catalog import Catalog
@@ -67,16 +69,18 @@ class _Recent(Generic[T]):
 
 
 class PublishedDocuments:
-    """One hub's registry and catalog in force, built from its own database's published versions."""
+    """One hub's registry and catalog in force, built from its own database's published versions over its own
+    shipped rule sets (`rulesets`, from the hub's settings)."""
 
-    def __init__(self, size: int = 4) -> None:
+    def __init__(self, rulesets: ShippedRuleSets, size: int = 4) -> None:
+        self.rulesets = rulesets
         self._registries: _Recent[Registry] = _Recent(size)
         self._catalogs: _Recent[Catalog] = _Recent(size)
 
     async def registry(self, session: AsyncSession) -> Registry:
         """The rule-set registry in force: shipped rule sets plus published versions (hub/documents/rulesets)."""
         texts = tuple(ruleset_texts(await published_versions(session, DocumentKind.RULESET)))
-        return self._registries.get_or_build(texts, lambda: rulesets.registry(list(texts)))
+        return self._registries.get_or_build(texts, lambda: rulesets.registry(self.rulesets, list(texts)))
 
     async def catalog(self, session: AsyncSession) -> Catalog:
         """The mapping catalog in force: shipped mappings plus published versions (the highest version wins)."""
@@ -87,9 +91,12 @@ class PublishedDocuments:
 def documents_of(session: AsyncSession) -> PublishedDocuments:
     """The published documents of the hub whose sessionmaker made `session`.
 
-    A session made outside a hub gets a fresh, empty cache: correct, only not reused."""
+    A session made outside a hub gets a fresh, empty cache over the installation's rule sets (the default
+    settings): correct, only not reused."""
     found = session.info.get(DOCUMENTS_KEY)
-    return found if isinstance(found, PublishedDocuments) else PublishedDocuments()
+    if isinstance(found, PublishedDocuments):
+        return found
+    return PublishedDocuments(ShippedRuleSets(Settings().rulesets_dir))
 
 
 async def effective_registry(session: AsyncSession) -> Registry:
