@@ -40,7 +40,6 @@ async def _fill(url: str, key_dir: Path) -> None:
     from hub.config import Settings
     from hub.db import migrate
     from hub.db.models import EmissionFactor, Label, Organization
-    from hub.decisions.registry import registry
     from hub.demo.loader import load_demo
     from hub.domain.codes import FootprintStatus, LabelStatus
     from hub.services import decisions, footprints, products
@@ -119,7 +118,7 @@ async def _fill(url: str, key_dir: Path) -> None:
             # decided by the rules engine like every footprint; a label on each, stored directly (most of
             # these generated footprints have no benchmark to be graded against: the page is what matters)
             await decisions.decide_footprints(
-                session, registry(), [fp.id for fp in made], date(2026, 1, 1), regulator, base
+                session, hub.rulesets.registry(), [fp.id for fp in made], date(2026, 1, 1), regulator, base
             )
             for i, fp in enumerate(made):
                 label = Label(

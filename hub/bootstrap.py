@@ -27,6 +27,7 @@ from hub.auth.tokens import TokenService
 from hub.clock import CLOCK_KEY, SYSTEM_CLOCK, Clock
 from hub.config import Settings
 from hub.db.engine import make_async_engine, make_sessionmaker
+from hub.decisions.registry import ShippedRuleSets
 from hub.policy.load import default_policy
 from hub.policy.model import Policy
 from hub.services.published import DOCUMENTS_KEY, PublishedDocuments
@@ -43,8 +44,8 @@ class Hub:
     policy: Policy
     tokens: TokenService
     clients: ClientAuthenticator
+    documents: PublishedDocuments
     clock: Clock = SYSTEM_CLOCK
-    documents: PublishedDocuments = field(default_factory=PublishedDocuments)
     _schema: strawberry.Schema | None = field(default=None, repr=False)
 
     @property
@@ -55,6 +56,11 @@ class Hub:
 
             self._schema = build_schema()
         return self._schema
+
+    @property
+    def rulesets(self) -> ShippedRuleSets:
+        """The rule sets this hub ships with (`Settings.rulesets_dir`), under the versions published through it."""
+        return self.documents.rulesets
 
     async def close(self) -> None:
         self.clients.close()
@@ -81,7 +87,7 @@ def open_hub(settings: Settings | None = None, policy: Policy | None = None, clo
     settings = settings or Settings.from_env()
     policy = policy or default_policy()
     clock = clock or SYSTEM_CLOCK
-    documents = PublishedDocuments()
+    documents = PublishedDocuments(ShippedRuleSets(settings.rulesets_dir))
     engine = make_async_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     sessions.configure(info={CLOCK_KEY: clock, DOCUMENTS_KEY: documents})

@@ -6,7 +6,7 @@ import asyncio
 import sys
 from datetime import date
 from importlib.metadata import version as package_version
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
@@ -14,6 +14,9 @@ from hub.config import Settings
 from hub.db import migrate
 from hub.mapping.cli import mappings as mappings_group
 from rules_engine.cli import rules as rules_group
+
+if TYPE_CHECKING:
+    from hub.db.models import Organization
 
 
 def _settings(database: Literal["ready", "exists", "create"] = "ready") -> Settings:
@@ -150,13 +153,13 @@ def rules_explain(ruleset_id: str, footprint: str, lang: str, on: str | None, as
     from datetime import date
     from pathlib import Path
 
-    from hub.decisions.registry import registry
-    from rules_engine import NoRuleSet
+    from rules_engine import NoRuleSet, load_registry
 
     day = date.fromisoformat(on) if on else date.today()
     path = Path(footprint)
-    if path.is_file():  # a facts file: the rule sets of this installation's files
-        facts, rules = json.loads(path.read_text(encoding="utf-8")), registry()
+    if path.is_file():  # a facts file: the rule sets of this hub's files (CFHUB_RULESETS)
+        rules_dir = Settings.from_env().rulesets_dir
+        facts, rules = json.loads(path.read_text(encoding="utf-8")), load_registry(rules_dir)
     else:  # a footprint of the hub: the rule sets in force there, published versions included
         facts, rules = _footprint_facts(footprint, day)
     try:
@@ -193,7 +196,7 @@ def _org_iri(settings: Settings, org: str) -> str:
     return org if "://" in org else f"{settings.base_iri}org/{org}"
 
 
-async def _organization(settings: Settings, org: str):  # type: ignore[no-untyped-def]
+async def _organization(settings: Settings, org: str) -> Organization:
     from sqlalchemy import select
 
     from hub.bootstrap import open_hub

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hub.domain.codes import Region
+from hub.resources import data_dir
 
 
 def _flag(value: str | None) -> bool:
@@ -47,6 +48,8 @@ class Settings:
     oauth_failures_per_address: str = "30/minute"
     # Client secrets hashed at once (scrypt takes ~16 MiB each), off the event loop.
     oauth_hash_workers: int = 4
+    # The rule sets the hub ships with (hub/decisions/registry.py): the installation's `rulesets/` unless set.
+    rulesets_dir: Path = field(default_factory=lambda: data_dir("rulesets"))
 
     @property
     def allow_get(self) -> bool:
@@ -78,6 +81,7 @@ class Settings:
             oauth_failures_per_client=env.get("CFHUB_OAUTH_FAILURES_PER_CLIENT", defaults.oauth_failures_per_client),
             oauth_failures_per_address=env.get("CFHUB_OAUTH_FAILURES_PER_ADDRESS", defaults.oauth_failures_per_address),
             oauth_hash_workers=int(env.get("CFHUB_OAUTH_HASH_WORKERS", defaults.oauth_hash_workers)),
+            rulesets_dir=Path(env["CFHUB_RULESETS"]) if env.get("CFHUB_RULESETS") else defaults.rulesets_dir,
         )
 
 

@@ -139,22 +139,29 @@ def bound_problems(value: Any, root: str = "$", max_depth: int = MAX_DEPTH) -> l
     return sorted(found, key=lambda e: (e.path, e.reason))
 
 
+def _object_schema(schema: object) -> Mapping[str, Any]:
+    """`schema` as a JSON object. JSON Schema also allows `true` and `false` as schemas (and jsonschema leaves
+    an error's schema unset when it has none); such a schema has no keywords, so it reads as empty."""
+    return schema if isinstance(schema, Mapping) else {}
+
+
 def _field_errors(error: ValidationError) -> list[FieldError]:
     path = list(error.absolute_path)
+    schema = _object_schema(error.schema)
     if error.validator == "required":
         missing = error.message.split("'")[1]
         return [FieldError(json_path([*path, missing]), "is required")]
     if error.validator == "additionalProperties":
-        known = set(error.schema.get("properties", {}))
+        known = set(schema.get("properties", {}))
         extra = sorted(set(error.instance) - known) if isinstance(error.instance, Mapping) else []
         return [FieldError(json_path([*path, name]), "is not a known field") for name in extra]
     if error.validator == "oneOf" and error.context:
-        wanted = sorted({r for sub in error.schema["oneOf"] for r in sub.get("required", [])})
+        wanted = sorted({r for sub in schema["oneOf"] for r in sub.get("required", [])})
         return [FieldError(json_path(path), f"must have exactly one of {', '.join(wanted)}")]
     if error.validator == "format" and error.cause is not None:
         return [FieldError(json_path(path), f"is not a valid {error.validator_value}: {error.cause}")]
-    if error.validator == "pattern" and error.schema.get("description"):
-        return [FieldError(json_path(path), f"{error.message}: {error.schema['description']}")]
+    if error.validator == "pattern" and schema.get("description"):
+        return [FieldError(json_path(path), f"{error.message}: {schema['description']}")]
     return [FieldError(json_path(path), error.message)]
 
 
@@ -181,5 +188,5 @@ def record_fields(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
 
     Code that copies a record field by field takes the names from here, so that a field added to the
     schema needs no second list in Python."""
-    schema = validator(name).schema
+    schema = _object_schema(validator(name).schema)
     return tuple(schema["properties"]), frozenset(schema.get("required", ()))

@@ -61,7 +61,7 @@ class Has(Expr):
 
 @dataclass(eq=False)
 class Not(Expr):
-    operand: Expr = None  # type: ignore[assignment]
+    operand: Expr
 
     def children(self) -> tuple[Expr, ...]:
         return (self.operand,)
@@ -69,7 +69,7 @@ class Not(Expr):
 
 @dataclass(eq=False)
 class Neg(Expr):
-    operand: Expr = None  # type: ignore[assignment]
+    operand: Expr
 
     def children(self) -> tuple[Expr, ...]:
         return (self.operand,)
@@ -77,9 +77,9 @@ class Neg(Expr):
 
 @dataclass(eq=False)
 class Logic(Expr):
-    op: str = "&&"  # "&&" or "||"
-    left: Expr = None  # type: ignore[assignment]
-    right: Expr = None  # type: ignore[assignment]
+    op: str  # "&&" or "||"
+    left: Expr
+    right: Expr
 
     def children(self) -> tuple[Expr, ...]:
         return (self.left, self.right)
@@ -87,9 +87,9 @@ class Logic(Expr):
 
 @dataclass(eq=False)
 class Compare(Expr):
-    op: str = "=="
-    left: Expr = None  # type: ignore[assignment]
-    right: Expr = None  # type: ignore[assignment]
+    op: str
+    left: Expr
+    right: Expr
 
     def children(self) -> tuple[Expr, ...]:
         return (self.left, self.right)
@@ -97,9 +97,9 @@ class Compare(Expr):
 
 @dataclass(eq=False)
 class Arith(Expr):
-    op: str = "+"
-    left: Expr = None  # type: ignore[assignment]
-    right: Expr = None  # type: ignore[assignment]
+    op: str
+    left: Expr
+    right: Expr
 
     def children(self) -> tuple[Expr, ...]:
         return (self.left, self.right)
@@ -109,7 +109,7 @@ class Arith(Expr):
 class InConst(Expr):
     """`x in [constants]`."""
 
-    operand: Expr = None  # type: ignore[assignment]
+    operand: Expr
     values: tuple[Any, ...] = ()
 
     def children(self) -> tuple[Expr, ...]:
@@ -121,7 +121,7 @@ class ListTest(Expr):
     """A test of a list fact against constants: `"x" in fp.l` (any), `sets.intersects` (any),
     `sets.contains` (all)."""
 
-    fact: Fact = None  # type: ignore[assignment]
+    fact: Fact
     values: tuple[Any, ...] = ()
     all_of: bool = False
     spelling: str = "in"
@@ -132,9 +132,9 @@ class ListTest(Expr):
 
 @dataclass(eq=False)
 class Cond(Expr):
-    cond: Expr = None  # type: ignore[assignment]
-    then: Expr = None  # type: ignore[assignment]
-    otherwise: Expr = None  # type: ignore[assignment]
+    cond: Expr
+    then: Expr
+    otherwise: Expr
 
     def children(self) -> tuple[Expr, ...]:
         return (self.cond, self.then, self.otherwise)

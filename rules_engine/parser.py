@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.tree import Meta
 
 from rules_engine import syntax as s
 from rules_engine.issues import Issue, Position
@@ -86,89 +87,93 @@ def _pos(meta: object) -> tuple[int, int]:
 
 
 @v_args(meta=True, inline=True)
-class _ToSyntax(Transformer):
-    def conditional(self, meta, cond, then, otherwise):  # type: ignore[no-untyped-def]
+class _ToSyntax(Transformer[Token, s.Node]):
+    """Lark's tree to the syntax tree; each callback gets the rule's position (`meta`) and its children."""
+
+    def conditional(self, meta: Meta, cond: s.Node, then: s.Node, otherwise: s.Node) -> s.Node:
         return s.Conditional(*_pos(meta), cond, then, otherwise)
 
-    def or_(self, meta, left, right):  # type: ignore[no-untyped-def]
+    def or_(self, meta: Meta, left: s.Node, right: s.Node) -> s.Node:
         return s.Binary(*_pos(meta), "||", left, right)
 
-    def and_(self, meta, left, right):  # type: ignore[no-untyped-def]
+    def and_(self, meta: Meta, left: s.Node, right: s.Node) -> s.Node:
         return s.Binary(*_pos(meta), "&&", left, right)
 
-    def binary(self, meta, left, op, right):  # type: ignore[no-untyped-def]
-        return s.Binary(op.line, op.column, str(op), left, right)
+    def binary(self, meta: Meta, left: s.Node, op: Token, right: s.Node) -> s.Node:
+        return s.Binary(op.line or 1, op.column or 1, str(op), left, right)
 
-    def not_(self, meta, operand):  # type: ignore[no-untyped-def]
+    def not_(self, meta: Meta, operand: s.Node) -> s.Node:
         return s.Unary(*_pos(meta), "!", operand)
 
-    def neg(self, meta, operand):  # type: ignore[no-untyped-def]
+    def neg(self, meta: Meta, operand: s.Node) -> s.Node:
         if isinstance(operand, s.Literal) and isinstance(operand.value, int | float):
             return s.Literal(*_pos(meta), -operand.value)
         return s.Unary(*_pos(meta), "-", operand)
 
-    def select(self, meta, operand, name):  # type: ignore[no-untyped-def]
+    def select(self, meta: Meta, operand: s.Node, name: Token) -> s.Node:
         return s.Select(*_pos(meta), operand, str(name))
 
-    def method(self, meta, target, name, args):  # type: ignore[no-untyped-def]
-        return s.Call(name.line, name.column, str(name), target, args or [])
+    def method(self, meta: Meta, target: s.Node, name: Token, args: list[s.Node] | None) -> s.Node:
+        return s.Call(name.line or 1, name.column or 1, str(name), target, args or [])
 
-    def ident(self, meta, name):  # type: ignore[no-untyped-def]
+    def ident(self, meta: Meta, name: Token) -> s.Node:
         return s.Ident(*_pos(meta), str(name))
 
-    def call(self, meta, name, args):  # type: ignore[no-untyped-def]
+    def call(self, meta: Meta, name: Token, args: list[s.Node] | None) -> s.Node:
         return s.Call(*_pos(meta), str(name), None, args or [])
 
-    def list_(self, meta, args):  # type: ignore[no-untyped-def]
+    def list_(self, meta: Meta, args: list[s.Node] | None) -> s.Node:
         return s.ListLit(*_pos(meta), args or [])
 
-    def args(self, meta, *items):  # type: ignore[no-untyped-def]
+    def args(self, meta: Meta, *items: s.Node) -> list[s.Node]:
         return list(items)
 
-    def float_(self, meta, tok):  # type: ignore[no-untyped-def]
+    def float_(self, meta: Meta, tok: Token) -> s.Node:
         return s.Literal(*_pos(meta), float(tok))
 
-    def int_(self, meta, tok):  # type: ignore[no-untyped-def]
+    def int_(self, meta: Meta, tok: Token) -> s.Node:
         return s.Literal(*_pos(meta), int(tok))
 
-    def string(self, meta, tok):  # type: ignore[no-untyped-def]
+    def string(self, meta: Meta, tok: Token) -> s.Node:
         return s.Literal(*_pos(meta), pyast.literal_eval(str(tok)))
 
-    def true(self, meta, tok):  # type: ignore[no-untyped-def]
+    def true(self, meta: Meta, tok: Token) -> s.Node:
         return s.Literal(*_pos(meta), True)
 
-    def false(self, meta, tok):  # type: ignore[no-untyped-def]
+    def false(self, meta: Meta, tok: Token) -> s.Node:
         return s.Literal(*_pos(meta), False)
 
-    def any_test(self, meta):  # type: ignore[no-untyped-def]
+    def any_test(self, meta: Meta) -> s.Node:
         return s.AnyTest(*_pos(meta))
 
-    def negated(self, meta, _not, tests):  # type: ignore[no-untyped-def]
+    def negated(self, meta: Meta, _not: Token, tests: s.TestList) -> s.TestList:
         tests.negated = True
         return tests
 
-    def unary_tests(self, meta, tests):  # type: ignore[no-untyped-def]
+    def unary_tests(self, meta: Meta, tests: s.Node) -> s.Node:
         return tests
 
-    def positive_tests(self, meta, *tests):  # type: ignore[no-untyped-def]
+    def positive_tests(self, meta: Meta, *tests: s.CompareTest | s.IntervalTest) -> s.TestList:
         return s.TestList(*_pos(meta), list(tests))
 
-    def compare_test(self, meta, op, operand):  # type: ignore[no-untyped-def]
+    def compare_test(self, meta: Meta, op: Token, operand: s.Node) -> s.CompareTest:
         return s.CompareTest(*_pos(meta), str(op), operand)
 
-    def equal_test(self, meta, operand):  # type: ignore[no-untyped-def]
+    def equal_test(self, meta: Meta, operand: s.Node) -> s.CompareTest:
         return s.CompareTest(*_pos(meta), "==", operand)
 
-    def interval_test(self, meta, low_closed, low, high, high_closed):  # type: ignore[no-untyped-def]
+    def interval_test(
+        self, meta: Meta, low_closed: bool, low: s.Node, high: s.Node, high_closed: bool
+    ) -> s.IntervalTest:
         return s.IntervalTest(*_pos(meta), low, low_closed, high, high_closed)
 
-    def interval_low(self, meta, token):  # type: ignore[no-untyped-def]
+    def interval_low(self, meta: Meta, token: Token) -> bool:
         return str(token) == "["
 
-    def closed(self, meta):  # type: ignore[no-untyped-def]
+    def closed(self, meta: Meta) -> bool:
         return True
 
-    def open(self, meta):  # type: ignore[no-untyped-def]
+    def open(self, meta: Meta) -> bool:
         return False
 
 

@@ -308,7 +308,7 @@ class _Builder:
             return []
         out: list[ir.Expr] = []
         for test in node.tests:
-            parts = [test.low, test.high] if isinstance(test, s.IntervalTest) else [test.operand]  # type: ignore[attr-defined]
+            parts = [test.low, test.high] if isinstance(test, s.IntervalTest) else [test.operand]
             for part in parts:
                 expr, _ = check_expression(part, scope, Position())
                 out.append(expr if expr is not None else ir.Const(ir.STRING, None))

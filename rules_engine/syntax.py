@@ -84,7 +84,7 @@ class IntervalTest(Node):
 
 @dataclass(eq=False, slots=True)
 class TestList(Node):
-    tests: list[Node]  # CompareTest | IntervalTest; matches when any matches
+    tests: list[CompareTest | IntervalTest]  # matches when any matches
     negated: bool = False
 
 

@@ -19,7 +19,7 @@ class Context:
 
     @classmethod
     def create(cls, hub: Hub, principal: Principal, wanted: dict[str, frozenset[str]] | None = None) -> Context:
-        reader = Reader(hub.engine, hub.sessions, hub.policy, principal, wanted, hub.clock)
+        reader = Reader(hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, wanted, hub.clock)
         return cls(hub=hub, principal=principal, reader=reader, loaders=Loaders.create(reader))
 
     def fresh(self) -> None:

@@ -9,8 +9,9 @@ own path, which raises the authorization error or the serialization error exactl
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from types import CoroutineType
-from typing import Any
+from typing import Any, TypeGuard
 
 from graphql import GraphQLObjectType
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
@@ -20,7 +21,7 @@ _MISSING = object()
 _PLAIN = frozenset({str, int, float, bool, type(None), dict, list})
 
 
-def is_awaitable(value: Any) -> bool:
+def is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
     """graphql-core's test, with the common answer first: most results are plain values."""
     if type(value) in _PLAIN:
         return False
@@ -44,7 +45,7 @@ def _leaf(field_def: Any, source: Any) -> Any:
 
 
 class HubExecutor(IncrementalExecutor):
-    def execute_fields(  # type: ignore[override]
+    def execute_fields(
         self,
         parent_type: GraphQLObjectType,
         source_value: Any,

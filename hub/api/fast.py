@@ -91,7 +91,7 @@ def install(schema: GraphQLSchema, record_types: set[str]) -> list[str]:
                 field.resolve = _attribute(type_name, python_name)
                 leaf = field.type
                 if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):  # nullable leaves only
-                    field.resolve.leaf = (python_name, leaf.serialize)  # type: ignore[attr-defined]
+                    field.resolve.leaf = (python_name, leaf.serialize)
             else:
                 continue
             replaced.append(f"{type_name}.{field_name}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +15,9 @@ from strawberry.types import Info
 from hub.api.context import Context
 from hub.api.types import EmissionFactor, Footprint, Label, Product, SharingAgreement, view
 from hub.db.models import Footprint as FootprintRecord
+from hub.db.models import Label as LabelRecord
 from hub.db.models import Organization
+from hub.db.models import Product as ProductRecord
 from hub.domain.codes import LabelStatus
 from hub.policy.access import Access
 from hub.queries.records import by_iri
@@ -24,7 +26,7 @@ from hub.services import factors, footprints, labels, products, sharing, transit
 from hub.services.lookups import by_iri as model_by_iri
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
-from hub.validation import InvalidInput
+from hub.validation import InvalidInput, problems
 
 
 @strawberry.type(name="FieldError", description="One problem with the input, naming its field.")
@@ -133,6 +135,14 @@ def _data(input_obj: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(input_obj).items() if v is not None}
 
 
+def _object(schema: str, data: JSON) -> dict[str, Any]:
+    """A `JSON` argument that schema `schema` describes, which must be an object: anything else is refused in
+    the schema's words (as the service would refuse it), naming the field."""
+    if not isinstance(data, dict):
+        raise InvalidInput(problems(schema, data))
+    return data
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Register a product of the caller's enterprise.")
@@ -151,10 +161,11 @@ class Mutation:
     )
     async def create_footprint(self, info: Info[Context, None], data: JSON) -> FootprintPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-            if isinstance(data, dict) and isinstance(data.get("product_iri"), str):
-                await target(session, access, "createFootprint", data["product_iri"], "$.product_iri")
-                await require_readable_references(session, access, data)
-            fp = await footprints.create_footprint(session, data, origin, info.context.hub.settings.base_iri)
+            record = _object("footprint", data)
+            if isinstance(record.get("product_iri"), str):
+                await target(session, access, "createFootprint", ProductRecord, record["product_iri"], "$.product_iri")
+                await require_readable_references(session, access, record)
+            fp = await footprints.create_footprint(session, record, origin, info.context.hub.settings.base_iri)
             return fp.iri
 
         return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "createFootprint", work))
@@ -164,9 +175,9 @@ class Mutation:
         self, info: Info[Context, None], footprint_id: strawberry.ID, verifier_id: strawberry.ID
     ) -> FootprintPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-            fp = await target(session, access, "submitFootprint", footprint_id, "$.footprint_id")
+            fp = await target(session, access, "submitFootprint", FootprintRecord, footprint_id, "$.footprint_id")
             verifier = await model_by_iri(session, Organization, verifier_id, "$.verifier_id")
-            await footprints.submit(session, fp, verifier, origin)  # type: ignore[arg-type]
+            await footprints.submit(session, fp, verifier, origin)
             return footprint_id
 
         return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "submitFootprint", work))
@@ -180,11 +191,11 @@ class Mutation:
         standard: str | None = None,
     ) -> FootprintPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-            fp = await target(session, access, "verifyFootprint", footprint_id, "$.footprint_id")
+            fp = await target(session, access, "verifyFootprint", FootprintRecord, footprint_id, "$.footprint_id")
             verifier = await _caller(session, info)
             base_iri = info.context.hub.settings.base_iri
             await transitions.verify_and_decide(
-                session, cast(FootprintRecord, fp), verifier, statement, standard, origin, base_iri, _today(info)
+                session, fp, verifier, statement, standard, origin, base_iri, _today(info)
             )
             return footprint_id
 
@@ -195,8 +206,8 @@ class Mutation:
         self, info: Info[Context, None], footprint_id: strawberry.ID, statement: str
     ) -> FootprintPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-            fp = await target(session, access, "rejectFootprint", footprint_id, "$.footprint_id")
-            await footprints.reject(session, fp, statement, origin)  # type: ignore[arg-type]
+            fp = await target(session, access, "rejectFootprint", FootprintRecord, footprint_id, "$.footprint_id")
+            await footprints.reject(session, fp, statement, origin)
             return footprint_id
 
         return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "rejectFootprint", work))
@@ -217,10 +228,9 @@ class Mutation:
         self, info: Info[Context, None], footprint_id: strawberry.ID, input: LabelInput
     ) -> LabelPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-            fp = await target(session, access, "issueLabel", footprint_id, "$.footprint_id")
+            fp = await target(session, access, "issueLabel", FootprintRecord, footprint_id, "$.footprint_id")
             base_iri = info.context.hub.settings.base_iri
-            footprint = cast(FootprintRecord, fp)
-            label = await labels.issue_label(session, footprint, _data(input), origin, base_iri, _today(info))
+            label = await labels.issue_label(session, fp, _data(input), origin, base_iri, _today(info))
             return label.iri
 
         return _payload(LabelPayload, "label", Label, await _write(info, "issueLabel", work))
@@ -236,7 +246,8 @@ class Mutation:
     @strawberry.mutation(description="Add an emission factor; `data` follows emission-factor.schema.json.")
     async def create_emission_factor(self, info: Info[Context, None], data: JSON) -> EmissionFactorPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-            factor = await factors.create_emission_factor(session, data, origin, info.context.hub.settings.base_iri)
+            record = _object("emission-factor", data)
+            factor = await factors.create_emission_factor(session, record, origin, info.context.hub.settings.base_iri)
             return factor.iri
 
         return _payload(
@@ -270,10 +281,10 @@ async def _move(info: Info[Context, None], mutation: str, footprint_id: str, sta
     from hub.domain.codes import FootprintStatus
 
     async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-        fp = await target(session, access, mutation, footprint_id, "$.footprint_id")
+        fp = await target(session, access, mutation, FootprintRecord, footprint_id, "$.footprint_id")
         base_iri = info.context.hub.settings.base_iri
         new = FootprintStatus(status)
-        await transitions.move_and_decide(session, cast(FootprintRecord, fp), new, origin, base_iri, _today(info))
+        await transitions.move_and_decide(session, fp, new, origin, base_iri, _today(info))
         return footprint_id
 
     return _payload(FootprintPayload, "footprint", Footprint, await _write(info, mutation, work))
@@ -283,8 +294,8 @@ async def _label_status(
     info: Info[Context, None], mutation: str, label_id: str, status: LabelStatus, reason: str
 ) -> LabelPayload:
     async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-        label = await target(session, access, mutation, label_id, "$.label_id")
-        await labels.set_status(session, label, status, origin, reason)  # type: ignore[arg-type]
+        label = await target(session, access, mutation, LabelRecord, label_id, "$.label_id")
+        await labels.set_status(session, label, status, origin, reason)
         return label_id
 
     return _payload(LabelPayload, "label", Label, await _write(info, mutation, work))

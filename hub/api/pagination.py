@@ -1,16 +1,14 @@
 """Relay-style cursor connections: opaque cursors over record keys, page sizes bounded."""
 
-# no `from __future__ import annotations`: the connection classes are built in a function
-
 import base64
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from hub.api.context import Context
-from hub.api.types import AuditEvent, EmissionFactor, Footprint, Product, view
+from hub.api.types import view
 from hub.queries.records import Page
 from hub.validation import FieldError, InvalidInput
 
@@ -50,6 +48,7 @@ class PageInfo:
 
 
 Counter = Callable[[], Awaitable[int]]
+N = TypeVar("N")
 
 
 def _page_info(page: Page, after: int | None) -> PageInfo:
@@ -62,33 +61,26 @@ def _page_info(page: Page, after: int | None) -> PageInfo:
     )
 
 
-def _make_connection(node_type: type, name: str) -> tuple[type, type]:
-    @strawberry.type(name=f"{name}Edge")
-    class Edge:
-        cursor: str
-        node: node_type  # type: ignore[valid-type]
-
-    @strawberry.type(name=f"{name}Connection")
-    class Connection:
-        edges: list[Edge]  # type: ignore[valid-type]
-        page_info: PageInfo
-
-        @strawberry.field(description="How many records match, over all pages (needs aggregate rights).")
-        async def total_count(self, info: Info[Context, None]) -> int | None:
-            counter: Counter = self.__dict__["_count"]
-            return await counter()
-
-    return Edge, Connection
+# Generic types: strawberry names `Connection[Footprint]` FootprintConnection and `Edge[Footprint]` FootprintEdge.
+@strawberry.type
+class Edge(Generic[N]):
+    cursor: str
+    node: N
 
 
-FootprintEdge, FootprintConnection = _make_connection(Footprint, "Footprint")
-EmissionFactorEdge, EmissionFactorConnection = _make_connection(EmissionFactor, "EmissionFactor")
-ProductEdge, ProductConnection = _make_connection(Product, "Product")
-AuditEventEdge, AuditEventConnection = _make_connection(AuditEvent, "AuditEvent")
+@strawberry.type
+class Connection(Generic[N]):
+    edges: list[Edge[N]]
+    page_info: PageInfo
+
+    @strawberry.field(description="How many records match, over all pages (needs aggregate rights).")
+    async def total_count(self, info: Info[Context, None]) -> int | None:
+        counter: Counter = self.__dict__["_count"]
+        return await counter()
 
 
-def connection(conn_type: type, edge_type: type, node_type: type, page: Page, after: int | None, count: Counter) -> Any:
-    edges = [edge_type(cursor=encode_cursor(r["_id"]), node=view(node_type, r)) for r in page.records]
-    out = conn_type(edges=edges, page_info=_page_info(page, after))
-    out._count = count
+def connection(node_type: type[N], page: Page, after: int | None, count: Counter) -> Connection[N]:
+    edges = [Edge(cursor=encode_cursor(r["_id"]), node=view(node_type, r)) for r in page.records]
+    out = Connection(edges=edges, page_info=_page_info(page, after))
+    out.__dict__["_count"] = count  # read by total_count only when asked for: counting is a query of its own
     return out

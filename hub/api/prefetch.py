@@ -46,7 +46,7 @@ def _fields(
     while pending:
         selection_set = pending.pop()
         for sel in selection_set.selections:
-            if not _included(sel, info.variable_values):
+            if not _included(sel, info.variable_values.coerced):
                 continue
             if isinstance(sel, FieldNode):
                 out.setdefault(sel.name.value, []).append(sel)
@@ -79,7 +79,7 @@ async def prefetch(
         definition = field.extensions.get("strawberry-definition") if field else None
         if definition is None or (type_name, definition.python_name) not in RELATIONS:
             continue
-        child_type = get_named_type(field.type).name  # type: ignore[union-attr]
+        child_type = get_named_type(field.type).name
         subsets = [n.selection_set for n in nodes if n.selection_set is not None]
         jobs.append(_relation(info, type_name, definition.python_name, child_type, objects, subsets))
     await asyncio.gather(*jobs)

@@ -23,7 +23,6 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
     get_named_type,
     value_from_ast_untyped,
 )
@@ -54,8 +53,8 @@ class Limits:
     max_cost: int
 
 
-def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:
-    return {d.name.value: d for d in context.document.definitions if isinstance(d, FragmentDefinitionNode)}
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
 def _depth(
@@ -94,7 +93,7 @@ def _depth(
 def depth_rule(max_depth: int) -> type[ASTValidationRule]:
     class MaxDepth(ASTValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            depth = _depth(node.selection_set, _fragments(self.context), frozenset(), max_depth, {})
+            depth = _depth(node.selection_set, _fragments(self.context.document), frozenset(), max_depth, {})
             if depth > max_depth:
                 name = node.name.value if node.name else "(anonymous)"
                 self.report_error(

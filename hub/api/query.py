@@ -9,19 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from hub.api.context import Context
-from hub.api.pagination import (
-    AuditEventConnection,
-    AuditEventEdge,
-    EmissionFactorConnection,
-    EmissionFactorEdge,
-    FootprintConnection,
-    FootprintEdge,
-    ProductConnection,
-    ProductEdge,
-    connection,
-    decode_cursor,
-    page_size,
-)
+from hub.api.pagination import Connection, connection, decode_cursor, page_size
 from hub.api.prefetch import connection_nodes, field_selections, prefetch
 from hub.api.types import (
     AuditEvent,
@@ -130,10 +118,10 @@ class Query:
     @strawberry.field
     async def products(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
-    ) -> ProductConnection:  # type: ignore[valid-type]
+    ) -> Connection[Product]:
         reader, key = info.context.reader, decode_cursor(after)
         result = await page(reader, "Product", first=page_size(first), after=key)
-        out = connection(ProductConnection, ProductEdge, Product, result, key, lambda: count(reader, "Product"))
+        out = connection(Product, result, key, lambda: count(reader, "Product"))
         await _prefetch_page(info, "Product", out)
         return out
 
@@ -144,13 +132,11 @@ class Query:
         filter: EmissionFactorFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> EmissionFactorConnection:  # type: ignore[valid-type]
+    ) -> Connection[EmissionFactor]:
         reader, key = info.context.reader, decode_cursor(after)
         f = (filter or EmissionFactorFilter()).to_query()
         result = await factors.factor_page(reader, f, page_size(first), key)
         return connection(
-            EmissionFactorConnection,
-            EmissionFactorEdge,
             EmissionFactor,
             result,
             key,
@@ -164,13 +150,11 @@ class Query:
         filter: FootprintFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> FootprintConnection:  # type: ignore[valid-type]
+    ) -> Connection[Footprint]:
         reader, key = info.context.reader, decode_cursor(after)
         f = (filter or FootprintFilter()).to_query()
         result = await footprints.footprint_page(reader, f, page_size(first), key)
         out = connection(
-            FootprintConnection,
-            FootprintEdge,
             Footprint,
             result,
             key,
@@ -199,13 +183,11 @@ class Query:
         record_iri: str | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> AuditEventConnection:  # type: ignore[valid-type]
+    ) -> Connection[AuditEvent]:
         reader, key = info.context.reader, decode_cursor(after)
         where = await filters.equal_to(reader, "AuditEvent", record_iri=record_iri or None)
         result = await page(reader, "AuditEvent", *where, first=page_size(first), after=key)
         return connection(
-            AuditEventConnection,
-            AuditEventEdge,
             AuditEvent,
             result,
             key,

@@ -7,8 +7,11 @@ narrows the readable fields to the requested ones.
 
 from __future__ import annotations
 
+from typing import Any
+
 from graphql import (
     DocumentNode,
+    FieldNode,
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
@@ -24,7 +27,7 @@ def requested_fields(schema: GraphQLSchema, document: DocumentNode, kinds: set[s
     type_info = TypeInfo(schema)
 
     class Collect(Visitor):
-        def enter_field(self, node, *_args):  # type: ignore[no-untyped-def]
+        def enter_field(self, node: FieldNode, *_args: Any) -> None:
             parent = type_info.get_parent_type()
             field = type_info.get_field_def()
             if parent is None or field is None:

@@ -97,15 +97,15 @@ class StandardsMutation:
     @strawberry.mutation(description="Run a draft's own test cases; it becomes tested when every case passes.")
     async def test_draft(self, info: Info[Context, None], id: strawberry.ID) -> DocumentVersionPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-            draft = await target(session, access, "testDraft", id, "$.id")
-            return (await documents.test_draft(session, draft, origin)).iri  # type: ignore[arg-type]
+            draft = await target(session, access, "testDraft", m.DocumentVersion, id, "$.id")
+            return (await documents.test_draft(session, draft, origin)).iri
 
         return await _run(info, "testDraft", work)
 
     @strawberry.mutation(description="Publish a tested draft; the version it replaces retires.")
     async def publish_draft(self, info: Info[Context, None], id: strawberry.ID) -> DocumentVersionPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-            draft = await target(session, access, "publishDraft", id, "$.id")
-            return (await documents.publish(session, draft, origin)).iri  # type: ignore[arg-type]
+            draft = await target(session, access, "publishDraft", m.DocumentVersion, id, "$.id")
+            return (await documents.publish(session, draft, origin)).iri
 
         return await _run(info, "publishDraft", work)

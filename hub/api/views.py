@@ -27,9 +27,7 @@ def views(cls: type[T], records: list[dict[str, Any]]) -> list[T]:
 
 
 def record_view(record: dict[str, Any]) -> Any:
-    obj = RECORD_TYPES[record["_kind"]].__new__(RECORD_TYPES[record["_kind"]])
-    obj.__dict__.update(record)
-    return obj
+    return view(RECORD_TYPES[record["_kind"]], record)
 
 
 def field_value(obj: Any, name: str) -> Any:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from hub.validation import FieldError
-from rules_engine import Issue, default_rulesets_dir
+from rules_engine import Issue
 from rules_engine.issues import excerpt
 
 CONTENT_FILE = "<content>"  # the file name the engines see for a draft's YAML text
@@ -17,29 +17,30 @@ MAX_REASON = 1000  # characters of one reason; engines quote values as excerpts,
 MAX_ERRORS = 50  # errors told for one document: the first ones, then how many more there are
 
 
-def issue_errors(issues: Iterable[Issue]) -> list[FieldError]:
-    """Engine issues as FieldErrors, at most MAX_ERRORS of them (then one saying how many more there are)."""
-    errors = [issue_error(i) for i in issues]
+def issue_errors(issues: Iterable[Issue], rulesets_dir: Path) -> list[FieldError]:
+    """Engine issues as FieldErrors, at most MAX_ERRORS of them (then one saying how many more there are).
+    A shipped file is named relative to the parent of the hub's `rulesets_dir`."""
+    errors = [issue_error(i, rulesets_dir) for i in issues]
     if len(errors) <= MAX_ERRORS:
         return errors
     more = len(errors) - MAX_ERRORS
     return [*errors[:MAX_ERRORS], FieldError(errors[MAX_ERRORS].path, f"and {more} more problems")]
 
 
-def issue_error(issue: Issue) -> FieldError:
+def issue_error(issue: Issue, rulesets_dir: Path) -> FieldError:
     """An engine issue as a FieldError; an issue in another file (a shipped rule set the draft breaks) names it."""
     where = f"line {issue.line}, column {issue.column}: {excerpt(issue.message, MAX_REASON)}"
     if issue.file == CONTENT_FILE:
         return FieldError("$.content", where)
     if issue.file == TESTS_FILE:
         return FieldError("$.tests", where)
-    return FieldError("$.content", f"breaks {_shown(issue.file)}, {where}")
+    return FieldError("$.content", f"breaks {_shown(issue.file, rulesets_dir)}, {where}")
 
 
-def _shown(file: str) -> str:
+def _shown(file: str, rulesets_dir: Path) -> str:
     """A shipped file relative to the repository (`rulesets/...`): the server's own paths are not told."""
     try:
-        return str(Path(file).resolve().relative_to(default_rulesets_dir().resolve().parent))
+        return str(Path(file).resolve().relative_to(rulesets_dir.resolve().parent))
     except ValueError:
         return Path(file).name if Path(file).is_absolute() else file
 

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
+from hub.decisions.registry import ShippedRuleSets
 from hub.documents.positions import CONTENT_FILE, TESTS_FILE
 from hub.documents.report import Failure, TestReport
 from hub.domain.documents import version_key
-from rules_engine import Issue, Registry, default_rulesets_dir
-from rules_engine.registry import read_sources, read_vocabulary, registry_from_sources
+from rules_engine import Issue, Registry
+from rules_engine.registry import registry_from_sources
 from rules_engine.ruleset import RuleSetSource, read_ruleset_text, read_tests_text, schema_path
 from rules_engine.testing import run_case
-from rules_engine.vocabulary import Vocabulary
 from rules_engine.yamlsrc import LocatedDict
 
 
@@ -34,22 +32,11 @@ class Text:
     tests: str | None
 
 
-@cache
-def _shipped(root: Path) -> tuple[Vocabulary, tuple[RuleSetSource, ...]]:
-    vocabulary, issues = read_vocabulary(root)
-    sources, more = read_sources(root)
-    assert not issues + more, f"the shipped rule sets do not load: {issues + more}"
-    return vocabulary, tuple(sources)
-
-
-def shipped_versions(ruleset_id: str) -> list[str]:
-    _, sources = _shipped(default_rulesets_dir())
-    return [s.version for s in sources if s.id == ruleset_id and s.status == "published"]
-
-
-def read_draft(content: str, tests: str | None, file: str = CONTENT_FILE) -> tuple[RuleSetSource | None, list[Issue]]:
+def read_draft(
+    shipped: ShippedRuleSets, content: str, tests: str | None, file: str = CONTENT_FILE
+) -> tuple[RuleSetSource | None, list[Issue]]:
     """The rule set in `content` with the test cases in `tests`, or the issues that refuse it."""
-    source, issues = read_ruleset_text(content, file, schema_path(default_rulesets_dir()))
+    source, issues = read_ruleset_text(content, file, schema_path(shipped.root))
     if source is None:
         return None, issues
     if version_key(source.version) is None:
@@ -60,8 +47,8 @@ def read_draft(content: str, tests: str | None, file: str = CONTENT_FILE) -> tup
     return source, issues
 
 
-def _stored(text: Text) -> RuleSetSource:
-    source, issues = read_draft(text.content, text.tests, f"db:{text.document_id}@{text.version}")
+def _stored(shipped: ShippedRuleSets, text: Text) -> RuleSetSource:
+    source, issues = read_draft(shipped, text.content, text.tests, f"db:{text.document_id}@{text.version}")
     assert source is not None and not issues, f"published rule set {text.document_id} {text.version}: {issues}"
     return source
 
@@ -73,11 +60,10 @@ def _with(source: RuleSetSource, **values: str) -> RuleSetSource:
     return RuleSetSource(data, source.file, source.tests, source.tests_file, source.tests_facts)
 
 
-def overlay(published: Sequence[RuleSetSource]) -> list[RuleSetSource]:
+def overlay(shipped: ShippedRuleSets, published: Sequence[RuleSetSource]) -> list[RuleSetSource]:
     """The shipped rule sets plus `published` (in publishing order): each published version ends, on the day
     it starts, every earlier published version of its rule set (and replaces one that starts no earlier)."""
-    _, shipped = _shipped(default_rulesets_dir())
-    sources = list(shipped)
+    sources = list(shipped.sources()[1])
     for new in published:
         new = _with(new, status="published")
         kept = []
@@ -96,22 +82,26 @@ def _superseded(old: RuleSetSource, new: RuleSetSource) -> bool:
     return old.id == new.id and old.status == "published" and (ends is None or ends > new.effective_from)
 
 
-def registry(published: Sequence[Text], candidate: RuleSetSource | None = None, strict: bool = True) -> Registry:
+def registry(
+    shipped: ShippedRuleSets,
+    published: Sequence[Text],
+    candidate: RuleSetSource | None = None,
+    strict: bool = True,
+) -> Registry:
     """The registry with the published versions (oldest first) and, if given, `candidate` as if published."""
-    root = default_rulesets_dir()
-    vocabulary, _ = _shipped(root)
-    sources = [_stored(t) for t in published] + ([candidate] if candidate is not None else [])
-    return registry_from_sources(root, vocabulary, overlay(sources), [], strict)
+    vocabulary, _ = shipped.sources()
+    sources = [_stored(shipped, t) for t in published] + ([candidate] if candidate is not None else [])
+    return registry_from_sources(shipped.root, vocabulary, overlay(shipped, sources), [], strict)
 
 
-def check(candidate: RuleSetSource, published: Sequence[Text]) -> list[Issue]:
+def check(shipped: ShippedRuleSets, candidate: RuleSetSource, published: Sequence[Text]) -> list[Issue]:
     """What stops `candidate` from loading beside the shipped and published rule sets."""
-    return registry(published, candidate, strict=False).issues
+    return registry(shipped, published, candidate, strict=False).issues
 
 
-def run_tests(candidate: RuleSetSource, published: Sequence[Text]) -> TestReport:
+def run_tests(shipped: ShippedRuleSets, candidate: RuleSetSource, published: Sequence[Text]) -> TestReport:
     """Run the draft's own test cases in the registry as it would be with the draft published."""
-    reg = registry(published, candidate)
+    reg = registry(shipped, published, candidate)
     [source] = [s for s in reg.sources if s.id == candidate.id and s.version == candidate.version]
     report = TestReport()
     for case in source.tests:

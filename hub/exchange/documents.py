@@ -51,10 +51,7 @@ async def footprint_documents(
     ).all()
     stages = await _stages(session, footprint_ids)
     lines = await _lines(session, footprint_ids)
-    by_id = {
-        row[0].id: _document(*row, stages[row[0].id], lines[row[0].id], include_inventory)  # type: ignore[arg-type]
-        for row in rows
-    }
+    by_id = {row[0].id: _document(*row, stages[row[0].id], lines[row[0].id], include_inventory) for row in rows}
     return [by_id[i] for i in footprint_ids if i in by_id]
 
 

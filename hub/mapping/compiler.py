@@ -59,7 +59,8 @@ class _Writer:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.consts: dict[str, Any] = {}
-        self.hoisted: dict[str, str] | None = None  # top-level key -> local name, in the top function
+        # top-level key (a name, or an index when the path starts with `[n]`) -> local name, in the top function
+        self.hoisted: dict[str | int, str] | None = None
         self.containers: dict[tuple[Any, ...], str] = {}  # target object path -> local name
 
     def const(self, value: Any, prefix: str = "_c") -> str:
@@ -170,7 +171,8 @@ class Compiler:
             w.emit(2, "r.errors.append(('$', 'the record is not a JSON object'))")
             w.emit(2, "return r")
             hoist_at = len(w.lines)
-            w.hoisted = {}
+            hoisted: dict[str | int, str] = {}
+            w.hoisted = hoisted
             for let in self.m.lets:
                 self._let(let)
         else:
@@ -181,16 +183,16 @@ class Compiler:
                 w.emit(1, f"_n_{let.name} = None")
         each_names = iter(n for n, _ in nested)
         for rule in rules:
-            fname = next(each_names) if rule.each else None
-            self._rule(rule, prefix, fname)
+            each_fn = next(each_names) if rule.each else None
+            self._rule(rule, prefix, each_fn)
         if top:
             self._lost_checks()
             for key, path in self.m.stamp.items():
                 value = self.m.iri if key == "iri" else self.m.version
                 _set_code(w, 1, "out", path, repr(value))
             w.emit(1, "return r")
-            hoisted = [f"    {var} = src.get({key!r})" for key, var in w.hoisted.items()]
-            w.lines[hoist_at:hoist_at] = hoisted + self._container_inits()
+            reads = [f"    {var} = src.get({key!r})" for key, var in hoisted.items()]
+            w.lines[hoist_at:hoist_at] = reads + self._container_inits()
             w.hoisted = None
         else:
             w.emit(1, "return out")

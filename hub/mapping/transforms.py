@@ -135,26 +135,28 @@ def _crosswalk(args: dict[str, Any], ctx: BuildContext) -> Built:
         if table.get(code) is None:
             raise TransformError(f"{code} has no {scheme} crosswalk ({notes.get(code, 'unknown code')})")
     if args.get("reverse"):
-        back: dict[str, list[str]] = {}
+        back: dict[str, list[tuple[str, str]]] = {}  # crosswalk code -> [(key product, match)]
         for kp, cw in table.items():
             if cw and cw.match in accept:
-                back.setdefault(cw.code, []).append(kp)
+                back.setdefault(cw.code, []).append((kp, cw.match))
 
         def reverse(v: Any, result: Any, field: str, source: str) -> Any:
-            kps = back.get(v)
-            if not kps:
+            found = back.get(v)
+            if not found:
                 raise MapFailure(f"{scheme} code {v!r} has no key product")
-            if len(kps) > 1:
-                raise MapFailure(f"{scheme} code {v!r} matches several key products ({', '.join(kps)})")
-            result.approximated.append((field, f"{scheme} {v} -> {kps[0]} ({table[kps[0]].match})"))
-            return kps[0]
+            if len(found) > 1:
+                kps = ", ".join(kp for kp, _match in found)
+                raise MapFailure(f"{scheme} code {v!r} matches several key products ({kps})")
+            kp, match = found[0]
+            result.approximated.append((field, f"{scheme} {v} -> {kp} ({match})"))
+            return kp
 
         return Built(reverse, notes=True)
 
     def forward(v: Any, result: Any, field: str, source: str) -> Any:
-        cw = table.get(v, False)
-        if cw is False:
+        if v not in table:
             raise MapFailure(f"{v!r} is not a key-product code")
+        cw = table[v]
         if cw is None or cw.match not in accept:
             why = notes.get(v) if cw is None else f"only a {cw.match}"
             raise MapFailure(f"{v} has no {scheme} crosswalk: {why}")

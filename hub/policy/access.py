@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import Boolean, ColumnElement, SQLColumnExpression, and_, false, or_, select, true, type_coerce
 
 from hub.auth.principal import Principal
 from hub.db.models import Organization
@@ -121,14 +121,14 @@ class Access:
             return true()
         return parts[0] if len(parts) == 1 else and_(*parts)
 
-    def _test(self, expr: ColumnElement[Any], value: Any) -> ColumnElement[bool]:
+    def _test(self, expr: SQLColumnExpression[Any], value: Any) -> ColumnElement[bool]:
         if isinstance(value, dict):
             claim = self._claim(value["ne"])
             return false() if claim is _NO_CLAIM else expr != claim
         if isinstance(value, list):  # a claim the caller lacks matches nothing
             return expr.in_([c for c in (self._claim(v) for v in value) if c is not _NO_CLAIM])
         if value is True:
-            return expr  # a boolean attribute
+            return type_coerce(expr, Boolean)  # a boolean attribute, as itself (the SQL is unchanged)
         if value is False:
             return ~expr
         claim = self._claim(value)

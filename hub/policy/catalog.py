@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, exists, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import KeyedColumnElement
 
@@ -38,7 +38,8 @@ class Relation:
     many: bool = False
 
 
-Attribute = Callable[[], ColumnElement[Any]]
+# An SQL expression over a kind's row: a mapped column (`m.Footprint.status`) or a subquery.
+Attribute = Callable[[], SQLColumnExpression[Any]]
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,14 @@ class Kind:
     def fields(self) -> tuple[str, ...]:
         return self.columns + tuple(self.relations) + self.computed
 
+    def stored(self) -> type[m.Base]:
+        """The model of a kind that is a table (every kind but the computed ones)."""
+        if self.model is None:
+            raise TypeError(f"{self.name} is computed: it has no table")
+        return self.model
+
     def column(self, name: str) -> KeyedColumnElement[Any] | InstrumentedAttribute[Any]:
-        assert self.model is not None
-        return getattr(self.model, name)
+        return getattr(self.stored(), name)
 
 
 def _product_owner(product_id: Any) -> ColumnElement[Any]:

@@ -9,11 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hub.decisions.registry import registry
 from hub.exchange.mapped import catalog
 from hub.queries.reader import Reader
 from hub.queries.records import Record
-from rules_engine import default_rulesets_dir
 
 
 def _records(kind: str, rows: list[dict[str, Any]], readable: frozenset[str], key: str) -> list[Record]:
@@ -30,7 +28,7 @@ async def rule_sets(reader: Reader, ruleset_id: str | None = None, version: str 
     if not access.grants("RuleSet"):
         return []
     rows = []
-    for r in registry().rulesets():
+    for r in reader.rulesets.registry().rulesets():
         if (ruleset_id and r["id"] != ruleset_id) or (version and r["version"] != version):
             continue
         path = Path(r["file"])
@@ -49,7 +47,7 @@ async def rule_sets(reader: Reader, ruleset_id: str | None = None, version: str 
                 "title_zh": r["title"].get("zh"),
                 "title_en": r["title"].get("en"),
                 "test_count": r["tests"],
-                "file": _relative(path, default_rulesets_dir()),
+                "file": _relative(path, reader.rulesets.root),
                 "content": path.read_text(encoding="utf-8"),
                 "_key": f"{r['id']}@{r['version']}",
             }

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from hub.auth.principal import Principal
 from hub.clock import SYSTEM_CLOCK, Clock
 from hub.db.models import SharingAgreement
+from hub.decisions.registry import ShippedRuleSets
 from hub.policy.access import Access, Agreement, active
 from hub.policy.model import Policy
 
@@ -24,6 +25,7 @@ class Reader:
         sessions: async_sessionmaker[AsyncSession],
         policy: Policy,
         principal: Principal,
+        rulesets: ShippedRuleSets,
         wanted: dict[str, frozenset[str]] | None = None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
@@ -31,6 +33,7 @@ class Reader:
         self.sessions = sessions
         self.policy = policy
         self.principal = principal
+        self.rulesets = rulesets  # the hub's shipped rule sets: documents and trace files are read from them
         # Fields the caller asks for, per kind (None: all): reads select only these of the readable ones.
         self.wanted = wanted
         self.clock = clock  # which sharing agreements are in force today

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, Enum, String, case, func, literal, select, type_coerce
@@ -20,7 +21,6 @@ from hub.policy.catalog import KINDS, Kind
 from hub.queries import traces
 from hub.queries.audit_reads import record_reads
 from hub.queries.reader import Reader
-from rules_engine import default_rulesets_dir
 
 Record = dict[str, Any]
 
@@ -55,13 +55,11 @@ async def _plan(
     grants = access.grants(kind_name)
     if not grants:
         return None, access.where(kind_name)
-    model = kind.model
-    assert model is not None
-    columns: dict[str, Any] = {"_id": model.id}  # type: ignore[attr-defined]
+    columns: dict[str, Any] = {"_id": kind.column("id")}
     for name in internal:  # keys the caller of fetch needs (e.g. a parent key to group by), never fields
         columns[f"_{name}"] = kind.column(name)
-    if hasattr(model, "iri"):
-        columns["id"] = model.iri  # type: ignore[attr-defined]
+    if hasattr(kind.stored(), "iri"):
+        columns["id"] = kind.column("iri")
     sources: list[tuple[str, str]] = []
     fields = access.readable_fields(kind_name)
     if reader.wanted is not None and kind_name in reader.wanted:
@@ -114,13 +112,13 @@ def _record(kind_name: str, plan: _Plan, row: Any) -> Record:
     return rec
 
 
-def _narrow_trace(access: Access, plan: _Plan, rec: Record, row: Any) -> None:
+def _narrow_trace(access: Access, plan: _Plan, rec: Record, row: Any, rulesets_dir: Path) -> None:
     """A decision's trace holds no value of a fact the caller may not read on the footprint (hub/queries/traces)."""
     if "trace" not in rec:
         return
     fields = traces.readable_footprint_fields(access, [row._mapping[f] for f in plan.trace_flags])
     hidden = traces.hidden_facts(rec["trace"], fields, access.role, access.policy.minimum_group)
-    rec["trace"] = traces.narrowed(rec["trace"], hidden, default_rulesets_dir())
+    rec["trace"] = traces.narrowed(rec["trace"], hidden, rulesets_dir)
 
 
 async def fetch(
@@ -139,9 +137,8 @@ async def fetch(
     plan, allowed = await _plan(reader, kind_name, internal)
     if plan is None:
         return []
-    model = KINDS[kind_name].model
     stmt = select(*plan.columns).where(allowed, *where)
-    stmt = stmt.order_by(*(order_by if order_by is not None else [model.id]))  # type: ignore[union-attr]
+    stmt = stmt.order_by(*(order_by if order_by is not None else [KINDS[kind_name].column("id")]))
     if limit is not None:
         stmt = stmt.limit(limit)
     rows = await reader.execute(stmt)
@@ -149,7 +146,7 @@ async def fetch(
     if plan.trace_flags:
         access = await reader.access()
         for rec, row in zip(records, rows, strict=True):
-            _narrow_trace(access, plan, rec, row)
+            _narrow_trace(access, plan, rec, row, reader.rulesets.root)
     if records and KINDS[kind_name].audit_reads:
         await record_reads(reader, kind_name, records)
     return records
@@ -169,8 +166,7 @@ async def count(reader: Reader, kind_name: str, *where: ColumnElement[bool]) -> 
     access = await reader.access()
     if not access.may_aggregate(kind_name):
         raise Forbidden(f"role {access.role} may not aggregate {kind_name} records")
-    model = KINDS[kind_name].model
-    stmt = select(func.count()).select_from(model).where(access.where(kind_name), *where)  # type: ignore[arg-type]
+    stmt = select(func.count()).select_from(KINDS[kind_name].stored()).where(access.where(kind_name), *where)
     return int((await reader.execute(stmt))[0][0])
 
 
@@ -182,10 +178,9 @@ class Page:
 
 async def page(reader: Reader, kind_name: str, *where: ColumnElement[bool], first: int, after: int | None) -> Page:
     """Keyset pagination in key order: up to `first` readable rows after key `after`."""
-    model = KINDS[kind_name].model
     conditions = list(where)
     if after is not None:
-        conditions.append(model.id > after)  # type: ignore[union-attr]
+        conditions.append(KINDS[kind_name].column("id") > after)
     rows = await fetch(reader, kind_name, *conditions, limit=first + 1)
     return Page(rows[:first], len(rows) > first)
 

@@ -6,12 +6,17 @@ told); a target it may read but not change is refused with Forbidden.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.db.models import Identified
 from hub.policy.access import Access, Forbidden
 from hub.policy.catalog import KINDS
 from hub.validation import FieldError, InvalidInput
+
+M = TypeVar("M", bound=Identified)
 
 
 def unseen(field: str, kind: str, iri: str) -> FieldError:
@@ -25,17 +30,17 @@ def noun(kind: str) -> str:
     return "".join(f" {c.lower()}" if c.isupper() else c for c in kind).strip()
 
 
-async def target(session: AsyncSession, access: Access, mutation: str, iri: str, field: str) -> object:
+async def target(session: AsyncSession, access: Access, mutation: str, model: type[M], iri: str, field: str) -> M:
+    """The `model` record `iri` names, when the caller may run `mutation` on it (`model` is the kind the policy
+    says the mutation acts on)."""
     kind = access.policy.mutations[mutation].kind
-    model = KINDS[kind].model
-    assert model is not None
+    if _identified(kind) is not model:
+        raise TypeError(f"{mutation} acts on {kind} records, not on {model.__name__}")
     check = access.mutation_check(mutation)
-    found = await session.scalar(select(model).where(model.iri == iri, check))  # type: ignore[attr-defined]
+    found = await session.scalar(select(model).where(model.iri == iri, check))
     if found is not None:
         return found
-    readable = await session.scalar(
-        select(model.id).where(model.iri == iri, access.where(kind))  # type: ignore[attr-defined]
-    )
+    readable = await session.scalar(select(model.id).where(model.iri == iri, access.where(kind)))
     if readable is not None:
         raise Forbidden(f"role {access.role} may not run {mutation} on {iri}")
     raise InvalidInput([unseen(field, kind, iri)])
@@ -69,7 +74,14 @@ async def require_readable_references(session: AsyncSession, access: Access, dat
 
 
 async def _readable(session: AsyncSession, access: Access, kind: str, iri: str) -> bool:
-    model = KINDS[kind].model
-    assert model is not None
-    found = await session.scalar(select(model.id).where(model.iri == iri, access.where(kind)))  # type: ignore[attr-defined]
+    model = _identified(kind)
+    found = await session.scalar(select(model.id).where(model.iri == iri, access.where(kind)))
     return found is not None
+
+
+def _identified(kind: str) -> type[Identified]:
+    """The model of `kind`, whose records a mutation or a reference names by IRI."""
+    model = KINDS[kind].model
+    if model is None or not issubclass(model, Identified):
+        raise TypeError(f"{kind} has no records with an IRI")
+    return model

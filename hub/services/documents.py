@@ -19,7 +19,7 @@ from hub.documents.report import TestReport
 from hub.domain.documents import DocumentKind, DocumentStatus, version_key
 from hub.services import audit
 from hub.services.origin import Origin, new_iri
-from hub.services.published import mapping_texts, published_versions, ruleset_texts
+from hub.services.published import documents_of, mapping_texts, published_versions, ruleset_texts
 from hub.services.store import add_new
 from hub.validation import FieldError, InvalidInput
 from rules_engine import LoadError
@@ -48,9 +48,9 @@ async def _stored_versions(
     return list(await session.scalars(stmt))
 
 
-def _shipped_versions(kind: DocumentKind, document_id: str) -> list[str]:
+def _shipped_versions(session: AsyncSession, kind: DocumentKind, document_id: str) -> list[str]:
     if kind is DocumentKind.RULESET:
-        return rulesets.shipped_versions(document_id)
+        return documents_of(session).rulesets.versions(document_id)
     return mappings.shipped_versions(document_id)
 
 
@@ -72,7 +72,7 @@ async def create_draft(
     else:
         document_id, version = _check_mapping(content, tests)
     stored = await _stored_versions(session, kind, document_id)
-    if version in [*(v.version for v in stored), *_shipped_versions(kind, document_id)]:
+    if version in [*(v.version for v in stored), *_shipped_versions(session, kind, document_id)]:
         raise _refuse("$.content", f"{kind.value} {document_id} already has version {version}; a draft needs a new one")
     draft = DocumentVersion(
         iri=new_iri(base_iri, "document-version"),
@@ -92,13 +92,14 @@ def _bounded(field: str, text: str) -> None:
 
 
 async def _check_ruleset(session: AsyncSession, content: str, tests: str | None) -> tuple[str, str]:
-    source, issues = rulesets.read_draft(content, tests)
+    shipped = documents_of(session).rulesets
+    source, issues = rulesets.read_draft(shipped, content, tests)
     if source is None or issues:
-        raise InvalidInput(issue_errors(issues))
+        raise InvalidInput(issue_errors(issues, shipped.root))
     published = ruleset_texts(await published_versions(session, DocumentKind.RULESET))
-    issues = rulesets.check(source, published)
+    issues = rulesets.check(shipped, source, published)
     if issues:
-        raise InvalidInput(issue_errors(issues))
+        raise InvalidInput(issue_errors(issues, shipped.root))
     return source.id, source.version
 
 
@@ -137,14 +138,15 @@ async def test_draft(session: AsyncSession, draft: DocumentVersion, origin: Orig
 async def _run(session: AsyncSession, draft: DocumentVersion) -> TestReport:
     if draft.kind is DocumentKind.MAPPING:
         return mappings.run_cases(mappings.compile_draft(draft.content), mappings.read_cases(_cases(draft.tests or "")))
-    source, issues = rulesets.read_draft(draft.content, draft.tests)
+    shipped = documents_of(session).rulesets
+    source, issues = rulesets.read_draft(shipped, draft.content, draft.tests)
     if source is None or issues:
-        raise InvalidInput(issue_errors(issues))
+        raise InvalidInput(issue_errors(issues, shipped.root))
     published = ruleset_texts(await published_versions(session, DocumentKind.RULESET))
     try:
-        return rulesets.run_tests(source, published)
+        return rulesets.run_tests(shipped, source, published)
     except LoadError as error:  # what was published since the draft was made may clash with it
-        raise InvalidInput(issue_errors(error.issues)) from None
+        raise InvalidInput(issue_errors(error.issues, shipped.root)) from None
 
 
 # -- publish ------------------------------------------------------------------------------------------
@@ -157,7 +159,7 @@ async def publish(session: AsyncSession, draft: DocumentVersion, origin: Origin)
         reason = f"is {draft.status.value}; only a tested draft is published (run testDraft until every case passes)"
         raise _refuse("$.id", reason)
     published = [v.version for v in stored if v.status in (DocumentStatus.PUBLISHED, DocumentStatus.RETIRED)]
-    published += _shipped_versions(draft.kind, draft.document_id)
+    published += _shipped_versions(session, draft.kind, draft.document_id)
     higher = [v for v in published if (version_key(v) or ()) >= (version_key(draft.version) or ())]
     if higher:
         top = max(higher, key=lambda v: version_key(v) or ())
@@ -180,10 +182,11 @@ async def publish(session: AsyncSession, draft: DocumentVersion, origin: Origin)
 async def _check_effective(session: AsyncSession, draft: DocumentVersion) -> None:
     """The registry or catalog in force once the draft is published must load, or nothing is published."""
     rows = [*await published_versions(session, draft.kind), draft]
+    shipped = documents_of(session).rulesets
     try:
         if draft.kind is DocumentKind.RULESET:
-            rulesets.registry(ruleset_texts(rows))
+            rulesets.registry(shipped, ruleset_texts(rows))
         else:
             mappings.catalog(mapping_texts(rows))
     except LoadError as error:
-        raise InvalidInput(issue_errors(error.issues)) from None
+        raise InvalidInput(issue_errors(error.issues, shipped.root)) from None

@@ -7,19 +7,19 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.models import Base, ProductCategory
+from hub.db.models import Identified, ProductCategory
+from hub.queries.targets import unseen
 from hub.validation import FieldError, InvalidInput
 
-M = TypeVar("M", bound=Base)
+M = TypeVar("M", bound=Identified)
 
 
 async def by_iri(session: AsyncSession, model: type[M], iri: str, field: str) -> M:
     """The record `iri` names. Its refusal uses the words of a reference the caller may not read
     (`hub.queries.targets.unseen`), so a path that checks readability first answers alike for both."""
-    found = await session.scalar(select(model).where(model.iri == iri))  # type: ignore[attr-defined]
+    found = await session.scalar(select(model).where(model.iri == iri))
     if found is None:
-        noun = model.__tablename__.replace("_", " ")
-        raise InvalidInput([FieldError(field, f"names no {noun} you may read: {iri}")])
+        raise InvalidInput([unseen(field, model.__name__, iri)])
     return found
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.config import Settings
 from hub.db.models import DocumentVersion
+from hub.decisions.registry import ShippedRuleSets
 from hub.documents import mappings, rulesets
 from hub.domain.documents import DocumentKind, DocumentStatus
 from hub.mapping.catalog import Catalog
@@ -49,12 +51,12 @@ def mapping_texts(rows: Sequence[DocumentVersion]) -> list[mappings.Text]:
     return [mappings.Text(r.document_id, r.version, r.content) for r in rows]
 
 
-class _Recent:
+class _Recent(Generic[T]):
     """The few most recently built values, by the input they were built from."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.items: OrderedDict[Hashable, object] = OrderedDict()
+        self.items: OrderedDict[Hashable, T] = OrderedDict()
 
     def get_or_build(self, key: Hashable, build: Callable[[], T]) -> T:
         if key in self.items:
@@ -63,20 +65,22 @@ class _Recent:
             self.items[key] = build()
             if len(self.items) > self.size:  # a long-running hub keeps only the recent ones
                 self.items.popitem(last=False)
-        return self.items[key]  # type: ignore[return-value]
+        return self.items[key]
 
 
 class PublishedDocuments:
-    """One hub's registry and catalog in force, built from its own database's published versions."""
+    """One hub's registry and catalog in force, built from its own database's published versions over its own
+    shipped rule sets (`rulesets`, from the hub's settings)."""
 
-    def __init__(self, size: int = 4) -> None:
-        self._registries = _Recent(size)
-        self._catalogs = _Recent(size)
+    def __init__(self, rulesets: ShippedRuleSets, size: int = 4) -> None:
+        self.rulesets = rulesets
+        self._registries: _Recent[Registry] = _Recent(size)
+        self._catalogs: _Recent[Catalog] = _Recent(size)
 
     async def registry(self, session: AsyncSession) -> Registry:
         """The rule-set registry in force: shipped rule sets plus published versions (hub/documents/rulesets)."""
         texts = tuple(ruleset_texts(await published_versions(session, DocumentKind.RULESET)))
-        return self._registries.get_or_build(texts, lambda: rulesets.registry(list(texts)))
+        return self._registries.get_or_build(texts, lambda: rulesets.registry(self.rulesets, list(texts)))
 
     async def catalog(self, session: AsyncSession) -> Catalog:
         """The mapping catalog in force: shipped mappings plus published versions (the highest version wins)."""
@@ -87,9 +91,12 @@ class PublishedDocuments:
 def documents_of(session: AsyncSession) -> PublishedDocuments:
     """The published documents of the hub whose sessionmaker made `session`.
 
-    A session made outside a hub gets a fresh, empty cache: correct, only not reused."""
+    A session made outside a hub gets a fresh, empty cache over the installation's rule sets (the default
+    settings): correct, only not reused."""
     found = session.info.get(DOCUMENTS_KEY)
-    return found if isinstance(found, PublishedDocuments) else PublishedDocuments()
+    if isinstance(found, PublishedDocuments):
+        return found
+    return PublishedDocuments(ShippedRuleSets(Settings().rulesets_dir))
 
 
 async def effective_registry(session: AsyncSession) -> Registry:

@@ -17,7 +17,6 @@ from hub.auth.principal import Principal, Role
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
 from hub.db.models import EmissionFactor, Label
-from hub.decisions.registry import registry
 from hub.domain.codes import FootprintStatus, LabelStatus
 from hub.services import categories, decisions, factors, footprints, organizations, products
 from hub.services.origin import Origin
@@ -90,7 +89,9 @@ async def _fill(hub: Hub) -> None:
             made.append(fp)
         # every footprint is decided by the rules engine; half of them carry a label (stored directly: this
         # test is about reading, and most of these generated footprints have no benchmark to be graded on)
-        await decisions.decide_footprints(session, registry(), [fp.id for fp in made], date(2026, 1, 1), system, base)
+        await decisions.decide_footprints(
+            session, hub.rulesets.registry(), [fp.id for fp in made], date(2026, 1, 1), system, base
+        )
         for i, fp in enumerate(made):
             if i % 2 == 0:
                 label = Label(

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from hub.bootstrap import Hub
 from hub.cli import main
+from hub.config import Settings
 from hub.db.models import Decision, Footprint
 from hub.decisions.facts import footprint_facts
-from hub.decisions.registry import registry
+from hub.decisions.registry import ShippedRuleSets
 from hub.domain.codes import FootprintStatus, Region, SourceKind
 from hub.exchange.documents import footprint_documents
 from hub.services.decisions import decide_footprints, decision_kinds
@@ -22,7 +23,8 @@ EXPECTED_KINDS = [("label_grade", "ZJ"), ("recognition", "GBA"), ("recognition",
 
 
 def test_the_hub_decides_a_label_grade_and_recognition_for_three_regions() -> None:
-    assert decision_kinds(registry(), date(2026, 1, 1)) == EXPECTED_KINDS
+    registry = ShippedRuleSets(Settings().rulesets_dir).registry()
+    assert decision_kinds(registry, date(2026, 1, 1)) == EXPECTED_KINDS
 
 
 async def test_every_demo_footprint_has_its_decisions_with_trace_and_version(demo_hub: Hub) -> None:
@@ -75,7 +77,7 @@ async def test_a_missing_input_gives_a_decision_that_says_so(demo_hub: Hub) -> N
         await session.flush()
         made = await decide_footprints(
             session,
-            registry(),
+            demo_hub.rulesets.registry(),
             [footprint.id],
             date(2026, 1, 1),
             Origin(actor="test", source=SourceKind.SYSTEM),
