@@ -132,7 +132,7 @@ def _aliases(
 def alias_rule(max_aliases: int) -> type[ASTValidationRule]:
     class MaxAliases(ASTValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            if _aliases(node.selection_set, _fragments(self.context), frozenset(), {}) > max_aliases:
+            if _aliases(node.selection_set, _fragments(self.context.document), frozenset(), {}) > max_aliases:
                 self.report_error(GraphQLError(f"The query uses more than {max_aliases} aliases.", node))
 
     return MaxAliases
