@@ -126,3 +126,11 @@ def test_issue_refuses_a_caller_without_an_organization(tokens: TokenService) ->
 def test_a_token_issued_without_a_given_time_is_valid_now(tokens: TokenService) -> None:
     claims = jwt.decode(tokens.issue(Principal(Role.ENTERPRISE, ORG, "ZJ")), options={"verify_signature": False})
     assert abs(claims["iat"] - datetime.now(UTC).timestamp()) < 120
+
+
+def test_a_token_just_past_its_expiry_is_within_the_leeway(tokens: TokenService) -> None:
+    """Clocks differ by seconds: 30 s of leeway (tests/auth pins the margins on both sides)."""
+    now = int(datetime.now(UTC).timestamp())
+    assert tokens.verify(signed(tokens, {**good_claims(tokens), "exp": now - 10})).org_iri == ORG
+    with pytest.raises(InvalidToken, match="^token has expired$"):
+        tokens.verify(signed(tokens, {**good_claims(tokens), "exp": now - 40}))
