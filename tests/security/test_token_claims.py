@@ -132,5 +132,5 @@ def test_a_token_just_past_its_expiry_is_within_the_leeway(tokens: TokenService)
     """Clocks differ by seconds: 30 s of leeway (tests/auth pins the margins on both sides)."""
     now = int(datetime.now(UTC).timestamp())
     assert tokens.verify(signed(tokens, {**good_claims(tokens), "exp": now - 10})).org_iri == ORG
-    with pytest.raises(InvalidToken, match="^token has expired$"):
+    with pytest.raises(InvalidToken, match=r"^token has expired$"):
         tokens.verify(signed(tokens, {**good_claims(tokens), "exp": now - 40}))
