@@ -200,6 +200,21 @@ COSTS: list[tuple[str, dict[str, Any], int]] = [
     ('{ node(id: "x") { ... on Footprint { id stages { stage } } ... on Product { name } } }', {}, 1 + 1 + 1 + 5 + 1),
     ("{ viewer { ... { role } } }", {}, 2),
     ('mutation { publishFootprint(footprintId: "x") { errors { path reason } } }', {}, 1 + 1 + 5 * 2),
+    ("{ footprints(first: 0) { edges { node { id } } } }", {}, 1),  # an empty page costs its field only
+    # variables reach pages inside inline fragments and named fragments
+    ("query($n: Int) { ... on Query { footprints(first: $n) { edges { node { id } } } } }", {"n": 2}, 1 + 2 * 3),
+    (
+        "query($n: Int) { ...Q } fragment Q on Query { footprints(first: $n) { edges { node { id } } } }",
+        {"n": 2},
+        1 + 2 * 3,
+    ),
+    # a fragment beside other fields adds to them; spread in two places, it counts in both
+    (
+        "{ viewer { role } footprints(first: 2) { totalCount ...C } more: footprints(first: 4) { ...C } } "
+        "fragment C on FootprintConnection { edges { node { id } } }",
+        {},
+        2 + (1 + 2 + 2 * 3) + (1 + 4 * 3),
+    ),
 ]
 
 
@@ -229,3 +244,21 @@ async def test_directives_at_the_limit_are_allowed(asgi: Any) -> None:
         over = await post(client, "{ viewer { " + "role @skip(if: false) " * 51 + "} }")
     assert at_limit.status_code == 200 and at_limit.json()["data"]["viewer"]["role"] == "public"
     assert [e["message"] for e in over.json()["errors"]] == ["The query uses more than 50 directives."]
+
+
+async def test_every_refusal_points_at_the_operation_or_field(asgi: Any) -> None:
+    deep = "query Deep { " + "productCategories { parent { " * 5 + "code" + " } }" * 5 + " }"
+    aliases = "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(16)) + " }"
+    directives = "{ viewer { " + "role @skip(if: false) " * 51 + "} }"
+    async with asgi() as client:
+        for query in (deep, aliases, directives, "{ __schema { queryType { name } } }"):
+            [error] = (await post(client, query)).json()["errors"]
+            assert error["locations"], error
+
+
+async def test_a_sibling_deeper_than_one_at_the_limit_is_still_refused(asgi: Any) -> None:
+    at_limit = "productCategories { " + "parent { " * 6 + "code" + " }" * 6 + " }"
+    deeper = "more: productCategories { " + "parent { " * 7 + "code" + " }" * 7 + " }"
+    async with asgi() as client:
+        response = await post(client, "{ " + at_limit + " " + deeper + " }")
+    assert response.json()["errors"][0]["message"] == "Operation (anonymous) is nested deeper than the limit of 8."
