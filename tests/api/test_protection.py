@@ -20,7 +20,7 @@ async def post(client: Any, query: str, variables: dict[str, Any] | None = None,
     return await client.post("/graphql", json={"query": query, "variables": variables}, headers=h)
 
 
-async def test_a_query_of_depth_50_is_refused_after_measuring_nine_levels(asgi: Any) -> None:
+async def test_a_query_of_depth_50_is_refused_after_one_walk_per_rule(asgi: Any) -> None:
     query = "{ " + "productCategories { parent { " * 25 + "code" + " } }" * 25 + " }"
     async with asgi() as client:
         await post(client, "{ __typename }")  # the app's first request wires what it caches
@@ -181,3 +181,84 @@ async def test_http_conventions(asgi: Any) -> None:
     assert wrong_accept.status_code == 406
     assert not_json.status_code == 400
     assert no_query.status_code == 400
+
+
+COSTS: list[tuple[str, dict[str, Any], int]] = [
+    # every field once per parent item; a list without `first` as 5 items (LIST_ESTIMATE)
+    ("{ viewer { role } productCategories { code nameEn } }", {}, 1 + 1 + 1 + 5 * 2),
+    # a connection without `first`: the default page of 20; `edges` adds no factor of its own
+    ("{ footprints { edges { node { id totalKgco2e } } } }", {}, 1 + 20 + 20 + 20 * 2),
+    # `first` from a variable, a list below it
+    (
+        "query($n: Int) { footprints(first: $n) { totalCount edges { node { id stages { stage kgco2e } } } } }",
+        {"n": 7},
+        1 + 7 + 7 + 7 + 7 + 7 + 7 * 5 * 2,
+    ),
+    ("{ footprints(first: 3) { edges { node { id labels { grade } product { name } } } } }", {}, 1 + 3 * 7 + 3 * 5 - 3),
+    ("{ footprints(first: -1) { edges { node { id } } } }", {}, 1 + 20 * 3),  # a negative page: the default
+    ("{ footprints(first: 2) { ...C } } fragment C on FootprintConnection { edges { node { id } } }", {}, 1 + 2 * 3),
+    ('{ node(id: "x") { ... on Footprint { id stages { stage } } ... on Product { name } } }', {}, 1 + 1 + 1 + 5 + 1),
+    ("{ viewer { ... { role } } }", {}, 2),
+    ('mutation { publishFootprint(footprintId: "x") { errors { path reason } } }', {}, 1 + 1 + 5 * 2),
+    ("{ footprints(first: 0) { edges { node { id } } } }", {}, 1),  # an empty page costs its field only
+    # variables reach pages inside inline fragments and named fragments
+    ("query($n: Int) { ... on Query { footprints(first: $n) { edges { node { id } } } } }", {"n": 2}, 1 + 2 * 3),
+    (
+        "query($n: Int) { ...Q } fragment Q on Query { footprints(first: $n) { edges { node { id } } } }",
+        {"n": 2},
+        1 + 2 * 3,
+    ),
+    # a fragment beside other fields adds to them; spread in two places, it counts in both
+    (
+        "{ viewer { role } footprints(first: 2) { totalCount ...C } more: footprints(first: 4) { ...C } } "
+        "fragment C on FootprintConnection { edges { node { id } } }",
+        {},
+        2 + (1 + 2 + 2 * 3) + (1 + 4 * 3),
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "variables", "cost"), COSTS)
+def test_cost_estimates_are_pinned(query: str, variables: dict[str, Any], cost: int) -> None:
+    """The estimate, worked out by hand for each shape of query: a change to how it is priced is deliberate."""
+    from graphql import OperationDefinitionNode, parse
+
+    from hub.api.graphql_schema import schema
+    from hub.api.protection import estimate_cost
+
+    document = parse(query)
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    assert estimate_cost(schema._schema, document, operation, variables) == cost
+
+
+async def test_type_introspection_needs_a_token_too(asgi: Any) -> None:
+    async with asgi() as client:
+        response = await post(client, '{ __type(name: "Footprint") { name } }')
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == "Introspection needs a bearer token on this hub (or dev mode)."
+
+
+async def test_directives_at_the_limit_are_allowed(asgi: Any) -> None:
+    async with asgi() as client:
+        at_limit = await post(client, "{ viewer { " + "role @include(if: true) " * 50 + "} }")
+        over = await post(client, "{ viewer { " + "role @skip(if: false) " * 51 + "} }")
+    assert at_limit.status_code == 200 and at_limit.json()["data"]["viewer"]["role"] == "public"
+    assert [e["message"] for e in over.json()["errors"]] == ["The query uses more than 50 directives."]
+
+
+async def test_every_refusal_points_at_the_operation_or_field(asgi: Any) -> None:
+    deep = "query Deep { " + "productCategories { parent { " * 5 + "code" + " } }" * 5 + " }"
+    aliases = "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(16)) + " }"
+    directives = "{ viewer { " + "role @skip(if: false) " * 51 + "} }"
+    async with asgi() as client:
+        for query in (deep, aliases, directives, "{ __schema { queryType { name } } }"):
+            [error] = (await post(client, query)).json()["errors"]
+            assert error["locations"], error
+
+
+async def test_a_sibling_deeper_than_one_at_the_limit_is_still_refused(asgi: Any) -> None:
+    at_limit = "productCategories { " + "parent { " * 6 + "code" + " }" * 6 + " }"
+    deeper = "more: productCategories { " + "parent { " * 7 + "code" + " }" * 7 + " }"
+    async with asgi() as client:
+        response = await post(client, "{ " + at_limit + " " + deeper + " }")
+    assert response.json()["errors"][0]["message"] == "Operation (anonymous) is nested deeper than the limit of 8."

@@ -102,9 +102,11 @@ def test_a_fragment_cycle_is_refused_not_a_crash(live: Live) -> None:  # noqa: F
 
 
 def test_typename_leaves_add_no_depth(live: Live) -> None:  # noqa: F811
-    parents = LIMIT - 1
-    query = "{ productCategories { " + "parent { " * (parents - 1) + "__typename" + " }" * (parents - 1) + " } }"
+    parents = LIMIT - 1  # productCategories and seven parents: 8 levels, the limit
+    query = "{ productCategories { " + "parent { " * parents + "__typename" + " }" * parents + " } }"
     assert refused(live, query) is None
+    fragment = "{ productCategories { " + "parent { " * parents + "...T" + " }" * parents + " } }"
+    assert refused(live, fragment + " fragment T on ProductCategory { __typename }") is None
 
 
 # -- aliases through fragments ------------------------------------------------------------------------
