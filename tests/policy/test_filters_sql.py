@@ -154,14 +154,19 @@ def test_two_grants_give_the_union_of_their_rows(engine: Engine) -> None:
 # -- shared grants: sharing agreements ---------------------------------------------------------------
 
 
+def every_field(*kinds: str) -> dict[str, frozenset[str]]:
+    """An agreement's field map naming every field of `kinds` (an empty map grants nothing)."""
+    return {kind: frozenset(KINDS[kind].fields) for kind in kinds}
+
+
 def shared_policy(kind: str, rows: dict[str, Any]) -> Policy:
     return with_grant(kind, "regional_platform", Grant({"shared": True, **rows}, frozenset(KINDS[kind].fields), True))
 
 
 def test_an_agreement_s_statuses_and_the_grant_s_own_filter_both_hold(engine: Engine) -> None:
     policy = shared_policy("Footprint", {"status": ["published", "verified", "draft"]})
-    other = Agreement("urn:a:other", frozenset({"Product"}), ("draft",), {})
-    agreement = Agreement("urn:a:fp", frozenset({"Footprint"}), ("published", "submitted"), {})
+    other = Agreement("urn:a:other", frozenset({"Product"}), ("draft",), every_field("Product"))
+    agreement = Agreement("urn:a:fp", frozenset({"Footprint"}), ("published", "submitted"), every_field("Footprint"))
     access = Access(policy, CALLERS["platform"], [other, agreement])
     statuses = {p["key"]: p["status"] for p in probes(engine, "Footprint")}
     assert selected(engine, access, "Footprint") == {k for k, s in statuses.items() if s == "published"}
@@ -172,7 +177,8 @@ def test_an_agreement_s_statuses_and_the_grant_s_own_filter_both_hold(engine: En
 def test_an_agreement_s_statuses_restrict_kinds_that_follow_a_footprint(engine: Engine, kind: str) -> None:
     """A product is shared when one of its footprints has a shared status; a decision when its footprint has."""
     policy = shared_policy(kind, {})
-    access = Access(policy, CALLERS["platform"], [Agreement("urn:a", frozenset({kind}), ("verified", "submitted"), {})])
+    agreement = Agreement("urn:a", frozenset({kind}), ("verified", "submitted"), every_field(kind))
+    access = Access(policy, CALLERS["platform"], [agreement])
     rows = probes(engine, kind)
     if kind == "Decision":
         expected = {p["key"] for p in rows if p["footprint_status"] in ("verified", "submitted")}
@@ -190,15 +196,24 @@ def test_an_agreement_s_statuses_restrict_kinds_that_follow_a_footprint(engine: 
     assert selected(engine, access, kind) == expected
 
 
-def test_an_agreement_without_statuses_does_not_restrict_them(engine: Engine) -> None:
+@pytest.mark.parametrize(
+    ("statuses", "fields"),
+    [((), every_field("Footprint")), (("published",), {}), ((), {})],
+    ids=["statuses", "fields", "both"],
+)
+def test_an_agreement_that_lists_nothing_grants_nothing(
+    engine: Engine, statuses: tuple[str, ...], fields: dict[str, frozenset[str]]
+) -> None:
+    """Fail closed (issue 9 item 4): no statuses or no fields is not "every status" or "every field"."""
     policy = shared_policy("Footprint", {})
-    access = Access(policy, CALLERS["platform"], [Agreement("urn:a", frozenset({"Footprint"}), (), {})])
-    assert selected(engine, access, "Footprint") == {p["key"] for p in probes(engine, "Footprint")}
+    access = Access(policy, CALLERS["platform"], [Agreement("urn:a", frozenset({"Footprint"}), statuses, fields)])
+    assert selected(engine, access, "Footprint") == set()
 
 
 def test_statuses_do_not_apply_to_a_kind_without_a_status(engine: Engine) -> None:
     policy = shared_policy("Organization", {"kind": "enterprise"})
-    access = Access(policy, CALLERS["platform"], [Agreement("urn:a", frozenset({"Organization"}), ("published",), {})])
+    agreement = Agreement("urn:a", frozenset({"Organization"}), ("published",), every_field("Organization"))
+    access = Access(policy, CALLERS["platform"], [agreement])
     assert selected(engine, access, "Organization") == {
         p["key"] for p in probes(engine, "Organization") if p["kind"] == "enterprise"
     }
@@ -207,7 +222,7 @@ def test_statuses_do_not_apply_to_a_kind_without_a_status(engine: Engine) -> Non
 def test_each_agreement_is_its_own_grant_with_its_own_fields() -> None:
     policy = shared_policy("Footprint", {})
     narrow = Agreement("urn:a:1", frozenset({"Footprint"}), ("published",), {"Footprint": frozenset({"status"})})
-    wide = Agreement("urn:a:2", frozenset({"Footprint"}), ("verified",), {})
+    wide = Agreement("urn:a:2", frozenset({"Footprint"}), ("verified",), every_field("Footprint"))
     access = Access(policy, CALLERS["platform"], [narrow, wide])
     assert [g.fields for g in access.grants("Footprint")] == [
         frozenset({"status"}),

@@ -29,7 +29,15 @@ class Reach:
 # pinned too.
 EVERY_FIELD: dict[str, tuple[str, ...]] = {
     "ProductCategory": ("code", "level", "seq", "name_zh", "name_en", "stat_code", "stat_path_zh", "parent"),
-    "CategoryBenchmark": ("declared_unit", "footprint_count", "min_kgco2e", "mean_kgco2e", "max_kgco2e", "category"),
+    "CategoryBenchmark": (
+        "declared_unit",
+        "footprint_count",
+        "min_kgco2e",
+        "mean_kgco2e",
+        "max_kgco2e",
+        "withheld",
+        "category",
+    ),
     "Organization": (
         "kind",
         "region",

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from hub.auth.principal import Principal, Role
+from hub.domain.codes import FootprintStatus
 from hub.policy.access import Access, Agreement, Forbidden
 from hub.policy.catalog import KINDS
 from hub.policy.load import default_path, load_policy
@@ -152,12 +153,15 @@ def principal(role: str) -> Principal:
 
 
 def every_kind_agreement() -> Agreement:
-    return Agreement("urn:test:all", frozenset(KINDS), (), {})
+    """Names every kind, every footprint status and every field: it narrows nothing (an empty list would grant
+    nothing, tests/policy/test_filters_sql.py)."""
+    statuses = tuple(s.value for s in FootprintStatus)
+    return Agreement("urn:test:all", frozenset(KINDS), statuses, {k: frozenset(KINDS[k].fields) for k in KINDS})
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_compiled_fields_and_counts_follow_the_table(policy: Policy, role: str) -> None:
-    """With one agreement that names every kind and no field list, a shared grant reads its policy fields."""
+    """With one agreement that names every kind, status and field, a shared grant reads its policy fields."""
     access = Access(policy, principal(role), [every_kind_agreement()])
     for kind, by_role in READS.items():
         pinned = by_role[role]

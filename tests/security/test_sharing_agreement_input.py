@@ -26,6 +26,7 @@ VALID: dict[str, Any] = {
     "title": "probe agreement",
     "recordKinds": ["Footprint", "Product"],
     "statuses": ["published"],
+    "fields": {"Footprint": ["status", "total_kgco2e"]},
     "validFrom": "2025-01-01",
 }
 PLATFORM_FOOTPRINTS = "{ footprints(first: 1) { totalCount } }"
@@ -63,6 +64,7 @@ def _platform_sees(served: Served) -> int:
     ("changes", "path", "reason"),
     [
         ({"statuses": []}, "$.statuses", "should be non-empty"),
+        ({"fields": None}, "$.fields", "is required"),
         ({"recordKinds": []}, "$.record_kinds", "should be non-empty"),
         ({"statuses": ["draft", "secret"]}, "$.statuses[1]", "is not one of"),
         ({"statuses": ["published", "published"]}, "$.statuses", "non-unique"),
