@@ -29,7 +29,8 @@ def issue_errors(issues: Iterable[Issue], rulesets_dir: Path) -> list[FieldError
 
 def issue_error(issue: Issue, rulesets_dir: Path) -> FieldError:
     """An engine issue as a FieldError; an issue in another file (a shipped rule set the draft breaks) names it."""
-    where = f"line {issue.line}, column {issue.column}: {excerpt(issue.message, MAX_REASON)}"
+    message = _without_server_paths(issue.message, rulesets_dir)
+    where = f"line {issue.line}, column {issue.column}: {excerpt(message, MAX_REASON)}"
     if issue.file == CONTENT_FILE:
         return FieldError("$.content", where)
     if issue.file == TESTS_FILE:
@@ -43,6 +44,13 @@ def _shown(file: str, rulesets_dir: Path) -> str:
         return str(Path(file).resolve().relative_to(rulesets_dir.resolve().parent))
     except ValueError:
         return Path(file).name if Path(file).is_absolute() else file
+
+
+def _without_server_paths(message: str, rulesets_dir: Path) -> str:
+    """`message` with the server's folder of shipped rule sets cut from any path it quotes (an engine names
+    the other file of a clash by its full path)."""
+    stem = str(rulesets_dir.resolve().parent)
+    return message.replace(stem + "/", "").replace(stem, "")
 
 
 def line_error(field: str, line: int | None, reason: str, column: int | None = None) -> FieldError:

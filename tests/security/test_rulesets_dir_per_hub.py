@@ -82,7 +82,11 @@ async def test_two_hubs_with_different_rulesets_folders_ship_different_rule_sets
         assert drafts.TEA_ID not in await _chain(other), "the second hub decided with the first hub's rule sets"
         assert await _listed(shipped) == ["2025.1 rulesets/label_grade/zj-kp-04-tea/ruleset.yaml"]
         assert await _listed(other) == []
-        assert f"rule set '{drafts.TEA_ID}' version 2025.1 is defined twice" in (await _draft_refusal(shipped) or "")
+        refusal = await _draft_refusal(shipped) or ""
+        assert f"rule set '{drafts.TEA_ID}' version 2025.1 is defined twice" in refusal
+        # the clash names the shipped file relative to the repository, never by the server's path (item 17)
+        assert "(also in rulesets/label_grade/zj-kp-04-tea/ruleset.yaml)" in refusal
+        assert str(shipped.settings.rulesets_dir.resolve().parent) not in refusal
         assert await _draft_refusal(other) is None
         assert drafts.TEA_ID not in await _chain(other)  # a draft is not in force
     finally:
