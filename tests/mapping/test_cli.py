@@ -1,5 +1,6 @@
 """The `mappings` click group: test, diff, show, export --sssom (read back by the sssom package)."""
 
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -25,7 +26,9 @@ def run(*args: str) -> tuple[int, str]:
 def test_test_command_passes_on_the_project_mappings() -> None:
     code, out = run("test")
     assert code == 0, out
-    assert "54 of 54 golden cases passed" in out
+    # Every case passes, however many there are (other fixes add cases); at least the 55 of issue 10.
+    found = re.search(r"^(\d+) of (\d+) golden cases passed$", out, re.MULTILINE)
+    assert found and found[1] == found[2] and int(found[1]) >= 55, out
 
 
 def test_test_command_fails_loudly(tmp_path: Path) -> None:
