@@ -1,4 +1,4 @@
-"""The Starlette application: health, GraphQL, JWKS, the token endpoint, and the hub's other routes."""
+"""The Starlette application: health, GraphQL, JWKS, the DID document, the token endpoint and other routes."""
 
 from __future__ import annotations
 
@@ -28,6 +28,13 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok", "region": hub.settings.region.value})
 
 
+async def did_document(request: Request) -> Response:
+    """The hub's did:web document: every identity key still in its ring, so older signatures stay verifiable."""
+    hub: Hub = request.app.state.hub
+    headers = {"Cache-Control": "public, max-age=60"}  # like the JWKS: a rotation shows within a minute
+    return JSONResponse(hub.identity.did_document(), headers=headers, media_type="application/did+json")
+
+
 def tune_gc() -> None:
     """For a serving process: keep start-up objects (schema, policy, code) out of garbage collection, and
     collect the young generation less often. A GraphQL response allocates thousands of short-lived
@@ -41,7 +48,8 @@ def tune_gc() -> None:
 
 def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Starlette:
     hub = hub or open_hub(settings)
-    hub.tokens.keys.current()  # generate the first signing key at start-up, not on the first request
+    hub.tokens.keys.current()  # generate the first signing keys at start-up, not on the first request
+    hub.identity.ring.current()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -57,6 +65,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
                 methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
             ),
             Route("/.well-known/jwks.json", auth.jwks),
+            Route("/.well-known/did.json", did_document),
             Route("/oauth/token", auth.token, methods=["POST"]),
             *jsonld_routes,
         ],

@@ -1,5 +1,5 @@
-"""The one place that wires the hub: settings -> engine -> sessions, policy, token keys, clock, the published
-documents in force and the GraphQL schema.
+"""The one place that wires the hub: settings -> engine -> sessions, policy, token keys, signing identity,
+clock, the published documents in force and the GraphQL schema.
 
 Everything a hub keeps between requests lives on its `Hub`, never in a module global, so two hubs in one
 process (tests, a future multi-region host) never see each other's data. Services that are handed only a
@@ -28,6 +28,7 @@ from hub.clock import CLOCK_KEY, SYSTEM_CLOCK, Clock
 from hub.config import Settings
 from hub.db.engine import make_async_engine, make_sessionmaker
 from hub.decisions.registry import ShippedRuleSets
+from hub.integrity.identity import IDENTITY_FOLDER, HubIdentity, did_web
 from hub.policy.load import default_policy
 from hub.policy.model import Policy
 from hub.services.published import DOCUMENTS_KEY, PublishedDocuments
@@ -45,6 +46,7 @@ class Hub:
     tokens: TokenService
     clients: ClientAuthenticator
     documents: PublishedDocuments
+    identity: HubIdentity
     clock: Clock = SYSTEM_CLOCK
     _schema: strawberry.Schema | None = field(default=None, repr=False)
 
@@ -82,12 +84,18 @@ def token_service(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> TokenServi
     )
 
 
+def hub_identity(settings: Settings) -> HubIdentity:
+    """The hub's signing identity; a public base URL that names no did:web stops the start."""
+    return HubIdentity(KeyRing(settings.key_dir, IDENTITY_FOLDER), did_web(settings.public_base_url))
+
+
 def open_hub(settings: Settings | None = None, policy: Policy | None = None, clock: Clock | None = None) -> Hub:
     """Wire the hub; the policy is loaded and validated here, so a broken policy stops the start."""
     settings = settings or Settings.from_env()
     policy = policy or default_policy()
     clock = clock or SYSTEM_CLOCK
     documents = PublishedDocuments(ShippedRuleSets(settings.rulesets_dir))
+    identity = hub_identity(settings)
     engine = make_async_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     sessions.configure(info={CLOCK_KEY: clock, DOCUMENTS_KEY: documents})
@@ -103,6 +111,7 @@ def open_hub(settings: Settings | None = None, policy: Policy | None = None, clo
         clients=clients,
         clock=clock,
         documents=documents,
+        identity=identity,
     )
 
 

@@ -21,6 +21,9 @@ class Settings:
     # Stem of every record's IRI (its JSON-LD @id); one per hub.
     base_iri: str = "https://zj.cfhub.example.org/id/"
     region: Region = Region.ZJ
+    # Where the hub is reached from outside (an origin: scheme://host[:port]); its did:web identity is derived
+    # from it (hub/integrity/identity.py) and published at <public_base_url>/.well-known/did.json.
+    public_base_url: str = "http://127.0.0.1:8000"
     # Dev mode: GraphiQL, field suggestions and unmasked errors. Off unless asked for.
     dev: bool = False
     # Where generated keys (token signing, bundle signing) live; created on first run, never committed.
@@ -67,6 +70,7 @@ class Settings:
             database_url=env.get("CFHUB_DATABASE_URL", defaults.database_url),
             base_iri=_with_slash(env.get("CFHUB_BASE_IRI", defaults.base_iri)),
             region=Region(env.get("CFHUB_REGION", defaults.region.value)),
+            public_base_url=env.get("CFHUB_PUBLIC_BASE_URL", defaults.public_base_url),
             dev=_flag(env.get("CFHUB_DEV")),
             key_dir=Path(env.get("CFHUB_KEY_DIR", str(defaults.key_dir))),
             token_ttl_seconds=int(env.get("CFHUB_TOKEN_TTL_SECONDS", defaults.token_ttl_seconds)),

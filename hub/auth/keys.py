@@ -45,8 +45,9 @@ class SigningKey:
 
 
 class KeyRing:
-    def __init__(self, key_dir: Path) -> None:
-        self.folder = key_dir / "token-signing"
+    def __init__(self, key_dir: Path, name: str = "token-signing") -> None:
+        """`name`: the folder under `key_dir`; the hub's signing identity keeps its own ring (hub/integrity)."""
+        self.folder = key_dir / name
         self._keys: dict[str, SigningKey] = {}
 
     def _kids(self) -> list[str]:
