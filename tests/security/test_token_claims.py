@@ -135,3 +135,18 @@ def test_a_token_just_past_its_expiry_is_within_the_leeway(tokens: TokenService)
     assert tokens.verify(signed(tokens, {**good_claims(tokens), "exp": exp - 3}), now=now).org_iri == ORG
     with pytest.raises(InvalidToken, match=r"^token has expired$"):
         tokens.verify(signed(tokens, {**good_claims(tokens), "exp": exp - 6}), now=now)
+
+
+def test_a_token_is_not_valid_before_its_nbf(tokens: TokenService) -> None:
+    """`nbf` later than `iat` holds on its own: refused until nbf - leeway, accepted from then on."""
+    now = datetime.now(UTC)
+    stamp = int(now.timestamp())
+    claims = {**good_claims(tokens), "iat": stamp, "nbf": stamp + 60, "exp": stamp + 600}
+    with pytest.raises(InvalidToken, match=r"^token is not valid yet$"):
+        tokens.verify(signed(tokens, claims), now=now + timedelta(seconds=54))
+    assert tokens.verify(signed(tokens, claims), now=now + timedelta(seconds=56)).org_iri == ORG
+
+
+def test_a_non_integer_nbf_is_refused(tokens: TokenService) -> None:
+    with pytest.raises(InvalidToken):
+        tokens.verify(signed(tokens, {**good_claims(tokens), "nbf": "soon"}))
