@@ -16,7 +16,7 @@ from hub.domain.codes import FootprintStatus
 from hub.policy.access import Access, Agreement, Forbidden
 from hub.policy.catalog import KINDS
 from hub.policy.load import default_path, load_policy
-from hub.policy.model import Policy
+from hub.policy.model import MinimumGroup, Policy
 from tests.security.permissions_table import ALL, EVERY_FIELD, MUTATIONS, READS, Reach
 
 BASE = "https://zj.cfhub.example.org/id/"
@@ -198,3 +198,33 @@ def test_compiled_mutation_rules_follow_the_table(policy: Policy, role: str) -> 
         else:
             with pytest.raises(Forbidden, match=f"role {role} may not run mutation {name}"):
                 access.mutation_check(name)
+
+
+def test_the_minimum_group_is_pinned(policy: Policy) -> None:
+    """Aggregates for anyone but the regulator need 5 footprints from 3 enterprises (issue 9 item 15)."""
+    assert policy.minimum_group == MinimumGroup(footprints=5, enterprises=3, exempt_roles=frozenset({"regulator"}))
+
+
+def test_each_aggregate_flag_is_pinned(policy: Policy) -> None:
+    """`aggregate` is off unless a grant says so: a grant that leaves it out gives no counts."""
+    for kind, by_role in READS.items():
+        for role, pinned in by_role.items():
+            flags = tuple(g.aggregate for g in policy.grants_for(kind, role))
+            assert flags == tuple(r.aggregate for r in pinned), f"{role} {kind}"
+
+
+@pytest.mark.parametrize(
+    ("role", "footprints", "enterprises", "met"),
+    [
+        ("public", 5, 3, True),
+        ("public", 4, 3, False),
+        ("public", 5, 2, False),
+        ("public", 100, 1, False),
+        ("regional_platform", 6, 4, True),
+        ("regulator", 1, 1, True),
+    ],
+)
+def test_the_minimum_group_is_met_only_at_both_thresholds(
+    policy: Policy, role: str, footprints: int, enterprises: int, met: bool
+) -> None:
+    assert policy.minimum_group.met(role, footprints, enterprises) is met
