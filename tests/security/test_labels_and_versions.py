@@ -184,3 +184,24 @@ def test_a_published_version_tells_nothing_of_the_products_other_footprints(worl
         first: {"id": first, "version": 1, "status": "published"},
         second: {"id": second, "version": 2, "status": "published"},
     }
+
+
+def test_twenty_suspensions_of_one_label_at_once_one_wins(world: World) -> None:
+    """Label transitions are compare-and-set like footprint ones: one suspension, one audit event."""
+    footprint = _gradable(world)
+    regulator = world.token(Role.REGULATOR, "zj-regulator")
+    issued = world.payload(regulator, ISSUE, {"f": footprint, "i": {"expiresOn": "2030-01-01", "scheme": "ZJ-PCF"}})
+    assert issued["errors"] == []
+    suspend = 'mutation($l: ID!) { suspendLabel(labelId: $l, reason: "review") { errors { path reason } } }'
+    events = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "status:suspended")
+    before = world.scalar(events)
+
+    payloads = together([lambda: world.payload(regulator, suspend, {"l": issued["label"]["id"]})] * 20)
+
+    assert sum(not p["errors"] for p in payloads) == 1
+    for p in payloads:
+        if p["errors"]:
+            [error] = p["errors"]
+            assert error["path"] == "$.status", error
+    assert _labels(world, footprint) == [("ZJ-PCF", LabelStatus.SUSPENDED)]
+    assert world.scalar(events) == before + 1
