@@ -26,6 +26,7 @@ from graphql import (
     get_named_type,
     value_from_ast_untyped,
 )
+from graphql.validation import MaxIntrospectionDepthRule
 
 from hub.api.pagination import DEFAULT_PAGE
 
@@ -57,6 +58,10 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
+# Fields whose subtrees the depth rule does not measure: introspection, bounded by its own rule.
+INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
+
+
 def _depth(
     node: SelectionSetNode | None,
     fragments: dict[str, FragmentDefinitionNode],
@@ -71,8 +76,11 @@ def _depth(
     deepest = 0
     for sel in node.selections:
         if isinstance(sel, FieldNode):
-            d = 0 if sel.name.value.startswith("__") and sel.selection_set is None else 1
-            d += _depth(sel.selection_set, fragments, seen, limit, memo)
+            if sel.name.value in INTROSPECTION_ROOTS:
+                d = 1  # bounded by graphql-core's MaxIntrospectionDepthRule instead (see protection_rules)
+            else:
+                d = 0 if sel.name.value.startswith("__") and sel.selection_set is None else 1
+                d += _depth(sel.selection_set, fragments, seen, limit, memo)
         elif isinstance(sel, InlineFragmentNode):
             d = _depth(sel.selection_set, fragments, seen, limit, memo)
         elif isinstance(sel, FragmentSpreadNode):
@@ -160,7 +168,12 @@ class NoIntrospection(ASTValidationRule):
 
 
 def protection_rules(limits: Limits) -> list[type[ASTValidationRule]]:
+    """The depth limit leaves introspection out: the standard full introspection query (graphql-js
+    `getIntrospectionQuery()`, as schema tools send it) nests 13 deep through `ofType`. Its real danger,
+    `fields { type { fields { ... } } }` multiplying at every level, is what graphql-core's own
+    `MaxIntrospectionDepthRule` refuses (three nested lists of `__Type`). Introspection needs a token anyway."""
     return [
+        MaxIntrospectionDepthRule,
         depth_rule(limits.max_depth),
         alias_rule(limits.max_aliases),
         directive_rule(limits.max_directives),

@@ -262,3 +262,31 @@ async def test_a_sibling_deeper_than_one_at_the_limit_is_still_refused(asgi: Any
     async with asgi() as client:
         response = await post(client, "{ " + at_limit + " " + deeper + " }")
     assert response.json()["errors"][0]["message"] == "Operation (anonymous) is nested deeper than the limit of 8."
+
+
+async def test_the_standard_full_introspection_query_works_with_a_token(asgi: Any) -> None:
+    """What schema tools send (graphql-js `getIntrospectionQuery()`) nests 13 deep through `ofType`; the depth
+    limit of 8 must not refuse it, or no tool can read the production schema."""
+    from graphql import build_client_schema, get_introspection_query
+
+    async with asgi() as client:
+        bearer = client.hub.tokens.issue(Principal(Role.ENTERPRISE, client.hub.settings.base_iri + "org/zj-pv", "ZJ"))
+        response = await post(client, get_introspection_query(descriptions=True), Authorization=f"Bearer {bearer}")
+        public = await post(client, get_introspection_query())
+    body = response.json()
+    assert "errors" not in body, body
+    schema = build_client_schema(body["data"])
+    assert schema.get_type("Footprint") is not None
+    assert public.status_code == 400 and "Introspection needs a bearer token" in public.text
+
+
+async def test_introspection_that_multiplies_through_fields_is_refused(asgi: Any) -> None:
+    """Leaving introspection out of the depth limit must not open a cost bomb: `fields { type { fields ... } } }`
+    multiplies at every level, and graphql-core's MaxIntrospectionDepthRule refuses it."""
+    bomb = "{ __schema { types { " + "fields { type { " * 4 + "name" + " } }" * 4 + " } } }"
+    async with asgi() as client:
+        regulator = client.hub.settings.base_iri + "org/zj-regulator"
+        bearer = client.hub.tokens.issue(Principal(Role.REGULATOR, regulator, "ZJ"))
+        response = await post(client, bomb, Authorization=f"Bearer {bearer}")
+    assert response.status_code == 400
+    assert "Maximum introspection depth exceeded" in response.json()["errors"][0]["message"]
