@@ -351,7 +351,7 @@ class Label(Identified, Provenance, Base):
 
     footprint: Mapped[Footprint] = relationship(lazy="raise")
 
-    __table_args__ = (ONE_LABEL_IN_FORCE,)
+    __table_args__ = (ONE_LABEL_IN_FORCE, Index("ix_label_grade_footprint", "grade", "footprint_id"))
 
 
 class Dataset(Identified, Provenance, Base):
@@ -412,7 +412,11 @@ class Decision(Identified, Provenance, Base):
 
     footprint: Mapped[Footprint] = relationship(lazy="raise")
 
-    __table_args__ = (Index("ix_decision_footprint_kind", "footprint_id", "kind", "jurisdiction"),)
+    __table_args__ = (
+        Index("ix_decision_footprint_kind", "footprint_id", "kind", "jurisdiction"),
+        # The grade filter's semi-join: the decisions of one kind and grade, by footprint (issue 15).
+        Index("ix_decision_kind_grade_footprint", "kind", "grade", "footprint_id"),
+    )
 
 
 class SharingAgreement(Identified, Provenance, Base):

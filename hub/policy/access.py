@@ -14,7 +14,7 @@ from sqlalchemy import Boolean, ColumnElement, SQLColumnExpression, and_, false,
 
 from hub.auth.principal import Principal
 from hub.db.models import Organization
-from hub.policy.catalog import KINDS
+from hub.policy.catalog import KINDS, Attribute, Via
 from hub.policy.model import Filter, Grant, Policy
 
 
@@ -116,10 +116,15 @@ class Access:
             elif key == "shared":
                 parts.append(false())  # `shared` outside a grant (e.g. in a mutation check) grants nothing
             else:
-                parts.append(self._test(KINDS[kind].attributes[key](), value))
+                parts.append(self._attribute_test(KINDS[kind].attributes[key], value))
         if not parts:
             return true()
         return parts[0] if len(parts) == 1 else and_(*parts)
+
+    def _attribute_test(self, attribute: Attribute, value: Any) -> ColumnElement[bool]:
+        if isinstance(attribute, Via):
+            return attribute.key().in_(attribute.keys(lambda far: self._test(far, value)))
+        return self._test(attribute(), value)
 
     def _test(self, expr: SQLColumnExpression[Any], value: Any) -> ColumnElement[bool]:
         if isinstance(value, dict):

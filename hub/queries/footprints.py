@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from hub.db.models import Decision, Footprint, Label, Organization, Product, ProductCategory
@@ -63,19 +63,23 @@ async def conditions(reader: Reader, f: FootprintFilter) -> list[ColumnElement[b
 
 def _grade_condition(access: Access, grades: tuple[str, ...]) -> ColumnElement[bool]:
     """A footprint has a grade when the rules engine's newest label decision on it gives that grade, or when
-    one of its labels carries it; each is tested only as far as the caller may read it."""
+    one of its labels carries it; each is tested only as far as the caller may read it.
+
+    Both are semi-joins (`footprint.id IN (SELECT footprint_id ...)`) driven by the grade indexes
+    (`ix_decision_kind_grade_footprint`, `ix_label_grade_footprint`): a subquery correlated with each footprint
+    row ran once per footprint, a million times at province scale (issue 15)."""
     parts: list[ColumnElement[bool]] = []
     if may_filter(access, "Footprint", "decisions") and may_filter(access, "Decision", "grade"):
         newer = aliased(Decision)
-        newest = (
-            select(func.max(newer.id))
-            .where(newer.footprint_id == Footprint.id, newer.kind == "label_grade")
-            .correlate(Footprint)
-            .scalar_subquery()
+        superseded = exists().where(
+            newer.footprint_id == Decision.footprint_id, newer.kind == Decision.kind, newer.id > Decision.id
         )
-        parts.append(exists().where(Decision.id == newest, Decision.grade.in_(grades), access.where("Decision")))
+        graded = select(Decision.footprint_id).where(
+            Decision.kind == "label_grade", Decision.grade.in_(grades), ~superseded, access.where("Decision")
+        )
+        parts.append(Footprint.id.in_(graded))
     if may_filter(access, "Footprint", "labels") and may_filter(access, "Label", "grade"):
-        parts.append(exists().where(Label.footprint_id == Footprint.id, Label.grade.in_(grades), access.where("Label")))
+        parts.append(Footprint.id.in_(select(Label.footprint_id).where(Label.grade.in_(grades), access.where("Label"))))
     if not parts:
         raise Forbidden(f"role {access.role} may not filter Footprint records by grade")
     return or_(*parts)
