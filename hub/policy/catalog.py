@@ -98,9 +98,11 @@ def _footprint_owner(footprint_id: Callable[[], SQLColumnExpression[Any]]) -> Vi
     WHERE owner_id ...)`, driven by the product's owner index."""
     return Via(
         footprint_id,
-        lambda test: select(m.Footprint.id)
-        .join(m.Product, m.Footprint.product_id == m.Product.id)
-        .where(test(m.Product.owner_id)),
+        lambda test: (
+            select(m.Footprint.id)
+            .join(m.Product, m.Footprint.product_id == m.Product.id)
+            .where(test(m.Product.owner_id))
+        ),
     )
 
 
