@@ -17,9 +17,7 @@ from hub.domain.codes import AccountingStandard
 from hub.jsonld.datadir import SCHEMA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-CODES = yaml.safe_load((SCHEMA_DIR / "codelists" / "accounting-standards.yaml").read_text(encoding="utf-8"))[
-    "concepts"
-]
+CODES = yaml.safe_load((SCHEMA_DIR / "codelists" / "accounting-standards.yaml").read_text(encoding="utf-8"))["concepts"]
 LISTS_OF_STANDARDS = re.compile(r"fp\.accounting_standards,\s*\[([^\]]*)\]")
 
 
