@@ -46,6 +46,13 @@ class LifeCycleStage(StrEnum):
     END_OF_LIFE = "end_of_life"
 
 
+class GasCoverage(StrEnum):
+    """Which greenhouse gases an emission factor covers: a footprint uses only CO2E factors."""
+
+    CO2E = "co2e"
+    CO2 = "co2"
+
+
 class AccountingStandard(StrEnum):
     """The one spelling of each accounting standard (schema/codelists/accounting-standards.yaml): the footprint
     input, the rule sets and the PACT maps all use these, so that a rule never misses a standard spelt otherwise."""
