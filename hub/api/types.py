@@ -103,6 +103,7 @@ class EmissionFactor(Node, Provenance):
     unit: str | None
     value_kgco2e_per_unit: float | None
     gwp_basis: str | None
+    gases_covered: str | None
     source_citation: str | None
     licence: str | None
     uncertainty_percent: float | None
@@ -158,6 +159,8 @@ class Footprint(Node, Provenance):
     general_rules: str | None
     industry_rules: str | None
     product_rules: str | None
+    battery_capacity_kwh: float | None
+    battery_lifetime_energy_kwh: float | None
     primary_data_share_percent: float | None
     dqr_technological: float | None
     dqr_geographical: float | None

@@ -181,6 +181,9 @@ class EmissionFactor(Identified, Provenance, Base):
     unit: Mapped[str] = mapped_column(String(16))
     value_kgco2e_per_unit: Mapped[float]
     gwp_basis: Mapped[str] = mapped_column(String(64))
+    # "co2e" (every greenhouse gas the activity emits, in kgCO2e) or "co2" (CO2 only, kgCO2): a CO2-only factor
+    # is never used in a footprint as if it were CO2e. NULL: not recorded (factors stored before issue 10).
+    gases_covered: Mapped[str | None] = mapped_column(String(8))
     source_citation: Mapped[str] = mapped_column(Text)
     licence: Mapped[str] = mapped_column(String(100))
     uncertainty_percent: Mapped[float | None]
@@ -251,6 +254,11 @@ class Footprint(Identified, Provenance, Base):
     general_rules: Mapped[str | None] = mapped_column(String(200))
     industry_rules: Mapped[str | None] = mapped_column(String(200))
     product_rules: Mapped[str | None] = mapped_column(String(200))
+
+    # A battery's rated energy capacity and expected energy delivered over its service life, kWh per declared
+    # unit: the EU Battery Regulation's figure is the footprint per kWh of the latter (EU 2023/1542 Art. 7).
+    battery_capacity_kwh: Mapped[float | None]
+    battery_lifetime_energy_kwh: Mapped[float | None]
 
     primary_data_share_percent: Mapped[float | None]
     dqr_technological: Mapped[float | None]

@@ -25,6 +25,7 @@ BenchmarkKey = tuple[str, str, int]
 FACT_FIELDS: dict[str, tuple[str, ...]] = {
     "fp.total_kgco2e": ("total_kgco2e",),
     "fp.declared_unit": ("declared_unit",),
+    "fp.kgco2e_per_kwh_lifetime_energy": ("total_kgco2e", "battery_lifetime_energy_kwh"),
     "fp.category_code": ("product",),
     "fp.industry_code": ("product",),
     "fp.system_boundary": ("system_boundary",),
@@ -65,6 +66,7 @@ def footprint_facts(doc: dict[str, Any], on: date, benchmark: dict[str, Any]) ->
     fp: dict[str, Any] = {
         "total_kgco2e": doc["total_kgco2e"],
         "declared_unit": doc["declared_unit"],
+        "kgco2e_per_kwh_lifetime_energy": _per_lifetime_kwh(doc),
         "category_code": doc["product"]["category_code"],
         "industry_code": doc["product"].get("industry_code"),
         "system_boundary": doc["system_boundary"],
@@ -85,6 +87,13 @@ def footprint_facts(doc: dict[str, Any], on: date, benchmark: dict[str, Any]) ->
         "status": doc["status"],
     }
     return {"fp": {k: v for k, v in fp.items() if v is not None}, "benchmark": dict(benchmark)}
+
+
+def _per_lifetime_kwh(doc: dict[str, Any]) -> float | None:
+    """The EU battery figure: the footprint per kWh delivered over the service life, where the record says how
+    many kWh that is (per kWh of rated capacity is a different quantity, hundreds of times larger)."""
+    energy = doc.get("battery_lifetime_energy_kwh")
+    return doc["total_kgco2e"] / energy if energy else None
 
 
 def _within_validity(doc: dict[str, Any], period_end: date, on: date) -> bool:

@@ -125,9 +125,9 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
 def _factor_input(row: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     data = {
         **defaults,
-        **{k: v for k, v in row.items() if k not in {"key", "value", "citation"}},
+        **{k: v for k, v in row.items() if k not in {"key", "value", "citation", "boundary"}},
         "value_kgco2e_per_unit": row["value"],
-        "source_citation": row["citation"],
+        "source_citation": f"{row['citation']}. Covers: {row['boundary']}; {row['gases_covered']} per {row['unit']}.",
     }
     return data
 
@@ -196,7 +196,7 @@ def footprint_input(
 ) -> dict[str, Any]:
     """The footprint submission a peer would make, in the Zhejiang input vocabulary."""
     scale = float(peer["scale"])
-    lines = [_line(spec, scale, loaded) for spec in template["inventory"]]
+    lines = [_line(spec, scale, loaded, subdivision) for spec in template["inventory"]]
     stages: dict[str, float] = {}
     for line in lines:
         stages[line["stage"]] = stages.get(line["stage"], 0.0) + line["kgco2e"]
@@ -241,6 +241,9 @@ def footprint_input(
         "biogenic_carbon_content_kgc",
         "biogenic_uptake_kgco2e",
         "packaging_emissions_included",
+        "battery_capacity_kwh",
+        "battery_lifetime_energy_kwh",
+        "comment",
     )
     data.update({name: template[name] for name in optional if name in template})
     if "product_rules" in peer:
@@ -248,14 +251,15 @@ def footprint_input(
     return data
 
 
-def _line(spec: dict[str, Any], scale: float, loaded: _Loaded) -> dict[str, Any]:
+def _line(spec: dict[str, Any], scale: float, loaded: _Loaded, subdivision: str) -> dict[str, Any]:
     amount = spec["amount"] * scale
     line = {"stage": spec["stage"], "activity": spec["activity"], "amount": amount, "unit": spec["unit"]}
     if "supplier" in spec:
         supplier = loaded.footprints[spec["supplier"]]
         per_unit = supplier.total_kgco2e / supplier.declared_unit_amount
         return {**line, "supplier_footprint_iri": supplier.iri, "kgco2e": amount * per_unit}
-    factor = loaded.factors[spec["factor"]]
+    key = spec["factor"]  # a factor key, or {subdivision: key, default: key} where the grid differs by region
+    factor = loaded.factors[key if isinstance(key, str) else key.get(subdivision, key["default"])]
     if factor.unit != spec["unit"]:
         raise ValueError(f"demo line {spec['activity']!r} is in {spec['unit']}, its factor in {factor.unit}")
     return {**line, "emission_factor_iri": factor.iri, "kgco2e": amount * factor.value_kgco2e_per_unit}

@@ -46,6 +46,29 @@ class LifeCycleStage(StrEnum):
     END_OF_LIFE = "end_of_life"
 
 
+class GasCoverage(StrEnum):
+    """Which greenhouse gases an emission factor covers: a footprint uses only CO2E factors."""
+
+    CO2E = "co2e"
+    CO2 = "co2"
+
+
+class AccountingStandard(StrEnum):
+    """The one spelling of each accounting standard (schema/codelists/accounting-standards.yaml): the footprint
+    input, the rule sets and the PACT maps all use these, so that a rule never misses a standard spelt otherwise."""
+
+    GB_T_24067_2024 = "GB/T 24067-2024"
+    ISO_14067_2018 = "ISO 14067:2018"
+    ISO_14083_2023 = "ISO 14083:2023"
+    ISO_14040_44 = "ISO 14040:2006/14044:2006"
+    GHGP_PRODUCT = "GHG Protocol Product Standard"
+    EU_PEF = "EU PEF"
+    PACT_1_0 = "PACT Methodology 1.0"
+    PACT_2_0 = "PACT Methodology 2.0"
+    PACT_3_0 = "PACT Methodology 3.0"
+    PAS_2050_2011 = "PAS 2050:2011"
+
+
 class FootprintStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -24,6 +24,7 @@ from hub.db.models import (
     Product,
     ProductCategory,
 )
+from hub.domain.codes import FootprintStatus
 from hub.services.footprints import plain_fields
 
 
@@ -38,7 +39,16 @@ async def footprint_documents(
     superseded = aliased(Footprint)
     rows = (
         await session.execute(
-            select(Footprint, Product, ProductCategory, industry.code, Organization, verifier, superseded.iri)
+            select(
+                Footprint,
+                Product,
+                ProductCategory,
+                industry.code,
+                Organization,
+                verifier,
+                superseded.iri,
+                _retired_by(),
+            )
             .select_from(Footprint)
             .join(Product, Product.id == Footprint.product_id)
             .join(ProductCategory, ProductCategory.id == Product.category_id)
@@ -51,8 +61,33 @@ async def footprint_documents(
     ).all()
     stages = await _stages(session, footprint_ids)
     lines = await _lines(session, footprint_ids)
-    by_id = {row[0].id: _document(*row, stages[row[0].id], lines[row[0].id], include_inventory) for row in rows}
+    by_id = {
+        row[0].id: _document(*row[:-1], stages[row[0].id], lines[row[0].id], include_inventory) | _retired(row[-1])
+        for row in rows
+    }
     return [by_id[i] for i in footprint_ids if i in by_id]
+
+
+def _retired_by() -> ScalarSelect[str]:
+    """The newest published footprint of the same product stored after this one: it retires this one
+    (hub/queries/current.py), which PACT then reports as Deprecated."""
+    newer = aliased(Footprint)
+    return (
+        select(newer.iri)
+        .where(
+            newer.product_id == Footprint.product_id,
+            newer.status == FootprintStatus.PUBLISHED,
+            newer.id > Footprint.id,
+        )
+        .order_by(newer.id.desc())
+        .limit(1)
+        .correlate(Footprint)
+        .scalar_subquery()
+    )
+
+
+def _retired(by: str | None) -> dict[str, str]:
+    return {"retired_by_iri": by} if by else {}
 
 
 async def _stages(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:

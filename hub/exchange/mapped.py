@@ -27,6 +27,7 @@ _GOVERNED_BY = {
     "emission_factor_sources": "stages",
     "provenance": "created_by",
     "supersedes_iri": "supersedes",
+    "retired_by_iri": "status",  # a newer published version of the product retires this one: part of its status
 }
 
 

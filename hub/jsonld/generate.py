@@ -29,6 +29,7 @@ CODELIST_FILES = [
     "source-kinds",
     "label-statuses",
     "dataset-directions",
+    "gas-coverages",
 ]
 
 

@@ -1,4 +1,5 @@
-"""Category benchmarks: statistics per key product and declared unit over published footprints only.
+"""Category benchmarks: statistics per key product and declared unit over published footprints only, each
+product counted once (its newest published footprint: hub/queries/current.py).
 
 A benchmark is a published statistic: whatever the caller's role, it is computed from published
 footprints and nothing else, and the policy decides which of its fields the role may read. A group too
@@ -12,6 +13,7 @@ from sqlalchemy import distinct, func, select
 
 from hub.db.models import Footprint, Product, ProductCategory
 from hub.domain.codes import FootprintStatus
+from hub.queries.current import retired
 from hub.queries.reader import Reader
 from hub.queries.records import Record
 
@@ -39,7 +41,7 @@ async def category_benchmarks(reader: Reader, category_code: str | None = None) 
             func.max(per_unit),
         )
         .join(Product, Product.id == Footprint.product_id)
-        .where(Footprint.status == FootprintStatus.PUBLISHED)
+        .where(Footprint.status == FootprintStatus.PUBLISHED, ~retired())
         .group_by(Product.category_id, Footprint.declared_unit)
         .order_by(Product.category_id, Footprint.declared_unit)
     )

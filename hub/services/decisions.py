@@ -16,6 +16,7 @@ from hub.db.models import Decision, Footprint, Product, ProductCategory
 from hub.decisions.facts import BenchmarkKey, benchmark_key, footprint_facts
 from hub.domain.codes import FootprintStatus, Region, SourceKind
 from hub.exchange.documents import footprint_documents
+from hub.queries.current import retired
 from hub.services.origin import Origin, new_iri
 from rules_engine import Registry
 from rules_engine.benchmarks import benchmarks_by_group
@@ -35,7 +36,8 @@ def decision_kinds(registry: Registry, on: date) -> list[tuple[str, str]]:
 
 
 async def category_benchmarks(session: AsyncSession) -> dict[BenchmarkKey, dict[str, Any]]:
-    """Percentiles of the published footprints per category, declared unit and reference year."""
+    """Percentiles of the published footprints per category, declared unit and reference year; each product
+    counts once, with its newest published footprint (older versions are retired: hub/queries/current.py)."""
     rows = (
         await session.execute(
             select(
@@ -44,7 +46,7 @@ async def category_benchmarks(session: AsyncSession) -> dict[BenchmarkKey, dict[
             .select_from(Footprint)
             .join(Product, Product.id == Footprint.product_id)
             .join(ProductCategory, ProductCategory.id == Product.category_id)
-            .where(Footprint.status == FootprintStatus.PUBLISHED)
+            .where(Footprint.status == FootprintStatus.PUBLISHED, ~retired())
         )
     ).all()
     keys = [(code, unit, end.year) for code, unit, end, _ in rows]

@@ -31,6 +31,7 @@ async def create_emission_factor(
         unit=data["unit"],
         value_kgco2e_per_unit=float(data["value_kgco2e_per_unit"]),
         gwp_basis=data["gwp_basis"],
+        gases_covered=data["gases_covered"],
         source_citation=data["source_citation"],
         licence=data["licence"],
         uncertainty_percent=data.get("uncertainty_percent"),

@@ -19,7 +19,7 @@ from hub.db.models import (
     Organization,
     Product,
 )
-from hub.domain.codes import FootprintStatus, LifeCycleStage, OrgKind, SystemBoundary
+from hub.domain.codes import FootprintStatus, GasCoverage, LifeCycleStage, OrgKind, SystemBoundary
 from hub.domain.lifecycle import adds_up, can_move, refusal
 from hub.services import audit
 from hub.services.conflicts import conflict_as
@@ -68,6 +68,9 @@ def consistency_problems(data: dict[str, Any]) -> list[FieldError]:
     ):
         if data.get(start) and data.get(end) and data[end] < data[start]:
             found.append(FieldError(f"$.{end}", f"is before {start}"))
+    capacity, lifetime = data.get("battery_capacity_kwh"), data.get("battery_lifetime_energy_kwh")
+    if capacity is not None and lifetime is not None and lifetime < capacity:
+        found.append(FieldError("$.battery_lifetime_energy_kwh", "is less than battery_capacity_kwh (one full cycle)"))
     if data.get("packaging_kgco2e") and not data.get("packaging_emissions_included"):
         found.append(FieldError("$.packaging_kgco2e", "is given but packaging_emissions_included is false"))
     return found
@@ -117,6 +120,12 @@ async def _supersedable(session: AsyncSession, iri: str, product: Product) -> Fo
     return previous
 
 
+_CO2_ONLY = (
+    "names a factor that covers CO2 only (kgCO2 per unit); a footprint is in CO2e and needs a factor that covers "
+    "every greenhouse gas (gases_covered co2e), such as an electricity carbon-footprint factor"
+)
+
+
 async def _inventory_line(
     session: AsyncSession, line: dict[str, Any], index: int, origin: Origin, base_iri: str
 ) -> InventoryLine:
@@ -125,6 +134,8 @@ async def _inventory_line(
         factor = await by_iri(
             session, EmissionFactor, line["emission_factor_iri"], f"$.inventory[{index}].emission_factor_iri"
         )
+        if factor.gases_covered == GasCoverage.CO2:
+            raise InvalidInput([FieldError(f"$.inventory[{index}].emission_factor_iri", _CO2_ONLY)])
         factor_id = factor.id
     else:
         supplier = await by_iri(

@@ -66,6 +66,7 @@ async def _fill(hub: Hub) -> None:
                 "unit": "kWh",
                 "value_kgco2e_per_unit": 0.58,
                 "gwp_basis": "IPCC AR6 GWP100",
+                "gases_covered": "co2e",
                 "source_citation": "test",
                 "licence": "CC-BY-4.0",
             },

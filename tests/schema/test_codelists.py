@@ -30,6 +30,7 @@ def concepts(name: str) -> list[str]:
         ("source-kinds", codes.SourceKind, None),
         ("label-statuses", codes.LabelStatus, None),
         ("dataset-directions", codes.DatasetDirection, None),
+        ("gas-coverages", codes.GasCoverage, "gasCoverage"),
     ],
 )
 def test_concept_scheme_matches_domain_enum_and_schema(file: str, enum: type, schema_def: str | None) -> None:

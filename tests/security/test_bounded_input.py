@@ -32,6 +32,7 @@ FACTOR = {
     "unit": "kWh",
     "value_kgco2e_per_unit": 0.5,
     "gwp_basis": "IPCC AR6 GWP100",
+    "gases_covered": "co2e",
     "source_citation": "probe",
     "licence": "CC-BY-4.0",
 }
