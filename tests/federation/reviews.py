@@ -4,6 +4,8 @@ its own and returns footprint references the gateway completes from the hub (thr
 from __future__ import annotations
 
 import strawberry
+from starlette.applications import Starlette
+from starlette.routing import Mount
 from strawberry.asgi import GraphQL
 
 
@@ -27,8 +29,10 @@ class Query:
         return [Footprint(id=i) for i in ids]
 
 
-def app() -> GraphQL[None, None]:
-    return GraphQL(strawberry.federation.Schema(query=Query, federation_version="2.3"))
+def app() -> Starlette:
+    """The subgraph at /graphql (Starlette answers the server's lifespan events)."""
+    schema = strawberry.federation.Schema(query=Query, federation_version="2.3")
+    return Starlette(routes=[Mount("/graphql", app=GraphQL(schema))])
 
 
 def sdl() -> str:
