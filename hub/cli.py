@@ -377,3 +377,10 @@ def audit_verify() -> None:
         sys.exit(1)
 
     asyncio.run(run())
+
+
+from hub.federation.cli import peers as peers_group  # noqa: E402 (the federation commands, after main exists)
+from hub.integrity.cli import identity as identity_group  # noqa: E402
+
+main.add_command(peers_group)
+main.add_command(identity_group)
