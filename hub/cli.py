@@ -379,8 +379,8 @@ def audit_verify() -> None:
     asyncio.run(run())
 
 
-from hub.federation.cli import peers as peers_group  # noqa: E402 (the federation commands, after main exists)
-from hub.integrity.cli import identity as identity_group  # noqa: E402
+from hub.federation.cli import export_bundle, import_bundle_command, peers  # noqa: E402 (federation, issue 11)
+from hub.integrity.cli import identity  # noqa: E402
 
-main.add_command(peers_group)
-main.add_command(identity_group)
+for _command in (peers, export_bundle, import_bundle_command, identity):
+    main.add_command(_command)

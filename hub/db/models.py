@@ -497,6 +497,11 @@ class Peer(Base):
     did: Mapped[str] = mapped_column(String(255), unique=True)
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("sharing_agreement.id"), index=True)
     client_id: Mapped[str | None] = mapped_column(String(64))
+    # The usage policy its bundles carry (hub/federation/odrl.py): who on its side may read what we give it,
+    # whether it may pass it on to a third hub, and for how many days it may keep it (None: no limit).
+    read_by: Mapped[list[Any]]
+    onward_transfer: Mapped[bool] = mapped_column(default=False)
+    retention_days: Mapped[int | None]
     added_at: Mapped[datetime]
     added_by: Mapped[str] = mapped_column(String(255))
 
@@ -528,6 +533,6 @@ class ImportedRecord(Base):
     usage_policy: Mapped[dict[str, Any]]
     onward_transfer: Mapped[bool] = mapped_column(default=False)
     retain_until: Mapped[date | None]
-    supersedes_iri: Mapped[str | None] = mapped_column(String(255))
+    supersedes_iri: Mapped[str | None] = mapped_column(String(255), index=True)
     superseded_by_iri: Mapped[str | None] = mapped_column(String(255))
     imported_at: Mapped[datetime]

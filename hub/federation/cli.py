@@ -55,10 +55,10 @@ def peers_list() -> None:
 
     found = _run(work)
     for p in found:
-        click.echo(
-            f"{p.region}\t{p.base_url}\t{p.did}\t{p.agreement_iri or '(no agreement: receives nothing)'}"
-            f"\t{p.client_id or '(no client)'}"
-        )
+        agreement = p.agreement_iri or "(no agreement: receives nothing)"
+        usage = f"read by {','.join(p.read_by)}; onward transfer {'allowed' if p.onward_transfer else 'prohibited'}"
+        usage += f"; kept {p.retention_days} days" if p.retention_days else "; kept without limit"
+        click.echo(f"{p.region}\t{p.base_url}\t{p.did}\t{agreement}\t{p.client_id or '(no client)'}\t{usage}")
     if not found:
         click.echo("no peers yet (cfhub peers add --region R --base-url URL)")
 
@@ -75,15 +75,37 @@ def peers_list() -> None:
     envvar="CFHUB_PEER_CLIENT_SECRET",
     help="Its secret (or CFHUB_PEER_CLIENT_SECRET); kept in CFHUB_KEY_DIR/peer-credentials, never in the database.",
 )
+@click.option(
+    "--read-by",
+    multiple=True,
+    default=("regulator",),
+    show_default=True,
+    help="A role on the peer that may read what we give it (repeat for more): the bundles' ODRL policy.",
+)
+@click.option(
+    "--onward-transfer/--no-onward-transfer",
+    default=False,
+    show_default=True,
+    help="Whether the peer may pass our records on to a third hub.",
+)
+@click.option("--retention-days", default=365, show_default=True, type=int, help="How long the peer may keep them.")
 def peers_add(
-    region: str, base_url: str, did: str | None, agreement: str | None, client_id: str | None, client_secret: str | None
+    region: str,
+    base_url: str,
+    did: str | None,
+    agreement: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    read_by: tuple[str, ...],
+    onward_transfer: bool,
+    retention_days: int,
 ) -> None:
     from hub.federation.peers import PeerInput, add_peer, store_secret
     from hub.services.uow import unit_of_work
 
     if client_secret and not client_id:
         raise click.ClickException("--client-secret needs --client-id")
-    data = PeerInput(region.upper(), base_url, did, agreement, client_id)
+    data = PeerInput(region.upper(), base_url, did, agreement, client_id, read_by, onward_transfer, retention_days)
 
     async def work(hub: Hub) -> str:
         async with unit_of_work(hub.sessions) as session:
@@ -108,3 +130,56 @@ def peers_remove(region: str) -> None:
         return peer.did
 
     click.echo(f"peer {region.upper()} removed: {_run(work)}")
+
+
+@click.command("export", help="Write a signed bundle of every record peer REGION may receive (its agreement decides).")
+@click.option("--to", "region", required=True, help="The peer's region, e.g. YRD.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="The bundle file to write (default: bundle-<REGION>.json in the working directory).",
+)
+def export_bundle(region: str, out: str | None) -> None:
+    import orjson
+
+    from hub.federation.bundles import build_bundle
+
+    region = region.upper()
+    path = out or f"bundle-{region}.json"
+
+    def progress(done: int) -> None:
+        click.echo(f"  {done} records read and mapped", err=True)
+
+    async def work(hub: Hub) -> dict[str, object]:
+        return await build_bundle(hub, region, progress)
+
+    bundle = _run(work)
+    with open(path, "wb") as f:
+        f.write(orjson.dumps(bundle))
+    click.echo(f"wrote {path}: {bundle['record_count']} records for {region}, signed by {bundle['source_hub']}")
+
+
+@click.command("import", help="Verify a bundle from a known peer and apply it: all or nothing, idempotent.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for the peer's DID document.")
+def import_bundle_command(file: str, timeout: float) -> None:
+    import httpx
+
+    from hub.federation.importer import ImportReport, import_bundle, parse
+
+    def progress(stage: str, count: int) -> None:
+        click.echo(f"  {stage}: {count} records", err=True)
+
+    async def work(hub: Hub) -> ImportReport:
+        with open(file, "rb") as f:
+            bundle = parse(f.read())
+        async with httpx.AsyncClient(timeout=timeout) as http:
+            return await import_bundle(hub, bundle, http, progress)
+
+    report = _run(work)
+    click.echo(
+        f"imported {report.bundle} from {report.source_hub}: {report.inserted} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.kept_newer} older than what is here (kept), "
+        f"{report.superseded} superseded"
+    )

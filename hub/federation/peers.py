@@ -19,6 +19,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.auth.principal import Role
 from hub.clock import clock_of
 from hub.db.models import Peer, SharingAgreement
 from hub.domain.codes import Region
@@ -41,6 +42,10 @@ class PeerInput:
     did: str | None = None
     agreement_iri: str | None = None
     client_id: str | None = None
+    # The usage policy the peer's bundles carry (hub/federation/odrl.py); by default the strictest.
+    read_by: tuple[str, ...] = ("regulator",)
+    onward_transfer: bool = False
+    retention_days: int | None = 365
 
 
 class PeerError(RuntimeError):
@@ -61,6 +66,18 @@ def _problems(data: PeerInput, own_region: Region) -> list[FieldError]:
         found.append(FieldError("$.did", f"must be the did:web of the base URL ({expected}), not {data.did!r}"))
     if data.client_id is not None and not (0 < len(data.client_id) <= 64):
         found.append(FieldError("$.client_id", "must be 1 to 64 characters"))
+    roles = {r.value for r in Role} - {Role.PUBLIC.value}
+    found += [
+        FieldError(
+            f"$.read_by[{i}]", f"is not a role that reads on a hub: {role!r} (one of {', '.join(sorted(roles))})"
+        )
+        for i, role in enumerate(data.read_by)
+        if role not in roles
+    ]
+    if not data.read_by:
+        found.append(FieldError("$.read_by", "must name at least one role (who on the peer may read the records)"))
+    if data.retention_days is not None and not (1 <= data.retention_days <= 36_500):
+        found.append(FieldError("$.retention_days", "must be 1 to 36500 days (or absent: no limit)"))
     return found
 
 
@@ -93,6 +110,9 @@ async def add_peer(session: AsyncSession, data: PeerInput, own_region: Region, a
         did=did,
         agreement_id=agreement.id if agreement else None,
         client_id=data.client_id,
+        read_by=list(dict.fromkeys(data.read_by)),
+        onward_transfer=data.onward_transfer,
+        retention_days=data.retention_days,
         added_at=clock_of(session).now(),
         added_by=actor,
     )
@@ -131,6 +151,9 @@ class PeerView:
     did: str
     agreement_iri: str | None
     client_id: str | None
+    read_by: tuple[str, ...]
+    onward_transfer: bool
+    retention_days: int | None
 
 
 async def list_peers(session: AsyncSession) -> list[PeerView]:
@@ -139,7 +162,12 @@ async def list_peers(session: AsyncSession) -> list[PeerView]:
         .outerjoin(SharingAgreement, SharingAgreement.id == Peer.agreement_id)
         .order_by(Peer.region)
     )
-    return [PeerView(p.region.value, p.base_url, p.did, iri, p.client_id) for p, iri in rows]
+    return [
+        PeerView(
+            p.region.value, p.base_url, p.did, iri, p.client_id, tuple(p.read_by), p.onward_transfer, p.retention_days
+        )
+        for p, iri in rows
+    ]
 
 
 # -- credentials we hold at the peer's token endpoint ------------------------------------------------------

@@ -27,6 +27,9 @@ def upgrade() -> None:
         sa.Column("did", sa.String(length=255), nullable=False),
         sa.Column("agreement_id", sa.Integer(), nullable=True),
         sa.Column("client_id", sa.String(length=64), nullable=True),
+        sa.Column("read_by", sa.JSON(), nullable=False),
+        sa.Column("onward_transfer", sa.Boolean(), nullable=False),
+        sa.Column("retention_days", sa.Integer(), nullable=True),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("added_by", sa.String(length=255), nullable=False),
         sa.ForeignKeyConstraint(
@@ -65,10 +68,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("imported_record", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_imported_record_source_hub"), ["source_hub"], unique=False)
+        batch_op.create_index(batch_op.f("ix_imported_record_supersedes_iri"), ["supersedes_iri"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("imported_record", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_imported_record_supersedes_iri"))
         batch_op.drop_index(batch_op.f("ix_imported_record_source_hub"))
     op.drop_table("imported_record")
     with op.batch_alter_table("peer", schema=None) as batch_op:
