@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.bootstrap import hub_identity
 from hub.integrity.proofs import add_proof
+from hub.validation import problems
 from tests.federation.hubs import Federation
 
 # ZJ document keys of the fields the test agreements grant (tests/federation/hubs.py SHARED_FIELDS).
@@ -75,6 +76,7 @@ def test_round_trip_keeps_every_shared_field_and_gives_no_other(federation: Fede
     assert bundle["proof"]["cryptosuite"] == "eddsa-jcs-2022"
     assert bundle["proof"]["verificationMethod"].startswith(fed["ZJ"].did + "#")
     assert bundle["vocabulary"] == "yrd" and bundle["record_count"] == len(bundle["records"]) > 0
+    assert problems("dataset-bundle", bundle) == []
     result = fed.cli("YRD", "import", str(path))
     assert result.exit_code == 0, result.output
     assert f"{bundle['record_count']} new" in result.output
