@@ -86,7 +86,8 @@ def token_service(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> TokenServi
 
 def hub_identity(settings: Settings) -> HubIdentity:
     """The hub's signing identity; a public base URL that names no did:web stops the start."""
-    return HubIdentity(KeyRing(settings.key_dir, IDENTITY_FOLDER), did_web(settings.public_base_url))
+    ring = KeyRing(settings.key_dir, IDENTITY_FOLDER, rotate_command="cfhub identity rotate-key")
+    return HubIdentity(ring, did_web(settings.public_base_url))
 
 
 def open_hub(settings: Settings | None = None, policy: Policy | None = None, clock: Clock | None = None) -> Hub:

@@ -377,3 +377,10 @@ def audit_verify() -> None:
         sys.exit(1)
 
     asyncio.run(run())
+
+
+from hub.federation.cli import export_bundle, import_bundle_command, peers  # noqa: E402 (federation, issue 11)
+from hub.integrity.cli import identity  # noqa: E402
+
+for _command in (peers, export_bundle, import_bundle_command, identity):
+    main.add_command(_command)

@@ -1,7 +1,12 @@
-"""The GraphQL schema (strawberry). Resolvers decode input, call a query or service, map the result.
+"""The GraphQL schema (strawberry): an Apollo Federation 2 subgraph. Resolvers decode input, call a query or
+service, map the result.
 
 A field the caller's record does not hold is an authorization error on that field (hub/api/views.py),
 never an empty value. The record types' plain fields and relations resolve on a fast path (hub/api/fast.py).
+
+Every record type with a global id is a federation entity keyed by it (`@key(fields: "id")`), so a
+regional gateway can compose this hub with other services (docs/gateway.md); `_entities` reads records
+under the caller's policy exactly as `node(id:)` does (hub/api/entities.py).
 
 There is no schema global: each hub builds its own (`Hub.schema`, hub/bootstrap.py), since installing the
 fast path changes the built schema in place.
@@ -9,26 +14,33 @@ fast path changes the built schema in place.
 
 from __future__ import annotations
 
+from typing import Final
+
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from hub.api import fast
 from hub.api.context import Context
+from hub.api.entities import EntitiesQuery
 from hub.api.mutations import Mutation
 from hub.api.query import Query
 from hub.api.standards import StandardsMutation, StandardsQuery
 from hub.api.views import RECORD_TYPES, resolve_field
 
-__all__ = ["Context", "build_schema"]
+__all__ = ["FEDERATION_VERSION", "Context", "build_schema"]
+
+# A version that @theguild/federation-composition and @apollo/composition both compose.
+FEDERATION_VERSION: Final = "2.3"
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema() -> strawberry.federation.Schema:
     """A new schema with the fast path installed on the record types' plain fields and relations."""
-    schema = strawberry.Schema(
-        query=merge_types("Query", (Query, StandardsQuery)),
+    schema = strawberry.federation.Schema(
+        query=merge_types("Query", (Query, StandardsQuery, EntitiesQuery)),
         mutation=merge_types("Mutation", (Mutation, StandardsMutation)),
         config=StrawberryConfig(default_resolver=resolve_field),
+        federation_version=FEDERATION_VERSION,
     )
     fast.install(schema._schema, set(RECORD_TYPES))
     return schema

@@ -160,10 +160,11 @@ def directive_rule(max_directives: int) -> type[ASTValidationRule]:
 
 
 class NoIntrospection(ASTValidationRule):
-    """Introspection is for authenticated callers outside dev mode (`__typename` is always allowed)."""
+    """Introspection is for authenticated callers outside dev mode (`__typename` is always allowed); so is
+    federation's `_service`, which prints the whole schema."""
 
     def enter_field(self, node: FieldNode, *_: Any) -> None:
-        if node.name.value in {"__schema", "__type"}:
+        if node.name.value in {"__schema", "__type", "_service"}:
             self.report_error(GraphQLError("Introspection needs a bearer token on this hub (or dev mode).", node))
 
 
@@ -243,6 +244,9 @@ def _items(node: FieldNode, field_type: Any, parent: Any, variables: dict[str, A
         if arg.name.value == "first":
             value = value_from_ast_untyped(arg.value, variables)
             return value if isinstance(value, int) and value >= 0 else DEFAULT_PAGE
+        if arg.name.value == "representations":  # federation's _entities: one item per representation
+            value = value_from_ast_untyped(arg.value, variables)
+            return len(value) if isinstance(value, list) else 1
     if get_named_type(field_type).name.endswith("Connection"):
         return DEFAULT_PAGE
     if isinstance(parent, GraphQLObjectType) and parent.name.endswith("Connection") and node.name.value == "edges":

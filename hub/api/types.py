@@ -4,6 +4,7 @@ Each object is built from a record of the data-access layer (hub/queries), which
 the caller may read: `resolve_field` (the schema's default resolver) raises an authorization error for
 a field that is absent, so a hidden field is an error on that field, never a silently empty value.
 Scalar fields are plain attribute reads (sync); relations go through the context's DataLoaders.
+Every type with a global id is an Apollo Federation entity keyed by it (`@key(fields: "id")`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class Provenance:
     ruleset_version: str | None
 
 
-@strawberry.type(description="An industry or one of the plan's 52 key products.")
+@strawberry.federation.type(keys=["id"], description="An industry or one of the plan's 52 key products.")
 class ProductCategory(Node):
     code: str | None
     level: str | None
@@ -62,7 +63,9 @@ class ProductCategory(Node):
         return await _one(self, "parent", info.context.loaders.categories)
 
 
-@strawberry.type(description="An organization: enterprise, platform, body, team, verifier or regulator.")
+@strawberry.federation.type(
+    keys=["id"], description="An organization: enterprise, platform, body, team, verifier or regulator."
+)
 class Organization(Node, Provenance):
     kind: str | None
     region: str | None
@@ -72,7 +75,7 @@ class Organization(Node, Provenance):
     accreditation: str | None
 
 
-@strawberry.type(description="A product of an enterprise, in one key-product category.")
+@strawberry.federation.type(keys=["id"], description="A product of an enterprise, in one key-product category.")
 class Product(Node, Provenance):
     name: str | None
     model: str | None
@@ -92,7 +95,9 @@ class Product(Node, Provenance):
         return await _many(self, "footprints", info.context.loaders.footprints_by_product)
 
 
-@strawberry.type(description="An emission factor: kgCO2e per unit of an activity, with its source.")
+@strawberry.federation.type(
+    keys=["id"], description="An emission factor: kgCO2e per unit of an activity, with its source."
+)
 class EmissionFactor(Node, Provenance):
     dataset: str | None
     dataset_version: str | None
@@ -123,7 +128,9 @@ class FootprintStage:
         return await _one(self, "footprint", info.context.loaders.footprints)
 
 
-@strawberry.type(description="A product carbon footprint per declared unit (GB/T 24067-2024, ISO 14067).")
+@strawberry.federation.type(
+    keys=["id"], description="A product carbon footprint per declared unit (GB/T 24067-2024, ISO 14067)."
+)
 class Footprint(Node, Provenance):
     version: int | None
     status: str | None
@@ -249,7 +256,7 @@ class MappedFootprint:
     errors: list[MappingNote]
 
 
-@strawberry.type(description="A decision of the rules engine on a footprint, with its trace.")
+@strawberry.federation.type(keys=["id"], description="A decision of the rules engine on a footprint, with its trace.")
 class Decision(Node, Provenance):
     kind: str | None = strawberry.field(description="label_grade, recognition, ...")
     jurisdiction: str | None
@@ -299,7 +306,9 @@ class MappingDocument:
     content: str | None = strawberry.field(description="The mapping's YAML, as the standards team wrote it.")
 
 
-@strawberry.type(description="One line of a footprint's inventory: an activity, its amount and factor.")
+@strawberry.federation.type(
+    keys=["id"], description="One line of a footprint's inventory: an activity, its amount and factor."
+)
 class InventoryLine(Node, Provenance):
     stage: str | None
     activity: str | None
@@ -320,7 +329,7 @@ class InventoryLine(Node, Provenance):
         return await _one(self, "supplier_footprint", info.context.loaders.footprints)
 
 
-@strawberry.type(description="A carbon label: a grade or score for a published footprint.")
+@strawberry.federation.type(keys=["id"], description="A carbon label: a grade or score for a published footprint.")
 class Label(Node, Provenance):
     scheme: str | None
     grade: str | None
@@ -337,7 +346,7 @@ class Label(Node, Provenance):
         return await _one(self, "footprint", info.context.loaders.footprints)
 
 
-@strawberry.type(description="A named, versioned set of records exchanged with a region.")
+@strawberry.federation.type(keys=["id"], description="A named, versioned set of records exchanged with a region.")
 class Dataset(Node, Provenance):
     name: str | None
     version: str | None
@@ -350,7 +359,9 @@ class Dataset(Node, Provenance):
     source_hub: str | None
 
 
-@strawberry.type(description="What a partner region's platform may read: record kinds, statuses, fields.")
+@strawberry.federation.type(
+    keys=["id"], description="What a partner region's platform may read: record kinds, statuses, fields."
+)
 class SharingAgreement(Node, Provenance):
     region: str | None
     title: str | None
@@ -397,7 +408,9 @@ class CategoryBenchmark:
         return await _one(self, "category", info.context.loaders.categories)
 
 
-@strawberry.type(description="A rule set or mapping drafted, tested and published through the API.")
+@strawberry.federation.type(
+    keys=["id"], description="A rule set or mapping drafted, tested and published through the API."
+)
 class DocumentVersion(Node, Provenance):
     kind: str | None = strawberry.field(description="ruleset or mapping.")
     document_id: str | None = strawberry.field(description="The rule set's id, or the mapping's IRI.")

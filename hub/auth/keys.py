@@ -45,9 +45,13 @@ class SigningKey:
 
 
 class KeyRing:
-    def __init__(self, key_dir: Path, name: str = "token-signing") -> None:
-        """`name`: the folder under `key_dir`; the hub's signing identity keeps its own ring (hub/integrity)."""
+    def __init__(
+        self, key_dir: Path, name: str = "token-signing", rotate_command: str = "cfhub token rotate-key"
+    ) -> None:
+        """`name`: the folder under `key_dir`; the hub's signing identity keeps its own ring (hub/integrity).
+        `rotate_command`: the command that rotates this ring, named when a retirement is refused."""
         self.folder = key_dir / name
+        self.rotate_command = rotate_command
         self._keys: dict[str, SigningKey] = {}
 
     def _kids(self) -> list[str]:
@@ -112,7 +116,7 @@ class KeyRing:
         if kid not in keys:
             raise KeyRingError(f"no signing key {kid!r} in {self.folder}")
         if kid == max(keys):
-            raise KeyRingError(f"{kid} is the current signing key; rotate first (cfhub token rotate-key)")
+            raise KeyRingError(f"{kid} is the current signing key; rotate first ({self.rotate_command})")
         (self.folder / f"{kid}{SUFFIX}").unlink()
         self._keys.pop(kid, None)
 

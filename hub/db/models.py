@@ -489,3 +489,62 @@ class OAuthClient(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+# -- federation (hub/federation): the peer hubs we exchange with, and the records they sent us ----------------
+
+
+class Peer(Base):
+    """A partner hub: where it is, who it is (its did:web), what we give it and how we sign in to it.
+
+    What it receives is governed by one of our sharing agreements (`agreement_id`, deny when absent). To ask
+    it anything we act as its `regional_platform` OAuth client: `client_id` is ours at ITS /oauth/token; the
+    matching secret is kept beside the hub's keys (hub/federation/peers.py), never in the database."""
+
+    __tablename__ = "peer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region: Mapped[Region] = mapped_column(unique=True)
+    base_url: Mapped[str] = mapped_column(String(255))
+    did: Mapped[str] = mapped_column(String(255), unique=True)
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("sharing_agreement.id"), index=True)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    # The usage policy its bundles carry (hub/federation/odrl.py): who on its side may read what we give it,
+    # whether it may pass it on to a third hub, and for how many days it may keep it (None: no limit).
+    read_by: Mapped[list[Any]]
+    onward_transfer: Mapped[bool] = mapped_column(default=False)
+    retention_days: Mapped[int | None]
+    added_at: Mapped[datetime]
+    added_by: Mapped[str] = mapped_column(String(255))
+
+
+class ImportedRecord(Base):
+    """A record a peer hub sent us in a signed bundle, mapped into the ZJ vocabulary (`document`), with where it
+    came from and the usage policy (ODRL) it arrived under. One row per record IRI: a newer version replaces
+    an older one, an older one never replaces a newer; a record superseded along its chain names its successor.
+    """
+
+    __tablename__ = "imported_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iri: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    document: Mapped[dict[str, Any]]
+    # sha-256 of the RFC 8785 form of the received record: the same record twice changes nothing.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_hub: Mapped[str] = mapped_column(String(255), index=True)  # the sending hub's DID
+    source_region: Mapped[Region]
+    bundle_iri: Mapped[str] = mapped_column(String(255))
+    bundle_created_at: Mapped[datetime]
+    mapping_iri: Mapped[str | None] = mapped_column(String(255))
+    mapping_version: Mapped[str | None] = mapped_column(String(32))
+    # The rule sets behind the record's decisions at the source: [{"id": ..., "version": ...}].
+    rulesets: Mapped[list[Any]]
+    # The ODRL policy the record arrived under, and what it says that we must enforce.
+    usage_policy: Mapped[dict[str, Any]]
+    onward_transfer: Mapped[bool] = mapped_column(default=False)
+    retain_until: Mapped[date | None]
+    supersedes_iri: Mapped[str | None] = mapped_column(String(255), index=True)
+    superseded_by_iri: Mapped[str | None] = mapped_column(String(255))
+    imported_at: Mapped[datetime]

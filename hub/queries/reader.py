@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Executable, Row, select
@@ -28,6 +29,7 @@ class Reader:
         rulesets: ShippedRuleSets,
         wanted: dict[str, frozenset[str]] | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        agreements: list[Agreement] | None = None,
     ) -> None:
         self.engine = engine
         self.sessions = sessions
@@ -38,6 +40,9 @@ class Reader:
         self.wanted = wanted
         self.clock = clock  # which sharing agreements are in force today
         self._access: Access | None = None
+        # Given: read under exactly these agreements (a bundle for a peer, under the one that governs it);
+        # None: under every agreement in force for the caller's region.
+        self._given = agreements
 
     async def execute(self, stmt: Executable) -> Sequence[Row[Any]]:
         # A pooled connection per statement, not per request: a request spends most of its time building
@@ -48,7 +53,10 @@ class Reader:
 
     async def access(self) -> Access:
         if self._access is None:
-            agreements = await self._agreements() if self._needs_agreements() else []
+            if self._given is not None:
+                agreements = self._given
+            else:
+                agreements = await self._agreements() if self._needs_agreements() else []
             self._access = Access(self.policy, self.principal, agreements)
         return self._access
 
@@ -83,7 +91,7 @@ def _strings(value: Any) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def _agreement(row: Row[Any]) -> Agreement | None:
+def _agreement(row: Row[Any] | SharingAgreement) -> Agreement | None:
     """A stored agreement as the policy reads it; None (grants nothing) if any of its lists is malformed."""
     kinds, statuses, fields = _strings(row.record_kinds), _strings(row.statuses), row.fields
     if kinds is None or statuses is None or not isinstance(fields, dict):
@@ -97,3 +105,8 @@ def _agreement(row: Row[Any]) -> Agreement | None:
         statuses=statuses,
         fields={kind: frozenset(names or ()) for kind, names in by_kind.items()},
     )
+
+
+def agreement_in_force(agreement: SharingAgreement, today: date) -> Agreement | None:
+    """A stored agreement as the policy reads it, when it is in force `today` and well formed; None otherwise."""
+    return _agreement(agreement) if active(agreement.valid_from, agreement.valid_until, today) else None
