@@ -33,9 +33,13 @@ class PactPage:
 
 
 async def _mapped(reader: Reader, records: list[Record]) -> list[Document | None]:
-    """Each record's PACT document, or None where its mapping is not ok."""
+    """Each record's PACT document, or None where its mapping is not ok or the document is not a complete
+    PACT ProductFootprint (the caller may not read a field PACT requires, e.g. under a sharing agreement
+    that leaves it out): a PACT host serves only documents its clients can take as they are."""
     keys = [MappedKey(r["_id"], TARGET, r["_readable"]) for r in records]
-    results = await mapped_footprints(reader, keys) if keys else []
+    if not keys:
+        return []
+    results = await mapped_footprints(reader, keys, complete=True)
     return [result.output if result.ok else None for _, result in results]
 
 
