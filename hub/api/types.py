@@ -221,7 +221,7 @@ class Footprint(Node, Provenance):
             target=to.value,
             mapping_iri=mapper.mapping.iri,
             mapping_version=mapper.mapping.version,
-            record=result.output,
+            record=result.output if not result.errors else None,  # a failed mapping hands out no look-alike
             ok=not result.errors,
             lost=[MappingNote(field=f, reason=r) for f, r in result.lost],
             approximated=[MappingNote(field=f, reason=r) for f, r in result.approximated],
@@ -249,7 +249,9 @@ class MappedFootprint:
     target: str
     mapping_iri: str
     mapping_version: str
-    record: JSON = strawberry.field(description="The record in the target vocabulary.")
+    record: JSON | None = strawberry.field(
+        description="The record in the target vocabulary; null when the mapping failed (see errors)."
+    )
     ok: bool = strawberry.field(description="True when no required target field was left unfilled.")
     lost: list[MappingNote]
     approximated: list[MappingNote]

@@ -7,10 +7,10 @@ services, which validate everything as they would for an enterprise's own submis
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from hub.bootstrap import Hub
 from hub.clock import clock_of
 from hub.db.models import EmissionFactor, Footprint, Label, Organization
 from hub.domain.codes import FootprintStatus, LabelStatus, SourceKind
+from hub.mapping.functions import exact as exact_decimal
 from hub.services import categories, decisions, factors, footprints, labels, organizations, products, sharing
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
@@ -197,10 +198,13 @@ def footprint_input(
     """The footprint submission a peer would make, in the Zhejiang input vocabulary."""
     scale = float(peer["scale"])
     lines = [_line(spec, scale, loaded, subdivision) for spec in template["inventory"]]
-    stages: dict[str, float] = {}
+    # Sums in decimal arithmetic, so a total is the decimal of its stages (94.0, not 94.00000000000001).
+    exact: dict[str, Decimal] = {}
     for line in lines:
-        stages[line["stage"]] = stages.get(line["stage"], 0.0) + line["kgco2e"]
-    total = math.fsum(stages.values())
+        exact[line["stage"]] = exact.get(line["stage"], Decimal(0)) + exact_decimal(line["kgco2e"])
+    stages = {name: float(value) for name, value in exact.items()}
+    total_exact = sum(exact.values(), Decimal(0))
+    total = float(total_exact)
     uptake = template.get("biogenic_uptake_kgco2e")
     year = int(peer.get("reference_year", defaults["reference_year"]))
     dqr = template["dqr"]
@@ -210,7 +214,7 @@ def footprint_input(
         "declared_unit_amount": template["declared_unit_amount"],
         "product_mass_kg_per_declared_unit": template["product_mass_kg_per_declared_unit"],
         "total_kgco2e": total,
-        "total_including_biogenic_uptake_kgco2e": total + (uptake or 0.0),
+        "total_including_biogenic_uptake_kgco2e": float(total_exact + exact_decimal(uptake or 0)),
         "fossil_kgco2e": total,
         "land_use_change_kgco2e": 0.0,
         "fossil_carbon_content_kgc": template.get("fossil_carbon_content_kgc", 0.0),
@@ -252,17 +256,22 @@ def footprint_input(
 
 
 def _line(spec: dict[str, Any], scale: float, loaded: _Loaded, subdivision: str) -> dict[str, Any]:
-    amount = spec["amount"] * scale
+    amount = product(spec["amount"], scale)
     line = {"stage": spec["stage"], "activity": spec["activity"], "amount": amount, "unit": spec["unit"]}
     if "supplier" in spec:
         supplier = loaded.footprints[spec["supplier"]]
-        per_unit = supplier.total_kgco2e / supplier.declared_unit_amount
-        return {**line, "supplier_footprint_iri": supplier.iri, "kgco2e": amount * per_unit}
+        per_unit = exact_decimal(supplier.total_kgco2e) / exact_decimal(supplier.declared_unit_amount)
+        return {**line, "supplier_footprint_iri": supplier.iri, "kgco2e": float(exact_decimal(amount) * per_unit)}
     key = spec["factor"]  # a factor key, or {subdivision: key, default: key} where the grid differs by region
     factor = loaded.factors[key if isinstance(key, str) else key.get(subdivision, key["default"])]
     if factor.unit != spec["unit"]:
         raise ValueError(f"demo line {spec['activity']!r} is in {spec['unit']}, its factor in {factor.unit}")
-    return {**line, "emission_factor_iri": factor.iri, "kgco2e": amount * factor.value_kgco2e_per_unit}
+    return {**line, "emission_factor_iri": factor.iri, "kgco2e": product(amount, factor.value_kgco2e_per_unit)}
+
+
+def product(a: float, b: float) -> float:
+    """`a * b` in decimal arithmetic (1.1 x 3 is 3.3, not 3.3000000000000003)."""
+    return float(exact_decimal(a) * exact_decimal(b))
 
 
 async def _advance(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import jsonschema
+
 from hub.mapping import Catalog, Mapper, MappingResult, load_catalog
 
 # Parts of the ZJ document that are not footprint fields of the same name, and the field that governs each.
@@ -60,8 +62,21 @@ class MappingJob:
     document: dict[str, Any]
     readable: frozenset[str]
     credit_code_readable: bool
+    # The target's schema: an output it refuses (a required field the caller may not read, say) is not ok.
+    validator: jsonschema.Draft202012Validator | None = None
 
 
 def map_all(jobs: list[MappingJob]) -> list[MappingResult]:
     """Narrow and map each document (pure CPU work: the caller runs it in a worker thread, once per page)."""
-    return [j.mapper.map(narrowed(j.document, j.readable, j.credit_code_readable)) for j in jobs]
+    return [checked(j, j.mapper.map(narrowed(j.document, j.readable, j.credit_code_readable))) for j in jobs]
+
+
+def checked(job: MappingJob, result: MappingResult) -> MappingResult:
+    """`result`, not ok when its output is not valid for the target's schema: `ok` promises a record that
+    is a record of the target, so one missing a field the target requires must not pass for one."""
+    if job.validator is None or result.errors:
+        return result
+    for error in job.validator.iter_errors(result.output):
+        path = ".".join(str(p) for p in error.absolute_path) or "(record)"
+        result.errors.append((path, f"not valid for the target schema: {error.message}"))
+    return result

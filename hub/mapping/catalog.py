@@ -70,6 +70,7 @@ class Catalog:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._mappers: dict[tuple[str, str], Mapper] = {}
+        self._validators: dict[tuple[str, str], jsonschema.Draft202012Validator] = {}
         for path in sorted(root.glob("*/*.yaml")):
             self.add(compile_file(path))
 
@@ -80,6 +81,7 @@ class Catalog:
         if old is None or _version(mapper.version) > _version(old.version):
             self._mappers[key] = mapper
             self.__dict__.pop("_registry", None)  # the schemas of the targets may have changed
+            self._validators.clear()
 
     def targets(self) -> list[str]:
         return sorted({t for t, _ in self._mappers})
@@ -97,6 +99,18 @@ class Catalog:
     @cached_property
     def _registry(self) -> Registry:
         return _registry(m.mapping.target_schema for m in self._mappers.values())
+
+    def output_validator(self, target: str, direction: str = "export") -> jsonschema.Draft202012Validator:
+        """The output schema of the mapping in force, compiled once per catalog."""
+        key = (target, direction)
+        found = self._validators.get(key)
+        if found is None:
+            schema = json.loads(self.output_schema(target, direction).read_text(encoding="utf-8"))
+            found = jsonschema.Draft202012Validator(
+                schema, registry=self._registry, format_checker=jsonschema.FormatChecker()
+            )
+            self._validators[key] = found
+        return found
 
     def output_schema(self, target: str, direction: str = "export") -> Path:
         m = self.get(target, direction).mapping

@@ -15,7 +15,7 @@ from typing import Any
 from hub.mapping.codelists import CodeLists
 from hub.mapping.errors import MapFailure, MappingFileError
 from hub.mapping.expressions import compile_expression
-from hub.mapping.functions import FUNCTIONS
+from hub.mapping.functions import FUNCTIONS, OPERATORS
 from hub.mapping.model import EXACT_PREDICATE, Mapping, RuleSpec
 from hub.mapping.result import MappingResult
 from hub.mapping.schema_paths import SchemaSet, field_name, split_path
@@ -145,6 +145,7 @@ class Compiler:
             "_at": _at,
             "_put": _put,
             **{f"_f_{k}": v for k, v in FUNCTIONS.items()},
+            **OPERATORS,
             **w.consts,
         }
         source = "\n".join(w.lines) + "\n"

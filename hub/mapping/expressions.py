@@ -56,6 +56,15 @@ class ExpressionError(ValueError):
     pass
 
 
+# Arithmetic is decimal (hub/mapping/functions.py OPERATORS): each of these becomes a call.
+_OPERATOR_CALLS: dict[type[ast.operator], str] = {
+    ast.Add: "_op_add",
+    ast.Sub: "_op_sub",
+    ast.Mult: "_op_mul",
+    ast.Div: "_op_div",
+}
+
+
 class _Rename(ast.NodeTransformer):
     def __init__(self, names: set[str]) -> None:
         self.names = names
@@ -70,6 +79,13 @@ class _Rename(ast.NodeTransformer):
         if node.keywords:
             raise ExpressionError("keyword arguments are not allowed in expressions")
         return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        left, right = self.visit(node.left), self.visit(node.right)
+        name = _OPERATOR_CALLS.get(type(node.op))
+        if name is None:
+            return ast.BinOp(left=left, op=node.op, right=right)
+        return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=[left, right], keywords=[])
 
     def visit_ListComp(self, node: ast.ListComp) -> ast.AST:
         # Comprehension variables are local names: allowed inside the comprehension only.

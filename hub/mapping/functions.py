@@ -3,8 +3,10 @@ docs/mappings.md); a mapping that needs another one shows a gap in the language,
 
 from __future__ import annotations
 
+import operator
 import uuid
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 _CFHUB_NS = uuid.UUID("0f1c5e7a-9c1d-5b2e-8f8a-6a1d2c3b4e5f")
@@ -101,6 +103,47 @@ def extension_data(extensions: Iterable[dict[str, Any]] | None, data_schema: str
     return None
 
 
+def exact(value: float | int) -> Decimal:
+    """The decimal a stored number stands for: a float's shortest round-trip spelling, not its binary
+    expansion (the float 0.1 is the decimal 0.1 here, not 0.1000000000000000055...)."""
+    return Decimal(repr(value)) if value.__class__ is float else Decimal(value)
+
+
+def _exact_operator(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """`op` in decimal arithmetic for two numbers (so 35.1 + 58.9 is 94.0, not 94.00000000000001), the result
+    given back as the float nearest to the exact decimal; any other operands (strings, lists) as Python does."""
+
+    def apply(a: Any, b: Any) -> Any:
+        if a.__class__ in _NUMBERS and b.__class__ in _NUMBERS:
+            if a.__class__ is int and b.__class__ is int and op is not operator.truediv:
+                return op(a, b)  # integers are exact already
+            return float(op(exact(a), exact(b)))
+        return op(a, b)
+
+    return apply
+
+
+_NUMBERS = (int, float)  # not bool: True + 1 stays Python's
+
+
+def exact_sum(values: Iterable[Any], start: Any = 0) -> Any:
+    """`sum` in decimal arithmetic, like the operators."""
+    total = start
+    add = OPERATORS["_op_add"]
+    for v in values:
+        total = add(total, v)
+    return total
+
+
+# Arithmetic of mapping expressions: hub/mapping/expressions.py turns `a + b` into `_op_add(a, b)`, and so on.
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "_op_add": _exact_operator(operator.add),
+    "_op_sub": _exact_operator(operator.sub),
+    "_op_mul": _exact_operator(operator.mul),
+    "_op_div": _exact_operator(operator.truediv),
+}
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "split": split,
     "join": join,
@@ -116,7 +159,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "country_of": country_of,
     "rest": rest,
     "len": len,
-    "sum": sum,
+    "sum": exact_sum,
     "round": round,
     "abs": abs,
     "min": min,

@@ -16,6 +16,7 @@ import numpy as np
 
 from hub.mapping.codelists import CROSSWALK_SCHEMES, EXACT, LOOKUP_PROPERTIES, MATCHES, CodeLists
 from hub.mapping.errors import MapFailure
+from hub.mapping.functions import exact
 
 
 @dataclass
@@ -71,8 +72,7 @@ def _convert(args: dict[str, Any], ctx: BuildContext) -> Built:
     def convert(v: Any) -> float:
         if v.__class__ not in (int, float):
             raise MapFailure(f"{v!r} is not a number")
-        # 12 significant digits: a round trip kg -> t -> kg gives back the same decimal.
-        return float(f"{v * factor:.12g}")
+        return scaled(v, factor)
 
     return Built(convert)
 
@@ -291,7 +291,15 @@ def _first(args: Any, ctx: BuildContext) -> Built:
 
 def _scale(args: Any, ctx: BuildContext) -> Built:
     factor = float(args)
-    return Built(lambda v: float(f"{v * factor:.12g}"))
+    return Built(lambda v: scaled(v, factor))
+
+
+def scaled(v: float | int, factor: float) -> float:
+    """`v * factor` in decimal arithmetic: 1.1 t is 1100 kg, not 1100.0000000000002, and a round trip
+    kg -> t -> kg gives back the same decimal."""
+    if v != v or v in (float("inf"), float("-inf")):
+        raise MapFailure(f"{v!r} is not a finite number")
+    return float(exact(v) * exact(factor))
 
 
 BUILDERS: dict[str, Callable[[Any, BuildContext], Built]] = {

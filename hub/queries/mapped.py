@@ -25,8 +25,11 @@ class MappedKey:
     readable: frozenset[str]  # the footprint fields the caller may read on this row
 
 
-async def mapped_footprints(reader: Reader, keys: list[MappedKey]) -> list[tuple[Mapper, MappingResult]]:
-    """The mapper and result for each key, in order."""
+async def mapped_footprints(
+    reader: Reader, keys: list[MappedKey], complete: bool = False
+) -> list[tuple[Mapper, MappingResult]]:
+    """The mapper and result for each key, in order. With `complete`, a result whose output the target's
+    schema refuses is not ok (a host serving the target's own protocol serves only complete records)."""
     from hub.services.published import effective_catalog
 
     access = await reader.access()
@@ -39,7 +42,12 @@ async def mapped_footprints(reader: Reader, keys: list[MappedKey]) -> list[tuple
     if len(documents) != len(ids):
         raise LookupError("a footprint being mapped is no longer on this hub")
     by_id = dict(zip(ids, documents, strict=True))
-    mappers = {target: catalog.get(target, "export") for target in {k.target for k in keys}}
-    jobs = [MappingJob(mappers[k.target], by_id[k.footprint_id], k.readable, credit_code) for k in keys]
+    targets = {k.target for k in keys}
+    mappers = {target: catalog.get(target, "export") for target in targets}
+    validators = {target: catalog.output_validator(target, "export") if complete else None for target in targets}
+    jobs = [
+        MappingJob(mappers[k.target], by_id[k.footprint_id], k.readable, credit_code, validators[k.target])
+        for k in keys
+    ]
     results = await asyncio.to_thread(map_all, jobs)
     return [(job.mapper, result) for job, result in zip(jobs, results, strict=True)]

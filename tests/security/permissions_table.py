@@ -310,6 +310,9 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
 
 PUBLISHED_FOOTPRINT: tuple[str, ...] = (
     "accounting_standards",
+    # When the published footprint was created: PACT v3 requires `created` on every ProductFootprint, so a
+    # PACT client can be served only footprints it may read this on (issue 12; reviewed as a widening).
+    "created_at",
     "aircraft_kgco2e",
     "allocation_description",
     "battery_capacity_kwh",
