@@ -15,6 +15,7 @@ from hub.pact.criteria import matches
 from hub.queries.mapped import MappedKey, mapped_footprints
 from hub.queries.reader import Reader
 from hub.queries.records import fetch
+from hub.services.published import effective_catalog
 
 # One RequestFulfilledEvent carries at most this many footprints (the receiver's body limit bounds it too).
 MAX_FULFILLED = 1000
@@ -31,15 +32,20 @@ class Answer:
         return bool(self.pfs)
 
 
-async def answer(hub: Hub, requester: Principal, criteria: dict[str, Any]) -> Answer:
+async def answer(
+    hub: Hub, requester: Principal, criteria: dict[str, Any], limit: int | None = MAX_FULFILLED
+) -> Answer:
     reader = Reader(hub.engine, hub.sessions, hub.policy, requester, hub.rulesets, clock=hub.clock)
     records = await fetch(reader, "Footprint", order_by=[Footprint.id])
     if not records:
         return Answer([], [])
     keys = [MappedKey(r["_id"], "pact", frozenset(r["_readable"])) for r in records]
     found: list[tuple[int, dict[str, Any]]] = []
+    async with hub.sessions() as session:
+        catalog = await effective_catalog(session)
     for key, (_, result) in zip(keys, await mapped_footprints(reader, keys), strict=True):
-        if result.ok and matches(result.output, criteria):
+        # a record the mapping could not complete, or that is not valid PACT, is never handed out
+        if result.ok and matches(result.output, criteria) and not catalog.validate_output("pact", result.output):
             found.append((key.footprint_id, result.output))
-    found = found[:MAX_FULFILLED]
+    found = found[:limit]
     return Answer([i for i, _ in found], [pf for _, pf in found])
