@@ -565,6 +565,9 @@ class PactSupplierFootprint(Base):
     preceding_pact_ids: Mapped[list[Any]]
     pact_status: Mapped[str] = mapped_column(String(16))
     pact_created: Mapped[str] = mapped_column(String(40))
+    # The secondary emission-factor datasets the host named (ZJ derives them from inventory lines, which a
+    # pulled footprint does not have): [{"name": ..., "version": ...}]
+    emission_factor_sources: Mapped[list[Any]]
     fetched_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("host", "pact_id", name="uq_pact_supplier_footprint_host"),)

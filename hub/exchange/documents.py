@@ -21,6 +21,7 @@ from hub.db.models import (
     FootprintStage,
     InventoryLine,
     Organization,
+    PactSupplierFootprint,
     Product,
     ProductCategory,
 )
@@ -38,7 +39,16 @@ async def footprint_documents(
     superseded = aliased(Footprint)
     rows = (
         await session.execute(
-            select(Footprint, Product, ProductCategory, industry.code, Organization, verifier, superseded.iri)
+            select(
+                Footprint,
+                Product,
+                ProductCategory,
+                industry.code,
+                Organization,
+                verifier,
+                superseded.iri,
+                PactSupplierFootprint.emission_factor_sources,
+            )
             .select_from(Footprint)
             .join(Product, Product.id == Footprint.product_id)
             .join(ProductCategory, ProductCategory.id == Product.category_id)
@@ -46,12 +56,29 @@ async def footprint_documents(
             .join(Organization, Organization.id == Product.owner_id)
             .outerjoin(verifier, verifier.id == Footprint.verifier_id)
             .outerjoin(superseded, superseded.id == Footprint.supersedes_id)
+            .outerjoin(PactSupplierFootprint, PactSupplierFootprint.footprint_id == Footprint.id)
             .where(Footprint.id.in_(footprint_ids))
         )
     ).all()
     stages = await _stages(session, footprint_ids)
     lines = await _lines(session, footprint_ids)
-    by_id = {row[0].id: _document(*row, stages[row[0].id], lines[row[0].id], include_inventory) for row in rows}
+    by_id: dict[int, dict[str, Any]] = {}
+    for fp, product, category, industry_code, owner, by, supersedes_iri, pulled_sources in rows:
+        doc = _document(
+            fp,
+            product,
+            category,
+            industry_code,
+            owner,
+            by,
+            supersedes_iri,
+            stages[fp.id],
+            lines[fp.id],
+            include_inventory,
+        )
+        # a footprint pulled from a PACT host has no inventory lines: the factor datasets the host named
+        doc["emission_factor_sources"] = doc["emission_factor_sources"] or list(pulled_sources or [])
+        by_id[fp.id] = doc
     return [by_id[i] for i in footprint_ids if i in by_id]
 
 

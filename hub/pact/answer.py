@@ -32,9 +32,7 @@ class Answer:
         return bool(self.pfs)
 
 
-async def answer(
-    hub: Hub, requester: Principal, criteria: dict[str, Any], limit: int | None = MAX_FULFILLED
-) -> Answer:
+async def answer(hub: Hub, requester: Principal, criteria: dict[str, Any], limit: int | None = MAX_FULFILLED) -> Answer:
     reader = Reader(hub.engine, hub.sessions, hub.policy, requester, hub.rulesets, clock=hub.clock)
     records = await fetch(reader, "Footprint", order_by=[Footprint.id])
     if not records:

@@ -24,6 +24,7 @@ from hub.clock import clock_of
 from hub.db.models import Footprint, FootprintStage, Organization, PactSupplierFootprint, Product
 from hub.domain.codes import FootprintStatus, LifeCycleStage, OrgKind, Region, SourceKind, SystemBoundary
 from hub.mapping import Catalog
+from hub.pact.criteria import instant
 from hub.services.footprints import consistency_problems, plain_fields
 from hub.services.lookups import category_by_code
 from hub.services.origin import Origin
@@ -92,6 +93,7 @@ async def store_pact_footprint(
                     preceding_pact_ids=list(document.get("precedingPfIds") or []),
                     pact_status=document["status"],
                     pact_created=str(document["created"])[:40],
+                    emission_factor_sources=result.output.get("emission_factor_sources") or [],
                     fetched_at=origin.clock.now(),
                 )
             )
@@ -135,7 +137,13 @@ def _refused(field_path: str, reason: str) -> InvalidInput:
 async def _store(
     session: AsyncSession, host: str, doc: dict[str, Any], preceding: list[str], origin: Origin
 ) -> Footprint:
-    owner = await _owner(session, host, doc["owner"], origin)
+    owner = await _organization(session, host, doc["owner"]["iri"], OrgKind.ENTERPRISE, doc["owner"], origin)
+    verification = doc.get("verification") or {}
+    verifier = None
+    if verification.get("verifier_iri"):
+        verifier = await _organization(
+            session, host, verification["verifier_iri"], OrgKind.VERIFIER, verification, origin
+        )
     product = await _product(session, host, doc["product"], owner, origin)
     data = _footprint_input(doc, product.iri)
     found = problems("footprint", data) or consistency_problems(data)
@@ -155,11 +163,15 @@ async def _store(
         **{name: data.get(name) for name in plain_fields()},
         **{name: date.fromisoformat(data[name]) if data.get(name) else None for name in _DATES},
         **_verification(doc.get("verification")),
+        verifier_id=verifier.id if verifier else None,
     )
     footprint.stages = [FootprintStage(stage=LifeCycleStage(s["stage"]), kgco2e=s["kgco2e"]) for s in data["stages"]]
     if previous is not None:
         await _withdraw(session, previous.id)
-    return await add_new(session, footprint, origin, {"pact_host": host, "supersedes": previous and previous.iri})
+    stored = await add_new(session, footprint, origin, {"pact_host": host, "supersedes": previous and previous.iri})
+    if doc.get("created_at"):  # the footprint's own creation time travels; when it was fetched is kept beside
+        stored.created_at = instant(doc["created_at"])
+    return stored
 
 
 def _footprint_input(doc: dict[str, Any], product_iri: str) -> dict[str, Any]:
@@ -195,17 +207,21 @@ async def _imported_from(session: AsyncSession, model: type[M], iri: str, host: 
     return found
 
 
-async def _owner(session: AsyncSession, host: str, owner: dict[str, Any], origin: Origin) -> Organization:
-    found = await _imported_from(session, Organization, owner["iri"], host)
+async def _organization(
+    session: AsyncSession, host: str, iri: str, kind: OrgKind, values: dict[str, Any], origin: Origin
+) -> Organization:
+    found = await _imported_from(session, Organization, iri, host)
     if found is not None:
         return found
+    name = values.get("name_en") or values.get("verifier_name") or iri
     org = Organization(
-        iri=owner["iri"],
-        kind=OrgKind.ENTERPRISE,
-        region=Region(owner.get("region", "INTL")),
-        name_zh=owner.get("name_zh") or owner.get("name_en") or owner["iri"],
-        name_en=owner.get("name_en") or owner["iri"],
+        iri=iri,
+        kind=kind,
+        region=Region(values.get("region", "INTL")),
+        name_zh=values.get("name_zh") or name,
+        name_en=name,
         credit_code=None,  # a credit code is registered on this hub by its holder, never taken from a host
+        accreditation=values.get("verifier_accreditation"),
     )
     return await add_new(session, org, origin)
 

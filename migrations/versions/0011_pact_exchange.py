@@ -87,6 +87,7 @@ def upgrade() -> None:
         sa.Column("preceding_pact_ids", sa.JSON(), nullable=False),
         sa.Column("pact_status", sa.String(length=16), nullable=False),
         sa.Column("pact_created", sa.String(length=40), nullable=False),
+        sa.Column("emission_factor_sources", sa.JSON(), nullable=False),
         sa.Column("fetched_at", TZ, nullable=False),
         sa.ForeignKeyConstraint(
             ["footprint_id"],
