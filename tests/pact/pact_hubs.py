@@ -10,9 +10,10 @@ policy-checked read the hub answers requests with), `limit` and an offset, and `
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,11 @@ from hub.config import Settings
 from hub.db.models import Organization
 from hub.domain.codes import OrgKind, Region, SourceKind
 from hub.pact.answer import answer
+from hub.pact.client import PactClient
 from hub.pact.partners import PartnerInput, add_partner
 from hub.services.categories import load_key_products
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
-from tests import databases
 from tests.api.live import LiveServer
 
 ZJ_BASE = "https://zj.cfhub.example.org/id/"
@@ -46,7 +47,7 @@ ZJ_BASE = "https://zj.cfhub.example.org/id/"
 async def list_footprints(request: Request) -> Response:
     """The test-only stand-in for the PACT host's ListFootprints (see the module's docstring)."""
     hub: Hub = request.app.state.hub
-    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    _, _, token = (request.headers.get("authorization") or "").partition(" ")
     try:
         principal = await hub.tokens.verify_active(token.strip())
     except InvalidToken as exc:
@@ -80,7 +81,9 @@ class Side:
 
 async def _org(hub: Hub, key: str, kind: OrgKind, region: Region) -> Organization:
     async with unit_of_work(hub.sessions) as session:
-        found = await session.scalar(select(Organization).where(Organization.iri == f"{hub.settings.base_iri}org/{key}"))
+        found = await session.scalar(
+            select(Organization).where(Organization.iri == f"{hub.settings.base_iri}org/{key}")
+        )
         if found is None:
             found = Organization(
                 iri=f"{hub.settings.base_iri}org/{key}", kind=kind, region=region, name_zh=key, name_en=key
@@ -124,27 +127,45 @@ def gba_settings(url: str, key_dir: Path) -> Settings:
 
 
 @contextlib.contextmanager
-def served(hub: Hub) -> Iterator[str]:
-    with LiveServer(host_app(hub)) as server:
+def served(settings: Settings) -> Iterator[str]:
+    """A hub of its own over HTTP (like another process on the same database and keys), with its outbox worker."""
+    with LiveServer(host_app(open_hub(settings))) as server:
         yield server.url
 
 
-def wait_for(check: Callable[[], Any], what: str, seconds: float = 30) -> Any:
-    """Poll until `check()` is truthy (the outboxes deliver in the background); fail naming `what`."""
+async def wait_for(check: Callable[[], Awaitable[Any]], what: str, seconds: float = 30) -> Any:
+    """Poll until `await check()` is truthy (the outboxes deliver in the background); fail naming `what`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = check()
+        found = await check()
         if found:
             return found
-        time.sleep(0.1)
+        await asyncio.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def open_pair(templates: databases.Templates, key_dir: Path) -> tuple[Hub, Hub]:
-    gba = open_hub(gba_settings(templates.fresh("demo", databases.with_demo), key_dir))
-    zj = open_hub(zj_settings(templates.fresh("migrated", databases.migrated), key_dir))
-    return gba, zj
+@dataclass
+class Pair:
+    """The two hubs as the tests reach them: their databases (hubs of the test's own) and their URLs."""
+
+    gba: Hub
+    zj: Hub
+    gba_url: str
+    zj_url: str
+    zj_client: tuple[str, str]  # ZJ's client credentials on GBA
+
+    def client(self, http: httpx.AsyncClient) -> PactClient:
+        return PactClient(self.gba_url, f"{self.gba_url}/auth/token", *self.zj_client, http)
 
 
-def basic_client(base_url: str) -> httpx.Client:
-    return httpx.Client(base_url=base_url, timeout=30)
+@contextlib.asynccontextmanager
+async def two_hubs(gba_db: str, zj_db: str, key_dir: Path) -> AsyncIterator[Pair]:
+    gba, zj = open_hub(gba_settings(gba_db, key_dir)), open_hub(zj_settings(zj_db, key_dir))
+    try:
+        await prepare_zj(zj)
+        with served(gba.settings) as gba_url, served(zj.settings) as zj_url:
+            zj_client = await link(gba, gba_url, zj, zj_url)
+            yield Pair(gba, zj, gba_url, zj_url, zj_client)
+    finally:
+        await gba.close()
+        await zj.close()
