@@ -12,6 +12,7 @@ from hub.auth.principal import Principal
 from hub.bootstrap import Hub
 from hub.db.models import Footprint
 from hub.pact.criteria import matches
+from hub.pact.schema import pact_problems
 from hub.queries.mapped import MappedKey, mapped_footprints
 from hub.queries.reader import Reader
 from hub.queries.records import fetch
@@ -43,7 +44,7 @@ async def answer(hub: Hub, requester: Principal, criteria: dict[str, Any], limit
         catalog = await effective_catalog(session)
     for key, (_, result) in zip(keys, await mapped_footprints(reader, keys), strict=True):
         # a record the mapping could not complete, or that is not valid PACT, is never handed out
-        if result.ok and matches(result.output, criteria) and not catalog.validate_output("pact", result.output):
+        if result.ok and matches(result.output, criteria) and not pact_problems(catalog, result.output):
             found.append((key.footprint_id, result.output))
     found = found[:limit]
     return Answer([i for i, _ in found], [pf for _, pf in found])

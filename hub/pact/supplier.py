@@ -25,6 +25,7 @@ from hub.db.models import Footprint, FootprintStage, Organization, PactSupplierF
 from hub.domain.codes import FootprintStatus, LifeCycleStage, OrgKind, Region, SourceKind, SystemBoundary
 from hub.mapping import Catalog
 from hub.pact.criteria import instant
+from hub.pact.schema import pact_problems
 from hub.services.footprints import consistency_problems, plain_fields
 from hub.services.lookups import category_by_code
 from hub.services.origin import Origin
@@ -59,7 +60,7 @@ async def store_pact_footprint(
     `catalog`: the mappings in force, when the caller stores many and has read them once."""
     pact_id = pact_id_of(document)
     catalog = catalog or await effective_catalog(session)
-    invalid = _schema_problems(catalog, document)
+    invalid = pact_problems(catalog, document)
     if invalid:
         return Outcome(pact_id, "refused", reasons=invalid[:20])
     known = await session.scalar(
@@ -101,11 +102,6 @@ async def store_pact_footprint(
     except InvalidInput as refused:
         return Outcome(pact_id, "refused", reasons=[str(e) for e in refused.errors])
     return Outcome(pact_id, "stored", footprint.id)
-
-
-def _schema_problems(catalog: Catalog, document: Any) -> list[str]:
-    schema = catalog.get("pact", "import").mapping.source_schema
-    return catalog.validate_against(schema, document)
 
 
 def _trim(text: str) -> str:
