@@ -191,22 +191,23 @@ def _verification(verification: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-async def _imported_from(session: AsyncSession, model: type[M], iri: str, host: str) -> M | None:
+async def _imported_from(session: AsyncSession, model: type[M], iri: str, host: str, field_path: str) -> M | None:
     """The record `iri` names if this host's pulls made it; a record of this hub (or of another host) by that
     IRI is refused, so a host cannot hang its data on someone else's."""
     found = await session.scalar(select(model).where(model.iri == iri))
     if found is None:
         return None
     if found.source is not SourceKind.IMPORT or not (found.source_ref or "").startswith(f"{host}/"):
-        kind = "owner" if model is Organization else "product"
-        raise _refused(f"$.{kind}.iri", f"{iri} names a {kind} that was not pulled from {host}")
+        kind = model.__name__.lower()
+        raise _refused(field_path, f"{iri} names an {kind} that was not pulled from {host}")
     return found
 
 
 async def _organization(
     session: AsyncSession, host: str, iri: str, kind: OrgKind, values: dict[str, Any], origin: Origin
 ) -> Organization:
-    found = await _imported_from(session, Organization, iri, host)
+    field_path = "$.owner.iri" if kind is OrgKind.ENTERPRISE else "$.verification.verifier_iri"
+    found = await _imported_from(session, Organization, iri, host, field_path)
     if found is not None:
         return found
     name = values.get("name_en") or values.get("verifier_name") or iri
@@ -225,7 +226,7 @@ async def _organization(
 async def _product(
     session: AsyncSession, host: str, product: dict[str, Any], owner: Organization, origin: Origin
 ) -> Product:
-    found = await _imported_from(session, Product, product["iri"], host)
+    found = await _imported_from(session, Product, product["iri"], host, "$.product.iri")
     if found is not None:
         if found.owner_id != owner.id:
             raise _refused("$.product.iri", f"{product['iri']} is a product of another owner")
