@@ -16,7 +16,9 @@ from hub.auth import endpoints as auth
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
 from hub.jsonld.routes import routes as jsonld_routes
+from hub.pact import events as pact_events
 from hub.pact.host import routes as pact_routes
+from hub.pact.outbox import OutboxWorker
 
 
 async def health(request: Request) -> Response:
@@ -54,7 +56,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
+        async with OutboxWorker(hub).running() as app.state.pact_outbox:  # PACT events left queued go out now
+            yield
         await hub.close()
 
     app = Starlette(
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
             Route("/oauth/token", auth.token, methods=["POST"]),
             *jsonld_routes,
             *pact_routes,
+            *pact_events.routes,
         ],
         lifespan=lifespan,
     )

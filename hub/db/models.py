@@ -548,3 +548,96 @@ class ImportedRecord(Base):
     supersedes_iri: Mapped[str | None] = mapped_column(String(255), index=True)
     superseded_by_iri: Mapped[str | None] = mapped_column(String(255))
     imported_at: Mapped[datetime]
+
+# -- PACT exchange (issue 12: events, the outbox, the data recipient) -----------------------------------
+
+
+class PactPartner(Base):
+    """A PACT host this hub talks to: where its `/3/events` and token endpoint are, the client credentials
+    it gave this hub, and the local organization its own calls authenticate as (so an event it sends us is
+    answered at its host). The secret is the partner's credential for this hub's calls, not one of ours."""
+
+    __tablename__ = "pact_partner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    base_url: Mapped[str] = mapped_column(String(255))
+    token_url: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    client_secret: Mapped[str] = mapped_column(String(255))
+    organization_iri: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime]
+
+
+class PactOutboxEvent(Base):
+    """A CloudEvent waiting for (or done with) delivery to a partner's `/3/events`.
+
+    A worker claims a due row with one compare-and-set UPDATE (status pending -> sending, with its own
+    claim token and a lease); only the worker whose UPDATE matched posts it, so concurrent workers never
+    deliver one event twice. A lease that runs out (a worker that died) makes the row due again."""
+
+    __tablename__ = "pact_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    event_type: Mapped[str] = mapped_column(String(96))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("pact_partner.id"), index=True)
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16))  # pending | sending | delivered | abandoned
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    claim: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_pact_outbox_due", "status", "next_attempt_at"),
+        CheckConstraint("status in ('pending', 'sending', 'delivered', 'abandoned')", name="status"),
+    )
+
+
+class PactRequest(Base):
+    """A RequestCreatedEvent: received from a partner (answered by the hub) or sent to one (answered by it).
+
+    A received request remembers the PACT ids it was fulfilled with, so that a newer version of one of them
+    is announced to the requester with a PublishedEvent."""
+
+    __tablename__ = "pact_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255))
+    direction: Mapped[str] = mapped_column(String(8))  # received | sent
+    partner_id: Mapped[int] = mapped_column(ForeignKey("pact_partner.id"), index=True)
+    criteria: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16))  # pending | fulfilled | rejected
+    footprint_ids: Mapped[list[Any]]  # received: local footprint keys sent; sent: local keys stored
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("partner_id", "direction", "event_id", name="uq_pact_request_partner_id"),
+        CheckConstraint("direction in ('received', 'sent')", name="direction"),
+    )
+
+
+class PactSupplierFootprint(Base):
+    """Where a footprint pulled from a PACT host came from: the host, its PACT id, the ids it succeeds, and
+    when it was fetched. One row per (host, PACT id): pulling again finds it and writes nothing."""
+
+    __tablename__ = "pact_supplier_footprint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    footprint_id: Mapped[int] = mapped_column(ForeignKey("footprint.id", ondelete="CASCADE"), unique=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pact_id: Mapped[str] = mapped_column(String(64))
+    preceding_pact_ids: Mapped[list[Any]]
+    pact_status: Mapped[str] = mapped_column(String(16))
+    pact_created: Mapped[str] = mapped_column(String(40))
+    # The secondary emission-factor datasets the host named (ZJ derives them from inventory lines, which a
+    # pulled footprint does not have): [{"name": ..., "version": ...}]
+    emission_factor_sources: Mapped[list[Any]]
+    fetched_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("host", "pact_id", name="uq_pact_supplier_footprint_host"),)

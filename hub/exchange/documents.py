@@ -21,6 +21,7 @@ from hub.db.models import (
     FootprintStage,
     InventoryLine,
     Organization,
+    PactSupplierFootprint,
     Product,
     ProductCategory,
 )
@@ -47,6 +48,7 @@ async def footprint_documents(
                 Organization,
                 verifier,
                 superseded.iri,
+                PactSupplierFootprint.emission_factor_sources,
                 _retired_by(),
             )
             .select_from(Footprint)
@@ -56,15 +58,29 @@ async def footprint_documents(
             .join(Organization, Organization.id == Product.owner_id)
             .outerjoin(verifier, verifier.id == Footprint.verifier_id)
             .outerjoin(superseded, superseded.id == Footprint.supersedes_id)
+            .outerjoin(PactSupplierFootprint, PactSupplierFootprint.footprint_id == Footprint.id)
             .where(Footprint.id.in_(footprint_ids))
         )
     ).all()
     stages = await _stages(session, footprint_ids)
     lines = await _lines(session, footprint_ids)
-    by_id = {
-        row[0].id: _document(*row[:-1], stages[row[0].id], lines[row[0].id], include_inventory) | _retired(row[-1])
-        for row in rows
-    }
+    by_id: dict[int, dict[str, Any]] = {}
+    for fp, product, category, industry_code, owner, by, supersedes_iri, pulled_sources, retired_by in rows:
+        doc = _document(
+            fp,
+            product,
+            category,
+            industry_code,
+            owner,
+            by,
+            supersedes_iri,
+            stages[fp.id],
+            lines[fp.id],
+            include_inventory,
+        )
+        # a footprint pulled from a PACT host has no inventory lines: the factor datasets the host named
+        doc["emission_factor_sources"] = doc["emission_factor_sources"] or list(pulled_sources or [])
+        by_id[fp.id] = doc | _retired(retired_by)
     return [by_id[i] for i in footprint_ids if i in by_id]
 
 

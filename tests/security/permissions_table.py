@@ -322,6 +322,7 @@ PUBLISHED_FOOTPRINT: tuple[str, ...] = (
     "biogenic_uptake_kgco2e",
     "boundary_description",
     "ccs_technological_co2_capture_included",
+    "created_at",
     "decisions",
     "declared_unit",
     "declared_unit_amount",
