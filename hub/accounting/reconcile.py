@@ -39,7 +39,7 @@ class Source:
 
 
 def gwp_set_of(basis: str) -> str | None:
-    """"IPCC AR6 GWP100" -> "AR6"."""
+    """ "IPCC AR6 GWP100" -> "AR6"."""
     found = _GWP_SET.search(basis)
     return found.group(1) if found else None
 
@@ -104,8 +104,16 @@ def compute(
         footprints=1,
     )
     sigma = np.array([s.sigma for s in chosen], dtype=np.float64)
+    accounts = account(table)
+    with np.errstate(over="ignore", invalid="ignore"):
+        finite = np.isfinite(accounts.lines) & np.isfinite(accounts.totals[0])
+    if not finite.all():
+        return None, [
+            FieldError(f"$.inventory[{i}].amount", "gives an emission beyond the range of a double")
+            for i in np.flatnonzero(~finite).tolist()
+        ]
     used = frozenset(table.stage.tolist())
-    return Computed(accounts=account(table), sigma=sigma, sources=tuple(chosen), used_stages=used), []
+    return Computed(accounts=accounts, sigma=sigma, sources=tuple(chosen), used_stages=used), []
 
 
 def gwp_problems(data: Mapping[str, Any], settings: AccountingSettings) -> list[FieldError]:

@@ -49,15 +49,19 @@ class Accounts:
 
 
 def account(table: LineTable) -> Accounts:
-    """Each line is amount x conversion x per-unit value; stages and parts are sums of lines."""
-    used = table.amount * table.conversion
-    line_parts = used[:, None] * table.per_unit
-    lines = line_parts.sum(axis=1)
+    """Each line is amount x conversion x per-unit value; stages and parts are sums of lines.
+
+    A product beyond a double comes out as infinity (no warning): the caller refuses it, naming the line."""
     n_stages = len(STAGES)
-    cells = table.footprint * n_stages + table.stage
-    stages = np.bincount(cells, weights=lines, minlength=table.footprints * n_stages)
-    parts = np.stack(
-        [np.bincount(table.footprint, weights=line_parts[:, k], minlength=table.footprints) for k in range(len(PARTS))],
-        axis=1,
-    )
-    return Accounts(lines=lines, stages=stages.reshape(table.footprints, n_stages), parts=parts)
+    with np.errstate(over="ignore", invalid="ignore"):
+        used = table.amount * table.conversion
+        line_parts = used[:, None] * table.per_unit
+        lines = line_parts.sum(axis=1)
+        cells = table.footprint * n_stages + table.stage
+        stages = np.bincount(cells, weights=lines, minlength=table.footprints * n_stages)
+        parts = np.stack(
+            [np.bincount(table.footprint, weights=line_parts[:, k], minlength=table.footprints) for k in range(3)],
+            axis=1,
+        )
+    stages_by_footprint = stages.astype(np.float64, copy=False).reshape(table.footprints, n_stages)
+    return Accounts(lines=lines, stages=stages_by_footprint, parts=parts.astype(np.float64, copy=False))

@@ -169,6 +169,10 @@ class Product(Identified, Provenance, Base):
     category: Mapped[ProductCategory] = relationship(lazy="raise")
 
 
+# A factor is superseded at most once: its versions form a chain, like a footprint's.
+FACTOR_SUPERSEDED_AT_MOST_ONCE = UniqueConstraint("supersedes_id", name="uq_emission_factor_supersedes_id")
+
+
 class EmissionFactor(Identified, Provenance, Base):
     __tablename__ = "emission_factor"
 
@@ -199,7 +203,7 @@ class EmissionFactor(Identified, Provenance, Base):
     __table_args__ = (
         Index("ix_emission_factor_search", "activity_name", "region", "reference_year"),
         CheckConstraint("value_kgco2e_per_unit >= 0", name="value_nonnegative"),
-        UniqueConstraint("supersedes_id", name="uq_emission_factor_supersedes_id"),
+        FACTOR_SUPERSEDED_AT_MOST_ONCE,
     )
 
 

@@ -37,9 +37,7 @@ class UnitMismatch(ValueError):
     fitting: tuple[str, ...]
 
     def __str__(self) -> str:
-        return (
-            f"{self.unit} cannot be converted to {self.wanted}; units that fit: {', '.join(self.fitting) or 'none'}"
-        )
+        return f"{self.unit} cannot be converted to {self.wanted}; units that fit: {', '.join(self.fitting) or 'none'}"
 
 
 def codelist_path() -> Path:
@@ -51,7 +49,7 @@ class Units:
 
     def __init__(self, codelist: Mapping[str, Any] | None = None) -> None:
         data = codelist if codelist is not None else yaml.safe_load(codelist_path().read_text(encoding="utf-8"))
-        self.registry = pint.UnitRegistry(None, on_redefinition="raise", cache_folder=None)
+        self.registry: pint.UnitRegistry = pint.UnitRegistry(None, on_redefinition="raise", cache_folder=None)
         self.dimension_of: dict[str, str] = {}
         for dimension, spec in data["dimensions"].items():
             self.registry.define(f"{spec['base']} = [{dimension}]")
