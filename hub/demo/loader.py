@@ -1,13 +1,13 @@
 """Loads the demo data (hub/demo/data/*.yaml) through the same services that every other write uses.
 
-The demo files hold activity data and factor keys; this module only does the arithmetic a person would
-do by hand (line = amount x factor, stage = sum of its lines, total = sum of stages) and then calls the
-services, which validate everything as they would for an enterprise's own submission.
+The demo files hold activity data and factor keys. This module does no arithmetic beyond scaling a peer's
+amounts: each demo footprint is submitted as inventory only, and the hub's own accounting
+(hub/services/accounting.py) computes its lines, stages, total, parts and uncertainty, exactly as for an
+enterprise's own submission.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -197,11 +197,6 @@ def footprint_input(
     """The footprint submission a peer would make, in the Zhejiang input vocabulary."""
     scale = float(peer["scale"])
     lines = [_line(spec, scale, loaded) for spec in template["inventory"]]
-    stages: dict[str, float] = {}
-    for line in lines:
-        stages[line["stage"]] = stages.get(line["stage"], 0.0) + line["kgco2e"]
-    total = math.fsum(stages.values())
-    uptake = template.get("biogenic_uptake_kgco2e")
     year = int(peer.get("reference_year", defaults["reference_year"]))
     dqr = template["dqr"]
     data: dict[str, Any] = {
@@ -209,10 +204,6 @@ def footprint_input(
         "declared_unit": template["declared_unit"],
         "declared_unit_amount": template["declared_unit_amount"],
         "product_mass_kg_per_declared_unit": template["product_mass_kg_per_declared_unit"],
-        "total_kgco2e": total,
-        "total_including_biogenic_uptake_kgco2e": total + (uptake or 0.0),
-        "fossil_kgco2e": total,
-        "land_use_change_kgco2e": 0.0,
         "fossil_carbon_content_kgc": template.get("fossil_carbon_content_kgc", 0.0),
         "ipcc_characterization_factors": defaults["ipcc_characterization_factors"],
         "exempted_emissions_percent": defaults["exempted_emissions_percent"],
@@ -230,9 +221,8 @@ def footprint_input(
         "dqr_technological": dqr[0],
         "dqr_geographical": dqr[1],
         "dqr_temporal": dqr[2],
-        "stages": [{"stage": name, "kgco2e": value} for name, value in stages.items()],
         "inventory": lines,
-        "comment": "Illustrative demo footprint: figures computed from demo emission factors.",
+        "comment": "Illustrative demo footprint: figures computed by the hub's accounting from demo emission factors.",
     }
     optional = (
         "industry_rules",
@@ -249,16 +239,16 @@ def footprint_input(
 
 
 def _line(spec: dict[str, Any], scale: float, loaded: _Loaded) -> dict[str, Any]:
-    amount = spec["amount"] * scale
-    line = {"stage": spec["stage"], "activity": spec["activity"], "amount": amount, "unit": spec["unit"]}
+    """An inventory line citing its factor or supplier footprint; the hub computes its kgCO2e."""
+    line = {
+        "stage": spec["stage"],
+        "activity": spec["activity"],
+        "amount": spec["amount"] * scale,
+        "unit": spec["unit"],
+    }
     if "supplier" in spec:
-        supplier = loaded.footprints[spec["supplier"]]
-        per_unit = supplier.total_kgco2e / supplier.declared_unit_amount
-        return {**line, "supplier_footprint_iri": supplier.iri, "kgco2e": amount * per_unit}
-    factor = loaded.factors[spec["factor"]]
-    if factor.unit != spec["unit"]:
-        raise ValueError(f"demo line {spec['activity']!r} is in {spec['unit']}, its factor in {factor.unit}")
-    return {**line, "emission_factor_iri": factor.iri, "kgco2e": amount * factor.value_kgco2e_per_unit}
+        return {**line, "supplier_footprint_iri": loaded.footprints[spec["supplier"]].iri}
+    return {**line, "emission_factor_iri": loaded.factors[spec["factor"]].iri}
 
 
 async def _advance(

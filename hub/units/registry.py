@@ -21,7 +21,7 @@ from typing import Any
 
 import pint
 import yaml
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.resources import data_dir
 
@@ -95,4 +95,13 @@ def units_of(session: AsyncSession) -> Units:
     found = session.info.get(UNITS_KEY)
     if not isinstance(found, Units):
         found = session.info[UNITS_KEY] = Units()
+    return found
+
+
+def units_of_maker(sessions: async_sessionmaker[AsyncSession]) -> Units:
+    """The units of the hub whose sessionmaker this is (for readers that hold the maker, not a session)."""
+    found = sessions.kw.get("info", {}).get(UNITS_KEY)
+    if not isinstance(found, Units):
+        found = Units()
+        sessions.configure(info={**sessions.kw.get("info", {}), UNITS_KEY: found})
     return found
