@@ -38,6 +38,7 @@ RELATIONS: dict[tuple[str, str], tuple[str, bool]] = {
     ("Label", "footprint"): ("footprints", False),
     ("SharingAgreement", "granted_by"): ("organizations", False),
     ("CategoryBenchmark", "category"): ("categories", False),
+    ("FactorChange", "footprint"): ("footprints", False),
 }
 
 Resolver = Callable[..., Any]

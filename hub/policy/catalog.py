@@ -437,6 +437,24 @@ _kind(
 )
 _kind(
     Kind(
+        "FactorChange",
+        None,
+        (
+            "current_kgco2e",
+            "recomputed_kgco2e",
+            "change_kgco2e",
+            "change_percent",
+            "superseded_factor_iri",
+            "newest_factor_iri",
+        ),
+        {"footprint": Relation("Footprint", "footprint")},
+        {},
+        doc="A footprint that used a superseded emission factor: its total now and with the factor's newest "
+        "version (hub/queries/factor_changes.py); computed over the inventory lines the caller may read.",
+    )
+)
+_kind(
+    Kind(
         "CategoryBenchmark",
         None,
         ("declared_unit", "footprint_count", "min_kgco2e", "mean_kgco2e", "max_kgco2e", "withheld"),

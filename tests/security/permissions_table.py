@@ -28,6 +28,15 @@ class Reach:
 # Every field of every record kind (hub/policy/catalog.py): a new field widens every "*" grant, so it is
 # pinned too.
 EVERY_FIELD: dict[str, tuple[str, ...]] = {
+    "FactorChange": (
+        "current_kgco2e",
+        "recomputed_kgco2e",
+        "change_kgco2e",
+        "change_percent",
+        "superseded_factor_iri",
+        "newest_factor_iri",
+        "footprint",
+    ),
     "ProductCategory": ("code", "level", "seq", "name_zh", "name_en", "stat_code", "stat_path_zh", "parent"),
     "CategoryBenchmark": (
         "declared_unit",
@@ -384,6 +393,15 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
         "verifier": (Reach("every row", {}, ALL, aggregate=True),),
         "regulator": (Reach("every row", {}, ALL, aggregate=True),),
     },
+    "FactorChange": {
+        "public": (),
+        "enterprise": (Reach("every row (the query reads only the caller's inventories)", {}, ALL, aggregate=False),),
+        "regional_platform": (),
+        "international_body": (),
+        "standards_team": (),
+        "verifier": (Reach("every row (the query reads only the caller's inventories)", {}, ALL, aggregate=False),),
+        "regulator": (Reach("every row", {}, ALL, aggregate=False),),
+    },
     "CategoryBenchmark": {
         "public": (Reach("every row", {}, ALL, aggregate=True),),
         "enterprise": (Reach("every row", {}, ALL, aggregate=True),),
@@ -693,6 +711,7 @@ MUTATIONS: dict[str, dict[str, dict[str, Any]]] = {
         "createProduct": {},
         "createFootprint": {"owner": "caller.org"},
         "submitFootprint": {"owner": "caller.org"},
+        "recomputeFootprint": {"owner": "caller.org"},
         "withdrawFootprint": {"owner": "caller.org"},
     },
     "regional_platform": {},
