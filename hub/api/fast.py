@@ -39,6 +39,7 @@ RELATIONS: dict[tuple[str, str], tuple[str, bool]] = {
     ("SharingAgreement", "granted_by"): ("organizations", False),
     ("CategoryBenchmark", "category"): ("categories", False),
     ("FactorChange", "footprint"): ("footprints", False),
+    ("EmissionFactor", "supersedes"): ("emission_factors", False),
 }
 
 Resolver = Callable[..., Any]

@@ -188,11 +188,21 @@ _kind(
             "valid_from",
             "valid_until",
             "illustrative",
+            "biogenic_kgco2e_per_unit",
+            "land_use_change_kgco2e_per_unit",
             *PROVENANCE,
         ),
-        {},
+        {"supersedes": Relation("EmissionFactor", "supersedes_id")},
         {"illustrative": lambda: m.EmissionFactor.illustrative},
     )
+)
+# The Monte Carlo interval of a footprint's total (hub/accounting/montecarlo.py), shown beside the total.
+UNCERTAINTY_COLUMNS = (
+    "uncertainty_mean_kgco2e",
+    "uncertainty_low_kgco2e",
+    "uncertainty_high_kgco2e",
+    "uncertainty_draws",
+    "uncertainty_seed",
 )
 FOOTPRINT_COLUMNS = (
     "version",
@@ -239,6 +249,7 @@ FOOTPRINT_COLUMNS = (
     "verification_statement",
     "verification_standard",
     "comment",
+    *UNCERTAINTY_COLUMNS,
     *PROVENANCE,
 )
 _kind(

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pint
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -60,6 +62,7 @@ class Units:
                 self.registry.define(f"{name} = {float(spec['factor'])!r} * {base}")
             self.dimension_of[name] = spec["dimension"]
         self._factors: dict[tuple[str, str], float] = {}
+        self._matrix: npt.NDArray[np.float64] | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -84,6 +87,34 @@ class Units:
             except pint.DimensionalityError:
                 raise UnitMismatch(unit, wanted, self.fitting(wanted)) from None
             self._factors[key] = found
+        return found
+
+    def code(self, unit: str) -> int:
+        """The unit's position in `names`: inventory columns hold units as these small integers."""
+        try:
+            return self.names.index(unit)
+        except ValueError:
+            raise UnitMismatch(unit, unit, self.names) from None
+
+    @property
+    def matrix(self) -> npt.NDArray[np.float64]:
+        """matrix[i, j]: what one `names[i]` is in `names[j]`; NaN across dimensions. Built once per registry."""
+        if self._matrix is None:
+            n = len(self.names)
+            self._matrix = np.full((n, n), np.nan)
+            for i, unit in enumerate(self.names):
+                for j, wanted in enumerate(self.names):
+                    if self.dimension_of[unit] == self.dimension_of[wanted]:
+                        self._matrix[i, j] = self.factor(unit, wanted)
+        return self._matrix
+
+    def factors(self, units: npt.NDArray[np.int64], wanted: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """`factor` for many lines at once, units given as codes; raises `UnitMismatch` for the first pair that
+        does not convert, naming it."""
+        found = self.matrix[units, wanted]
+        bad = np.flatnonzero(np.isnan(found))
+        if bad.size:
+            self.factor(self.names[int(units[bad[0]])], self.names[int(wanted[bad[0]])])
         return found
 
     def convert(self, amount: float, unit: str, wanted: str) -> float:

@@ -97,6 +97,9 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "valid_from",
         "valid_until",
         "illustrative",
+        "biogenic_kgco2e_per_unit",
+        "land_use_change_kgco2e_per_unit",
+        "supersedes",
         "created_at",
         "created_by",
         "source",
@@ -151,6 +154,11 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "verification_statement",
         "verification_standard",
         "comment",
+        "uncertainty_mean_kgco2e",
+        "uncertainty_low_kgco2e",
+        "uncertainty_high_kgco2e",
+        "uncertainty_draws",
+        "uncertainty_seed",
         "created_at",
         "created_by",
         "source",
@@ -364,6 +372,11 @@ PUBLISHED_FOOTPRINT: tuple[str, ...] = (
     "verifier",
     "version",
     "waste_incineration_allocation",
+    "uncertainty_mean_kgco2e",
+    "uncertainty_low_kgco2e",
+    "uncertainty_high_kgco2e",
+    "uncertainty_draws",
+    "uncertainty_seed",
 )
 PUBLISHED_PRODUCT: tuple[str, ...] = ("category", "description", "footprints", "gtin", "model", "name", "owner")
 PUBLIC_LABEL: tuple[str, ...] = (
