@@ -32,6 +32,7 @@ from hub.integrity.identity import IDENTITY_FOLDER, HubIdentity, did_web
 from hub.policy.load import default_policy
 from hub.policy.model import Policy
 from hub.services.published import DOCUMENTS_KEY, PublishedDocuments
+from hub.units import UNITS_KEY, Units
 
 if TYPE_CHECKING:
     import strawberry
@@ -48,6 +49,7 @@ class Hub:
     documents: PublishedDocuments
     identity: HubIdentity
     clock: Clock = SYSTEM_CLOCK
+    units: Units = field(default_factory=Units)
     _schema: strawberry.Schema | None = field(default=None, repr=False)
 
     @property
@@ -99,7 +101,8 @@ def open_hub(settings: Settings | None = None, policy: Policy | None = None, clo
     identity = hub_identity(settings)
     engine = make_async_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    sessions.configure(info={CLOCK_KEY: clock, DOCUMENTS_KEY: documents})
+    units = Units()  # this hub's unit registry (hub/units): services reach it through Session.info
+    sessions.configure(info={CLOCK_KEY: clock, DOCUMENTS_KEY: documents, UNITS_KEY: units})
     clients = client_authenticator(settings, sessions)
     tokens = token_service(settings, clock)
     tokens.revoked = clients.revoked
@@ -113,6 +116,7 @@ def open_hub(settings: Settings | None = None, policy: Policy | None = None, clo
         clock=clock,
         documents=documents,
         identity=identity,
+        units=units,
     )
 
 

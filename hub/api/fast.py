@@ -38,6 +38,8 @@ RELATIONS: dict[tuple[str, str], tuple[str, bool]] = {
     ("Label", "footprint"): ("footprints", False),
     ("SharingAgreement", "granted_by"): ("organizations", False),
     ("CategoryBenchmark", "category"): ("categories", False),
+    ("FactorChange", "footprint"): ("footprints", False),
+    ("EmissionFactor", "supersedes"): ("emission_factors", False),
 }
 
 Resolver = Callable[..., Any]

@@ -21,6 +21,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from hub.api import fast
+from hub.api.accounting import AccountingMutation, AccountingQuery
 from hub.api.context import Context
 from hub.api.entities import EntitiesQuery
 from hub.api.mutations import Mutation
@@ -37,8 +38,8 @@ FEDERATION_VERSION: Final = "2.3"
 def build_schema() -> strawberry.federation.Schema:
     """A new schema with the fast path installed on the record types' plain fields and relations."""
     schema = strawberry.federation.Schema(
-        query=merge_types("Query", (Query, StandardsQuery, EntitiesQuery)),
-        mutation=merge_types("Mutation", (Mutation, StandardsMutation)),
+        query=merge_types("Query", (Query, StandardsQuery, EntitiesQuery, AccountingQuery)),
+        mutation=merge_types("Mutation", (Mutation, StandardsMutation, AccountingMutation)),
         config=StrawberryConfig(default_resolver=resolve_field),
         federation_version=FEDERATION_VERSION,
     )

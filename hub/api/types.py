@@ -116,6 +116,12 @@ class EmissionFactor(Node, Provenance):
     valid_from: date | None
     valid_until: date | None
     illustrative: bool | None
+    biogenic_kgco2e_per_unit: float | None = strawberry.field(description="The biogenic part of the value.")
+    land_use_change_kgco2e_per_unit: float | None = strawberry.field(description="The land-use-change part.")
+
+    @strawberry.field(description="The factor this version supersedes (factors are never edited).")
+    async def supersedes(self, info: Info[Context, None]) -> EmissionFactor | None:
+        return await _one(self, "supersedes", info.context.loaders.emission_factors)
 
 
 @strawberry.type(description="One life-cycle stage's share of a footprint.")
@@ -178,6 +184,13 @@ class Footprint(Node, Provenance):
     verification_statement: str | None
     verification_standard: str | None
     comment: str | None
+    uncertainty_mean_kgco2e: float | None = strawberry.field(
+        description="Monte Carlo mean of the total (lognormal lines, the total as median): see docs/accounting.md."
+    )
+    uncertainty_low_kgco2e: float | None = strawberry.field(description="2.5th percentile of the total's draws.")
+    uncertainty_high_kgco2e: float | None = strawberry.field(description="97.5th percentile of the total's draws.")
+    uncertainty_draws: int | None = strawberry.field(description="Monte Carlo draws behind the interval.")
+    uncertainty_seed: int | None = strawberry.field(description="The seed that reproduces the draws.")
 
     @strawberry.field
     async def product(self, info: Info[Context, None]) -> Product | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Enum,
@@ -168,6 +169,10 @@ class Product(Identified, Provenance, Base):
     category: Mapped[ProductCategory] = relationship(lazy="raise")
 
 
+# A factor is superseded at most once: its versions form a chain, like a footprint's.
+FACTOR_SUPERSEDED_AT_MOST_ONCE = UniqueConstraint("supersedes_id", name="uq_emission_factor_supersedes_id")
+
+
 class EmissionFactor(Identified, Provenance, Base):
     __tablename__ = "emission_factor"
 
@@ -191,10 +196,17 @@ class EmissionFactor(Identified, Provenance, Base):
     valid_from: Mapped[date | None]
     valid_until: Mapped[date | None]
     illustrative: Mapped[bool] = mapped_column(default=False)
+    # The parts of value_kgco2e_per_unit that are biogenic (non-CO2) and land-use change; the rest is fossil.
+    biogenic_kgco2e_per_unit: Mapped[float | None]
+    land_use_change_kgco2e_per_unit: Mapped[float | None]
+    # A factor is never edited: a new version supersedes it (at most once), and the footprints that used the
+    # old one keep it until they are recomputed (hub/services/accounting.py).
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("emission_factor.id"))
 
     __table_args__ = (
         Index("ix_emission_factor_search", "activity_name", "region", "reference_year"),
         CheckConstraint("value_kgco2e_per_unit >= 0", name="value_nonnegative"),
+        FACTOR_SUPERSEDED_AT_MOST_ONCE,
     )
 
 
@@ -273,6 +285,13 @@ class Footprint(Identified, Provenance, Base):
     verification_statement: Mapped[str | None] = mapped_column(Text)
     verification_standard: Mapped[str | None] = mapped_column(String(100))
     comment: Mapped[str | None] = mapped_column(Text)
+    # Monte Carlo propagation of the inventory's uncertainty (hub/accounting/montecarlo.py): the mean and 95 %
+    # interval of total_kgco2e, with the draw count and seed that reproduce them; absent without an inventory.
+    uncertainty_mean_kgco2e: Mapped[float | None]
+    uncertainty_low_kgco2e: Mapped[float | None]
+    uncertainty_high_kgco2e: Mapped[float | None]
+    uncertainty_draws: Mapped[int | None]
+    uncertainty_seed: Mapped[int | None] = mapped_column(BigInteger)
 
     product: Mapped[Product] = relationship(lazy="raise")
     verifier: Mapped[Organization | None] = relationship(lazy="raise")

@@ -1,8 +1,9 @@
 """Loads the demo data (hub/demo/data/*.yaml) through the same services that every other write uses.
 
-The demo files hold activity data and factor keys; this module only does the arithmetic a person would
-do by hand (line = amount x factor, stage = sum of its lines, total = sum of stages) and then calls the
-services, which validate everything as they would for an enterprise's own submission.
+The demo files hold activity data and factor keys. This module does no arithmetic beyond scaling a peer's
+amounts: each demo footprint is submitted as inventory only, and the hub's own accounting
+(hub/services/accounting.py) computes its lines, stages, total, parts and uncertainty, exactly as for an
+enterprise's own submission.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -198,14 +198,6 @@ def footprint_input(
     """The footprint submission a peer would make, in the Zhejiang input vocabulary."""
     scale = float(peer["scale"])
     lines = [_line(spec, scale, loaded, subdivision) for spec in template["inventory"]]
-    # Sums in decimal arithmetic, so a total is the decimal of its stages (94.0, not 94.00000000000001).
-    exact: dict[str, Decimal] = {}
-    for line in lines:
-        exact[line["stage"]] = exact.get(line["stage"], Decimal(0)) + exact_decimal(line["kgco2e"])
-    stages = {name: float(value) for name, value in exact.items()}
-    total_exact = sum(exact.values(), Decimal(0))
-    total = float(total_exact)
-    uptake = template.get("biogenic_uptake_kgco2e")
     year = int(peer.get("reference_year", defaults["reference_year"]))
     dqr = template["dqr"]
     data: dict[str, Any] = {
@@ -213,10 +205,6 @@ def footprint_input(
         "declared_unit": template["declared_unit"],
         "declared_unit_amount": template["declared_unit_amount"],
         "product_mass_kg_per_declared_unit": template["product_mass_kg_per_declared_unit"],
-        "total_kgco2e": total,
-        "total_including_biogenic_uptake_kgco2e": float(total_exact + exact_decimal(uptake or 0)),
-        "fossil_kgco2e": total,
-        "land_use_change_kgco2e": 0.0,
         "fossil_carbon_content_kgc": template.get("fossil_carbon_content_kgc", 0.0),
         "ipcc_characterization_factors": defaults["ipcc_characterization_factors"],
         "exempted_emissions_percent": defaults["exempted_emissions_percent"],
@@ -234,9 +222,8 @@ def footprint_input(
         "dqr_technological": dqr[0],
         "dqr_geographical": dqr[1],
         "dqr_temporal": dqr[2],
-        "stages": [{"stage": name, "kgco2e": value} for name, value in stages.items()],
         "inventory": lines,
-        "comment": "Illustrative demo footprint: figures computed from demo emission factors.",
+        "comment": "Illustrative demo footprint: figures computed by the hub's accounting from demo emission factors.",
     }
     optional = (
         "industry_rules",
@@ -256,22 +243,18 @@ def footprint_input(
 
 
 def _line(spec: dict[str, Any], scale: float, loaded: _Loaded, subdivision: str) -> dict[str, Any]:
-    amount = product(spec["amount"], scale)
-    line = {"stage": spec["stage"], "activity": spec["activity"], "amount": amount, "unit": spec["unit"]}
+    """An inventory line citing its factor or supplier footprint; the hub computes its kgCO2e."""
+    line = {
+        "stage": spec["stage"],
+        "activity": spec["activity"],
+        "amount": float(exact_decimal(spec["amount"]) * exact_decimal(scale)),  # 1.1 x 3 is 3.3
+        "unit": spec["unit"],
+    }
     if "supplier" in spec:
-        supplier = loaded.footprints[spec["supplier"]]
-        per_unit = exact_decimal(supplier.total_kgco2e) / exact_decimal(supplier.declared_unit_amount)
-        return {**line, "supplier_footprint_iri": supplier.iri, "kgco2e": float(exact_decimal(amount) * per_unit)}
+        return {**line, "supplier_footprint_iri": loaded.footprints[spec["supplier"]].iri}
     key = spec["factor"]  # a factor key, or {subdivision: key, default: key} where the grid differs by region
     factor = loaded.factors[key if isinstance(key, str) else key.get(subdivision, key["default"])]
-    if factor.unit != spec["unit"]:
-        raise ValueError(f"demo line {spec['activity']!r} is in {spec['unit']}, its factor in {factor.unit}")
-    return {**line, "emission_factor_iri": factor.iri, "kgco2e": product(amount, factor.value_kgco2e_per_unit)}
-
-
-def product(a: float, b: float) -> float:
-    """`a * b` in decimal arithmetic (1.1 x 3 is 3.3, not 3.3000000000000003)."""
-    return float(exact_decimal(a) * exact_decimal(b))
+    return {**line, "emission_factor_iri": factor.iri}
 
 
 async def _advance(

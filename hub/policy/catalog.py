@@ -209,11 +209,21 @@ _kind(
             "valid_from",
             "valid_until",
             "illustrative",
+            "biogenic_kgco2e_per_unit",
+            "land_use_change_kgco2e_per_unit",
             *PROVENANCE,
         ),
-        {},
+        {"supersedes": Relation("EmissionFactor", "supersedes_id")},
         {"illustrative": lambda: m.EmissionFactor.illustrative},
     )
+)
+# The Monte Carlo interval of a footprint's total (hub/accounting/montecarlo.py), shown beside the total.
+UNCERTAINTY_COLUMNS = (
+    "uncertainty_mean_kgco2e",
+    "uncertainty_low_kgco2e",
+    "uncertainty_high_kgco2e",
+    "uncertainty_draws",
+    "uncertainty_seed",
 )
 FOOTPRINT_COLUMNS = (
     "version",
@@ -262,6 +272,7 @@ FOOTPRINT_COLUMNS = (
     "verification_statement",
     "verification_standard",
     "comment",
+    *UNCERTAINTY_COLUMNS,
     *PROVENANCE,
 )
 _kind(
@@ -456,6 +467,24 @@ _kind(
         {},
         {"status": lambda: m.DocumentVersion.status, "kind": lambda: m.DocumentVersion.kind},
         doc="A rule set or mapping drafted through the API: draft, tested, published or retired.",
+    )
+)
+_kind(
+    Kind(
+        "FactorChange",
+        None,
+        (
+            "current_kgco2e",
+            "recomputed_kgco2e",
+            "change_kgco2e",
+            "change_percent",
+            "superseded_factor_iri",
+            "newest_factor_iri",
+        ),
+        {"footprint": Relation("Footprint", "footprint")},
+        {},
+        doc="A footprint that used a superseded emission factor: its total now and with the factor's newest "
+        "version (hub/queries/factor_changes.py); computed over the inventory lines the caller may read.",
     )
 )
 _kind(

@@ -9,13 +9,18 @@ is withheld: its count and statistics are null and `withheld` says why, never an
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, func, select
+from statistics import fmean
+from typing import Any
 
+from sqlalchemy import select
+
+from hub.accounting.normalise import per_category_unit
 from hub.db.models import Footprint, Product, ProductCategory
 from hub.domain.codes import FootprintStatus
 from hub.queries.current import retired
 from hub.queries.reader import Reader
 from hub.queries.records import Record
+from hub.units import units_of_maker
 
 STATISTICS = ("footprint_count", "min_kgco2e", "mean_kgco2e", "max_kgco2e")
 
@@ -29,31 +34,36 @@ async def category_benchmarks(reader: Reader, category_code: str | None = None) 
     if not access.grants("CategoryBenchmark"):
         return []
     readable = access.readable_fields("CategoryBenchmark")
-    per_unit = Footprint.total_kgco2e / Footprint.declared_unit_amount
     stmt = (
         select(
             Product.category_id,
+            ProductCategory.code,
             Footprint.declared_unit,
-            func.count(),
-            func.count(distinct(Product.owner_id)),
-            func.min(per_unit),
-            func.avg(per_unit),
-            func.max(per_unit),
+            Footprint.declared_unit_amount,
+            Footprint.total_kgco2e,
+            Product.owner_id,
         )
         .join(Product, Product.id == Footprint.product_id)
+        .join(ProductCategory, ProductCategory.id == Product.category_id)
         .where(Footprint.status == FootprintStatus.PUBLISHED, ~retired())
-        .group_by(Product.category_id, Footprint.declared_unit)
-        .order_by(Product.category_id, Footprint.declared_unit)
     )
     if category_code is not None:
-        stmt = stmt.where(
-            Product.category_id.in_(select(ProductCategory.id).where(ProductCategory.code == category_code))
-        )
+        stmt = stmt.where(ProductCategory.code == category_code)
+    # each footprint per one of its category's declared unit (hub/accounting/normalise.py), grouped by that unit
+    units = units_of_maker(reader.sessions)
+    groups: dict[tuple[int, str], tuple[list[float], set[int]]] = {}
+    for row in await reader.execute(stmt):
+        category_id, code, unit, amount, total, owner_id = tuple(row)
+        value, normal_unit = per_category_unit(units, code, unit, amount, total)
+        members, owners = groups.setdefault((category_id, normal_unit), ([], set()))
+        members.append(value)
+        owners.add(owner_id)
     group = access.policy.minimum_group
     out: list[Record] = []
-    for row in await reader.execute(stmt):
-        category_id, unit, n, enterprises, low, mean, high = tuple(row)
-        values = {
+    for (category_id, unit), (per_unit, owners) in sorted(groups.items()):
+        n, enterprises = len(per_unit), len(owners)
+        low, mean, high = min(per_unit), fmean(per_unit), max(per_unit)
+        values: dict[str, Any] = {
             "category": category_id,
             "declared_unit": unit,
             "footprint_count": n,

@@ -12,12 +12,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.accounting.normalise import normalised_document, per_category_unit
 from hub.db.models import Decision, Footprint, Product, ProductCategory
 from hub.decisions.facts import BenchmarkKey, benchmark_key, footprint_facts
 from hub.domain.codes import FootprintStatus, Region, SourceKind
 from hub.exchange.documents import footprint_documents
 from hub.queries.current import retired
 from hub.services.origin import Origin, new_iri
+from hub.units import units_of
 from rules_engine import Registry
 from rules_engine.benchmarks import benchmarks_by_group
 
@@ -36,12 +38,17 @@ def decision_kinds(registry: Registry, on: date) -> list[tuple[str, str]]:
 
 
 async def category_benchmarks(session: AsyncSession) -> dict[BenchmarkKey, dict[str, Any]]:
-    """Percentiles of the published footprints per category, declared unit and reference year; each product
-    counts once, with its newest published footprint (older versions are retired: hub/queries/current.py)."""
+    """Percentiles of the published footprints per category, declared unit and reference year, each footprint
+    per one of its category's declared unit; each product counts once, with its newest published footprint
+    (older versions are retired: hub/queries/current.py)."""
     rows = (
         await session.execute(
             select(
-                ProductCategory.code, Footprint.declared_unit, Footprint.reference_period_end, Footprint.total_kgco2e
+                ProductCategory.code,
+                Footprint.declared_unit,
+                Footprint.declared_unit_amount,
+                Footprint.reference_period_end,
+                Footprint.total_kgco2e,
             )
             .select_from(Footprint)
             .join(Product, Product.id == Footprint.product_id)
@@ -49,8 +56,12 @@ async def category_benchmarks(session: AsyncSession) -> dict[BenchmarkKey, dict[
             .where(Footprint.status == FootprintStatus.PUBLISHED, ~retired())
         )
     ).all()
-    keys = [(code, unit, end.year) for code, unit, end, _ in rows]
-    return benchmarks_by_group(keys, [total for *_, total in rows])
+    units = units_of(session)
+    normalised = [
+        (code, per_category_unit(units, code, unit, amount, total), end) for code, unit, amount, end, total in rows
+    ]
+    keys = [(code, unit, end.year) for code, (_, unit), end in normalised]
+    return benchmarks_by_group(keys, [total for _, (total, _), _ in normalised])
 
 
 async def facts_of_footprint(session: AsyncSession, iri: str, on: date) -> dict[str, Any]:
@@ -58,7 +69,7 @@ async def facts_of_footprint(session: AsyncSession, iri: str, on: date) -> dict[
     footprint_id = await session.scalar(select(Footprint.id).where(Footprint.iri == iri))
     if footprint_id is None:
         raise LookupError(f"no footprint {iri} on this hub")
-    [doc] = await footprint_documents(session, [footprint_id])
+    [doc] = [normalised_document(units_of(session), d) for d in await footprint_documents(session, [footprint_id])]
     benchmarks = await category_benchmarks(session)
     return footprint_facts(doc, on, benchmarks.get(benchmark_key(doc), {"n": 0}))
 
@@ -67,7 +78,8 @@ async def decide_footprints(
     session: AsyncSession, registry: Registry, footprint_ids: Sequence[int], on: date, origin: Origin, base_iri: str
 ) -> list[Decision]:
     """Decide every kind the rule sets publish for each footprint; store and return the decisions."""
-    documents = await footprint_documents(session, footprint_ids)
+    # grades and benchmarks compare kgCO2e per one of the category's declared unit (hub/accounting/normalise.py)
+    documents = [normalised_document(units_of(session), d) for d in await footprint_documents(session, footprint_ids)]
     rows = await session.execute(select(Footprint.iri, Footprint.id).where(Footprint.id.in_(footprint_ids)))
     ids = {iri: footprint_id for iri, footprint_id in rows}
     benchmarks = await category_benchmarks(session)

@@ -21,7 +21,7 @@ from hub.db.models import (
 )
 from hub.domain.codes import FootprintStatus, GasCoverage, LifeCycleStage, OrgKind, SystemBoundary
 from hub.domain.lifecycle import adds_up, can_move, refusal
-from hub.services import audit
+from hub.services import accounting, audit
 from hub.services.conflicts import conflict_as
 from hub.services.lookups import by_iri
 from hub.services.origin import Origin, new_iri
@@ -48,7 +48,7 @@ def plain_fields() -> tuple[str, ...]:
 
 def consistency_problems(data: dict[str, Any]) -> list[FieldError]:
     """What the schema cannot say: parts that must add up, periods that must run forwards."""
-    found: list[FieldError] = []
+    found: list[FieldError] = accounting.stated_problems(data)
     stages = data["stages"]
     names = [s["stage"] for s in stages]
     for i, name in enumerate(names):
@@ -77,7 +77,12 @@ def consistency_problems(data: dict[str, Any]) -> list[FieldError]:
 
 
 async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: Origin, base_iri: str) -> Footprint:
-    """Store a new draft footprint (or a new version of one) with its stages and inventory."""
+    """Store a new draft footprint (or a new version of one) with its stages and inventory.
+
+    The hub computes the figures of a footprint with an inventory (hub/services/accounting.py): stated ones
+    must agree with them, missing ones are filled in, and the total's Monte Carlo interval is stored."""
+    accounted = await accounting.account_input(session, data)
+    data = accounted.data
     require_valid("footprint", data)
     problems = consistency_problems(data)
     if problems:
@@ -98,6 +103,12 @@ async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: 
         **{name: data.get(name) for name in plain_fields()},
         **{name: date.fromisoformat(data[name]) if data.get(name) else None for name in _DATES},
     )
+    if accounted.interval is not None:
+        footprint.uncertainty_mean_kgco2e = accounted.interval.mean
+        footprint.uncertainty_low_kgco2e = accounted.interval.low
+        footprint.uncertainty_high_kgco2e = accounted.interval.high
+        footprint.uncertainty_draws = accounted.interval.draws
+        footprint.uncertainty_seed = accounted.interval.seed
     footprint.stages = [FootprintStage(stage=LifeCycleStage(s["stage"]), kgco2e=s["kgco2e"]) for s in data["stages"]]
     footprint.inventory = [
         await _inventory_line(session, line, i, origin, base_iri) for i, line in enumerate(data.get("inventory") or [])

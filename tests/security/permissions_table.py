@@ -28,6 +28,15 @@ class Reach:
 # Every field of every record kind (hub/policy/catalog.py): a new field widens every "*" grant, so it is
 # pinned too.
 EVERY_FIELD: dict[str, tuple[str, ...]] = {
+    "FactorChange": (
+        "current_kgco2e",
+        "recomputed_kgco2e",
+        "change_kgco2e",
+        "change_percent",
+        "superseded_factor_iri",
+        "newest_factor_iri",
+        "footprint",
+    ),
     "ProductCategory": ("code", "level", "seq", "name_zh", "name_en", "stat_code", "stat_path_zh", "parent"),
     "CategoryBenchmark": (
         "declared_unit",
@@ -89,6 +98,9 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "valid_from",
         "valid_until",
         "illustrative",
+        "biogenic_kgco2e_per_unit",
+        "land_use_change_kgco2e_per_unit",
+        "supersedes",
         "created_at",
         "created_by",
         "source",
@@ -145,6 +157,11 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "verification_statement",
         "verification_standard",
         "comment",
+        "uncertainty_mean_kgco2e",
+        "uncertainty_low_kgco2e",
+        "uncertainty_high_kgco2e",
+        "uncertainty_draws",
+        "uncertainty_seed",
         "created_at",
         "created_by",
         "source",
@@ -364,6 +381,11 @@ PUBLISHED_FOOTPRINT: tuple[str, ...] = (
     "verifier",
     "version",
     "waste_incineration_allocation",
+    "uncertainty_mean_kgco2e",
+    "uncertainty_low_kgco2e",
+    "uncertainty_high_kgco2e",
+    "uncertainty_draws",
+    "uncertainty_seed",
 )
 PUBLISHED_PRODUCT: tuple[str, ...] = ("category", "description", "footprints", "gtin", "model", "name", "owner")
 PUBLIC_LABEL: tuple[str, ...] = (
@@ -392,6 +414,15 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
         "standards_team": (Reach("every row", {}, ALL, aggregate=True),),
         "verifier": (Reach("every row", {}, ALL, aggregate=True),),
         "regulator": (Reach("every row", {}, ALL, aggregate=True),),
+    },
+    "FactorChange": {
+        "public": (),
+        "enterprise": (Reach("every row (the query reads only the caller's inventories)", {}, ALL, aggregate=False),),
+        "regional_platform": (),
+        "international_body": (),
+        "standards_team": (),
+        "verifier": (Reach("every row (the query reads only the caller's inventories)", {}, ALL, aggregate=False),),
+        "regulator": (Reach("every row", {}, ALL, aggregate=False),),
     },
     "CategoryBenchmark": {
         "public": (Reach("every row", {}, ALL, aggregate=True),),
@@ -702,6 +733,7 @@ MUTATIONS: dict[str, dict[str, dict[str, Any]]] = {
         "createProduct": {},
         "createFootprint": {"owner": "caller.org"},
         "submitFootprint": {"owner": "caller.org"},
+        "recomputeFootprint": {"owner": "caller.org"},
         "withdrawFootprint": {"owner": "caller.org"},
     },
     "regional_platform": {},
