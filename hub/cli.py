@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 
 from hub.config import Settings
+from hub.credentials.cli import vc as vc_group
 from hub.db import migrate
 from hub.mapping.cli import mappings as mappings_group
 from rules_engine.cli import rules as rules_group
@@ -377,3 +378,4 @@ def audit_verify() -> None:
         sys.exit(1)
 
     asyncio.run(run())
+main.add_command(vc_group)
