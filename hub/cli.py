@@ -378,4 +378,6 @@ def audit_verify() -> None:
         sys.exit(1)
 
     asyncio.run(run())
+
+
 main.add_command(vc_group)

@@ -54,9 +54,7 @@ class HubIdentity:
     def method_id(self, kid: str) -> str:
         return f"{self.did}#{kid}"
 
-    def sign(
-        self, document: Mapping[str, Any], created: datetime, cryptosuite: str = EDDSA_JCS_2022
-    ) -> dict[str, Any]:
+    def sign(self, document: Mapping[str, Any], created: datetime, cryptosuite: str = EDDSA_JCS_2022) -> dict[str, Any]:
         """`document` with a proof by the current key (`created`: the hub clock's now); eddsa-jcs-2022 for
         bundles, eddsa-rdfc-2022 for Verifiable Credentials."""
         key = self.ring.current()
