@@ -3,8 +3,8 @@
 RDF canonicalisation expands a document through its @context, and a context is a URL. A verifier that fetched
 those URLs would let whoever serves them change what a signed document means (and would hang without a
 network), so the hub resolves a fixed set of URLs from files in `hub/integrity/contexts/` (W3C Verifiable
-Credentials 2.0, Bitstring Status List 1.0, the W3C examples vocabulary of the test vectors, the hub's label
-credential vocabulary) and the hub's own JSON-LD contexts (`hub.jsonld`); every other URL is refused.
+Credentials 2.0, Bitstring Status List 1.0, the W3C examples vocabulary of the test vectors) and the hub's own
+JSON-LD contexts (`hub.jsonld`, the label credential's vocabulary among them); every other URL is refused.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from pyld.jsonld import JsonLdError
 
+from hub.jsonld.contexts import context_url
 from hub.jsonld.loader import offline_loader
 
 HERE = Path(__file__).resolve().parent / "contexts"
@@ -23,14 +24,13 @@ HERE = Path(__file__).resolve().parent / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 STATUS_LIST_V1 = "https://www.w3.org/ns/credentials/status/v1"
 EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
-LABEL_V1 = "https://w3id.org/cfhub/contexts/label-credential/v1"
+LABEL_V1 = context_url("label-credential")  # one of the hub's own contexts: served at /contexts/label-credential.jsonld
 
 SHIPPED: MappingProxyType[str, Path] = MappingProxyType(
     {
         VC_V2: HERE / "credentials-v2.jsonld",
         STATUS_LIST_V1: HERE / "bitstring-status-list-v1.jsonld",
         EXAMPLES_V2: HERE / "credentials-examples-v2.jsonld",
-        LABEL_V1: HERE / "label-credential-v1.jsonld",
     }
 )
 
