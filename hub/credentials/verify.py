@@ -9,10 +9,13 @@ credential would let anyone make the hub call any address.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from hub.credentials.status_list import bit_at, decode_bits
 from hub.integrity.contexts import VC_V2
@@ -152,9 +155,15 @@ def _moment(value: Any, name: str) -> datetime | None:
 
 
 async def check_status(
-    document: Mapping[str, Any], entry: Any, dids: DidDocuments, status_lists: StatusLists
+    document: Mapping[str, Any],
+    entry: Any,
+    dids: DidDocuments,
+    status_lists: StatusLists,
+    checked_lists: dict[tuple[str, str], tuple[bool, str]],
 ) -> tuple[str, bool, str, bool]:
-    """One BitstringStatusListEntry: (purpose, checked, detail, bit set)."""
+    """One BitstringStatusListEntry: (purpose, checked, detail, bit set). `checked_lists` remembers the proof
+    check of each status list credential (by URL and a hash of the whole document) for a caller verifying
+    many credentials."""
     if not isinstance(entry, Mapping) or entry.get("type") != "BitstringStatusListEntry":
         return "status", False, "credentialStatus entries must be BitstringStatusListEntry objects", False
     purpose, url, index = entry.get("statusPurpose"), entry.get("statusListCredential"), entry.get("statusListIndex")
@@ -165,7 +174,10 @@ async def check_status(
     listed = await status_lists(url)
     if listed is None:
         return purpose, False, f"the status list {url} is not one this verifier can read", False
-    ok, detail = check_proof(listed, dids) if _shape(listed) is None else (False, "not a credential")
+    key = (url, hashlib.sha256(orjson.dumps(listed, option=orjson.OPT_SORT_KEYS)).hexdigest())
+    if key not in checked_lists:
+        checked_lists[key] = check_proof(listed, dids) if _shape(listed) is None else (False, "not a credential")
+    ok, detail = checked_lists[key]
     if not ok:
         return purpose, False, f"the status list credential {url} does not verify: {detail}", False
     if issuer_of(listed) != issuer_of(document):
@@ -182,7 +194,16 @@ async def check_status(
     return purpose, not bit, (f"{purpose} bit {index} is set" if bit else f"not in {purpose} (bit {index})"), bit
 
 
-async def verify_credential(document: Any, dids: DidDocuments, status_lists: StatusLists, now: datetime) -> Report:
+async def verify_credential(
+    document: Any,
+    dids: DidDocuments,
+    status_lists: StatusLists,
+    now: datetime,
+    checked_lists: dict[tuple[str, str], tuple[bool, str]] | None = None,
+) -> Report:
+    """Every check of one credential. A caller verifying a batch passes one `checked_lists` dict to all, so
+    each status list's proof is checked once, not once per credential."""
+    checked_lists = {} if checked_lists is None else checked_lists
     report = Report()
     problem = _shape(document)
     if not report.add("shape", problem is None, problem or "a Verifiable Credential 2.0"):
@@ -191,7 +212,7 @@ async def verify_credential(document: Any, dids: DidDocuments, status_lists: Sta
     report.add("validity", *check_validity(document, now))
     entries = document.get("credentialStatus")
     for entry in entries if isinstance(entries, list) else [entries] if entries is not None else []:
-        purpose, ok, detail, bit = await check_status(document, entry, dids, status_lists)
+        purpose, ok, detail, bit = await check_status(document, entry, dids, status_lists, checked_lists)
         report.add(f"status:{purpose}", ok, detail)
         report.status[purpose] = bit
     return report
