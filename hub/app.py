@@ -15,6 +15,7 @@ from hub.api.http import GraphQLEndpoint
 from hub.auth import endpoints as auth
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
+from hub.credentials.routes import routes as credential_routes
 from hub.jsonld.routes import routes as jsonld_routes
 from hub.pact import events as pact_events
 from hub.pact.host import routes as pact_routes
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
             *jsonld_routes,
             *pact_routes,
             *pact_events.routes,
+            *credential_routes,
         ],
         lifespan=lifespan,
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 
 from hub.config import Settings
+from hub.credentials.cli import vc as vc_group
 from hub.db import migrate
 from hub.mapping.cli import mappings as mappings_group
 from rules_engine.cli import rules as rules_group
@@ -384,3 +385,4 @@ from hub.integrity.cli import identity  # noqa: E402
 
 for _command in (peers, export_bundle, import_bundle_command, identity):
     main.add_command(_command)
+main.add_command(vc_group)

@@ -660,3 +660,29 @@ class PactSupplierFootprint(Base):
     fetched_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("host", "pact_id", name="uq_pact_supplier_footprint_host"),)
+class LabelCredential(Base):
+    """A label's W3C Verifiable Credential, signed once when first asked for (hub/credentials/vc.py), and the
+    label's index in the Bitstring Status Lists: the same index in the revocation and the suspension list,
+    drawn at random so that neighbouring indexes say nothing about when labels were issued."""
+
+    __tablename__ = "label_credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id"), unique=True)
+    status_index: Mapped[int] = mapped_column(unique=True)
+    credential: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[datetime]
+
+
+class StatusList(Base):
+    """One Bitstring Status List of label credentials (purpose revocation or suspension). `revision` goes up in
+    the transaction that changes a label's status; the signed list credential is kept with the revision it was
+    built at and rebuilt when the two differ (hub/credentials/status_list.py)."""
+
+    __tablename__ = "status_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16), unique=True)
+    revision: Mapped[int] = mapped_column(default=0)
+    signed_revision: Mapped[int | None]
+    credential: Mapped[str | None] = mapped_column(Text)

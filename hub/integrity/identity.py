@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from hub.auth.keys import KeyRing
 from hub.integrity.multikey import MultibaseError, public_key_from_multikey, public_multikey
-from hub.integrity.proofs import KeyResolver, add_proof
+from hub.integrity.proofs import EDDSA_JCS_2022, KeyResolver, add_proof
 
 IDENTITY_FOLDER = "hub-identity"
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
@@ -54,10 +54,11 @@ class HubIdentity:
     def method_id(self, kid: str) -> str:
         return f"{self.did}#{kid}"
 
-    def sign(self, document: Mapping[str, Any], created: datetime) -> dict[str, Any]:
-        """`document` with an eddsa-jcs-2022 proof by the current key (`created`: the hub clock's now)."""
+    def sign(self, document: Mapping[str, Any], created: datetime, cryptosuite: str = EDDSA_JCS_2022) -> dict[str, Any]:
+        """`document` with a proof by the current key (`created`: the hub clock's now); eddsa-jcs-2022 for
+        bundles, eddsa-rdfc-2022 for Verifiable Credentials."""
         key = self.ring.current()
-        return add_proof(document, key.private, self.method_id(key.kid), created)
+        return add_proof(document, key.private, self.method_id(key.kid), created, cryptosuite=cryptosuite)
 
     def did_document(self) -> dict[str, Any]:
         self.ring.current()  # first run: generate the first key before listing

@@ -2,10 +2,12 @@
 
 `add_proof` signs a document, `verify_proof` checks one and names why it fails. The EdDSA cryptosuites
 differ only in how a document and its proof configuration become bytes: `eddsa-jcs-2022` uses RFC 8785
-canonical JSON (fast enough for bundles of 100,000 records), a later `eddsa-rdfc-2022` uses RDF dataset
-canonicalisation. Both then hash the two with SHA-256 (proof configuration first) and sign the 64 bytes with
-Ed25519. So a cryptosuite is one row of `CRYPTOSUITES` (its name and its transform), and adding
-`eddsa-rdfc-2022` is adding a row, not a branch in the signer or verifier.
+canonical JSON (fast enough for bundles of 100,000 records), `eddsa-rdfc-2022` uses RDF dataset
+canonicalisation (RDFC-1.0, pyld's URDNA2015) of the JSON-LD document, its contexts loaded offline
+(`hub.integrity.contexts`): it is the suite Verifiable Credentials verifiers elsewhere speak. Both then
+hash the two with SHA-256 (proof configuration first) and sign the 64 bytes with Ed25519. So a cryptosuite
+is one row of `CRYPTOSUITES` (its name, its transform, and whether the attached proof keeps the @context),
+not a branch in the signer or verifier.
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ from typing import Any
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pyld import jsonld
 
+from hub.integrity.contexts import context_loader
 from hub.integrity.multikey import MultibaseError, decode_base58btc, encode_base58btc
 
 PROOF_TYPE = "DataIntegrityProof"
 EDDSA_JCS_2022 = "eddsa-jcs-2022"
+EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
 ASSERTION_METHOD = "assertionMethod"
 
 # The verifier's key lookup: a verification method id (a DID URL) to its public key, None when unknown.
@@ -42,6 +47,9 @@ class Cryptosuite:
 
     name: str
     transform: Callable[[Mapping[str, Any]], bytes]
+    # eddsa-jcs-2022 copies the document's @context into the proof it attaches; eddsa-rdfc-2022 uses it only in
+    # the proof configuration it hashes, and the attached proof goes without.
+    proof_carries_context: bool = True
 
     def hash_data(self, proof_config: Mapping[str, Any], document: Mapping[str, Any]) -> bytes:
         """SHA-256 of the proof configuration, then SHA-256 of the document: the 64 bytes Ed25519 signs."""
@@ -56,8 +64,31 @@ def canonical_json(value: Mapping[str, Any]) -> bytes:
         raise ProofError(f"the document cannot be canonicalised as JSON (RFC 8785): {error}") from None
 
 
+def canonical_nquads(value: Mapping[str, Any]) -> bytes:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document: the eddsa-rdfc-2022 transform.
+
+    Contexts come only from `context_loader` (shipped files, no network). A document that is not valid
+    JSON-LD, or names a context the hub does not ship, cannot be signed or verified."""
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": context_loader}
+    try:
+        nquads = jsonld.normalize(dict(value), options)
+    except jsonld.JsonLdError as error:
+        raise ProofError(f"the document cannot be canonicalised as JSON-LD (RDFC-1.0): {_root_cause(error)}") from None
+    return str(nquads).encode("utf-8")
+
+
+def _root_cause(error: BaseException) -> str:
+    """pyld wraps the reason (a refused context URL, a protected term redefined) in several layers: the innermost."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return str(error.args[0]) if error.args else type(error).__name__
+
+
 CRYPTOSUITES: Mapping[str, Cryptosuite] = MappingProxyType(
-    {EDDSA_JCS_2022: Cryptosuite(EDDSA_JCS_2022, canonical_json)},
+    {
+        EDDSA_JCS_2022: Cryptosuite(EDDSA_JCS_2022, canonical_json),
+        EDDSA_RDFC_2022: Cryptosuite(EDDSA_RDFC_2022, canonical_nquads, proof_carries_context=False),
+    },
 )
 
 
@@ -71,6 +102,7 @@ class Failure(StrEnum):
     CONTEXT_MISMATCH = "context_mismatch"
     UNKNOWN_VERIFICATION_METHOD = "unknown_verification_method"
     BAD_SIGNATURE = "bad_signature"
+    NOT_CANONICALISABLE = "not_canonicalisable"
 
 
 @dataclass(frozen=True)
@@ -123,8 +155,9 @@ def add_proof(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
-    proof = _proof_config(document, options)
-    signature = key.sign(suite.hash_data(proof, document))
+    config = _proof_config(document, options)
+    signature = key.sign(suite.hash_data(config, document))
+    proof = config if suite.proof_carries_context else options
     return {**document, "proof": {**proof, "proofValue": encode_base58btc(signature)}}
 
 
@@ -149,14 +182,19 @@ def verify_proof(
             reason = "the proof's @context is not the start of the document's @context"
             return Verification.refused(Failure.CONTEXT_MISMATCH, reason, method)
         unsecured["@context"] = options["@context"]
+    suite = CRYPTOSUITES[proof["cryptosuite"]]
+    if not suite.proof_carries_context and "@context" in unsecured:
+        options["@context"] = unsecured["@context"]
     key = resolve_key(method)
     if key is None:
         return Verification.refused(Failure.UNKNOWN_VERIFICATION_METHOD, f"no known key for {method}", method)
     try:
-        signature = decode_base58btc(proof["proofValue"])
-        hash_data = CRYPTOSUITES[proof["cryptosuite"]].hash_data(options, unsecured)
-        key.verify(signature, hash_data)
-    except (MultibaseError, ProofError, InvalidSignature):
+        hash_data = suite.hash_data(options, unsecured)
+    except ProofError as error:  # e.g. a context the hub does not ship: say so, not "bad signature"
+        return Verification.refused(Failure.NOT_CANONICALISABLE, str(error), method)
+    try:
+        key.verify(decode_base58btc(proof["proofValue"]), hash_data)
+    except (MultibaseError, InvalidSignature):
         reason = f"the signature does not verify with the key of {method}: the document or its proof was changed "
         reason += "after signing, or another key signed it"
         return Verification.refused(Failure.BAD_SIGNATURE, reason, method)

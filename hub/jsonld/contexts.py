@@ -19,6 +19,7 @@ CONTEXT_FILES: dict[str, Path] = {
     "battery-passport": MAPPINGS_DIR / "battery-passport" / "context.jsonld",
     "catenax-pcf": MAPPINGS_DIR / "catenax-pcf" / "context.jsonld",
     "bundle": SCHEMA_DIR / "contexts" / "bundle.jsonld",
+    "label-credential": Path(__file__).resolve().parent.parent / "integrity" / "contexts" / "label-credential.jsonld",
 }
 
 

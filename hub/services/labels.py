@@ -11,6 +11,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hub.credentials import status_list
 from hub.db.models import ONE_LABEL_IN_FORCE, Decision, Footprint, Label
 from hub.domain.codes import FootprintStatus, LabelStatus
 from hub.services import audit
@@ -137,6 +138,7 @@ async def set_status(session: AsyncSession, label: Label, new: LabelStatus, orig
         reason_now = f"is {LabelStatus(now or seen).value} now; cannot go from {seen.value} to {new.value}"
         raise InvalidInput([FieldError("$.status", reason_now)])
     set_committed_value(label, "status", new)
+    await status_list.on_label_status(session, label)
     await audit.record(
         session,
         origin.actor,

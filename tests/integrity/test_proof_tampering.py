@@ -126,4 +126,4 @@ def test_signing_refuses_a_document_that_already_has_a_proof_or_a_naive_time(
     with pytest.raises(ProofError, match="timezone-aware"):
         add_proof(dataset(), key, METHOD, datetime(2026, 11, 27))
     with pytest.raises(ProofError, match="unsupported cryptosuite"):
-        add_proof(dataset(), key, METHOD, CREATED, cryptosuite="eddsa-rdfc-2022")
+        add_proof(dataset(), key, METHOD, CREATED, cryptosuite="eddsa-2099")
