@@ -1,7 +1,7 @@
 """accounting: factor parts and versions, footprint uncertainty
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-27 11:25:00
 
 - `emission_factor`: the biogenic and land-use-change parts of a factor's value, and `supersedes_id` (a factor
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """PACT exchange: partners, the persisted outbox of events, requests, and pulled supplier footprints' provenance
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0009
 Create Date: 2026-11-27 11:20:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0006"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """indexes for the grade filter's semi-joins
 
 Revision ID: 0015
-Revises: 0006
+Revises: 0013
 Create Date: 2026-11-27 11:20:00
 
 The footprint search's grade filter reads the decisions of one kind and grade, and the labels of a grade, by
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0006"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
