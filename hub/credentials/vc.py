@@ -5,7 +5,8 @@ passes on is the same document with the same proof.
 The credential is signed when first asked for, not inside the issuing transaction: signing needs the hub's
 identity, which the label services (handed only a session) do not hold, and a label nobody asked a credential
 for has no holder whose copy could go stale. Its status is never in the credential itself: it is in the status
-lists the credential points to, which change when the label does.
+lists the credential points to, which change when the label does. Each signing is an audit event (the
+hub's DID as the actor), so which key vouched for which label, and when, is on the record.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from hub.db.models import Footprint, Label, LabelCredential, Product
 from hub.integrity.contexts import LABEL_V1, VC_V2
 from hub.integrity.identity import HubIdentity
 from hub.integrity.proofs import EDDSA_RDFC_2022
+from hub.services import audit
 
 CREDENTIAL_TYPE = "CarbonLabelCredential"
 PURPOSES = ("revocation", "suspension")
@@ -155,6 +157,8 @@ async def credential_for(
             if found is not None:
                 return found  # another caller signed it first
             continue  # the index was taken: draw again
+        detail = {"statusIndex": index, "verificationMethod": signed["proof"]["verificationMethod"]}
+        await audit.record(session, identity.did, "sign-credential", "Label", label.iri, detail)
         return signed
     raise CredentialError(f"no free status list index in {DRAWS} draws: the label status lists are nearly full")
 

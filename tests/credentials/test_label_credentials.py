@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import func, select
 
 from hub.auth.principal import Role
-from hub.db.models import Label, LabelCredential
+from hub.db.models import AuditEvent, Label, LabelCredential
 from hub.domain.codes import LabelStatus
 from tests.api.fixtures import token
 from tests.credentials.live import LiveHub
@@ -113,3 +113,14 @@ def test_twenty_first_requests_at_once_get_one_credential(live: LiveHub) -> None
             return int(await session.scalar(stmt) or 0)
 
     assert live._run(stored) == 1
+
+    async def signings(hub: Any) -> list[Any]:
+        async with hub.sessions() as session:
+            stmt = select(AuditEvent).where(AuditEvent.action == "sign-credential")
+            return list(await session.scalars(stmt))
+
+    [event] = live._run(signings)
+    assert (
+        event.actor == live.hub.identity.did
+        and event.detail["verificationMethod"] == got[0]["proof"]["verificationMethod"]
+    )
