@@ -103,7 +103,9 @@ def compute(
         per_unit=np.array([s.per_unit for s in chosen], dtype=np.float64).reshape(len(lines), len(PARTS)),
         footprints=1,
     )
-    sigma = np.array([s.sigma for s in chosen], dtype=np.float64)
+    # a line's product of two independent lognormals (amount, source) is lognormal: the sigmas add in quadrature
+    amount_sigma = np.array([np.log1p(float(line.get("uncertainty_percent") or 0.0) / 100.0) / 1.96 for line in lines])
+    sigma = np.hypot(np.array([s.sigma for s in chosen], dtype=np.float64), amount_sigma)
     accounts = account(table)
     with np.errstate(over="ignore", invalid="ignore"):
         finite = np.isfinite(accounts.lines) & np.isfinite(accounts.totals[0])

@@ -157,7 +157,9 @@ class Mutation:
         return _payload(ProductPayload, "product", Product, await _write(info, "createProduct", work))
 
     @strawberry.mutation(
-        description="Store a draft footprint with stages and inventory; `data` follows footprint.schema.json."
+        description="Store a draft footprint with stages and inventory; `data` follows footprint.schema.json. "
+        "With an inventory, the hub computes the figures (docs/accounting.md): stated ones must agree with them, "
+        "left-out ones (line kgco2e, stages, totals and parts) are filled in."
     )
     async def create_footprint(self, info: Info[Context, None], data: JSON) -> FootprintPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:

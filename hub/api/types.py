@@ -330,6 +330,7 @@ class InventoryLine(Node, Provenance):
     amount: float | None
     unit: str | None
     kgco2e: float | None
+    uncertainty_percent: float | None = strawberry.field(description="Half-width of the amount's 95 % interval.")
 
     @strawberry.field
     async def footprint(self, info: Info[Context, None]) -> Footprint | None:

@@ -342,6 +342,8 @@ class InventoryLine(Identified, Provenance, Base):
     supplier_footprint_id: Mapped[int | None] = mapped_column(ForeignKey("footprint.id"), index=True)
     # The line's contribution per declared unit of the footprint, kgCO2e.
     kgco2e: Mapped[float]
+    # Half-width of the 95 % interval of the activity amount, per cent (Monte Carlo, hub/accounting).
+    uncertainty_percent: Mapped[float | None]
 
     footprint: Mapped[Footprint] = relationship(back_populates="inventory", lazy="raise", foreign_keys=[footprint_id])
     emission_factor: Mapped[EmissionFactor | None] = relationship(lazy="raise")

@@ -317,7 +317,7 @@ _kind(
     Kind(
         "InventoryLine",
         m.InventoryLine,
-        ("stage", "activity", "amount", "unit", "kgco2e", *PROVENANCE),
+        ("stage", "activity", "amount", "unit", "kgco2e", "uncertainty_percent", *PROVENANCE),
         {
             "footprint": Relation("Footprint", "footprint_id"),
             "emission_factor": Relation("EmissionFactor", "emission_factor_id"),

@@ -162,6 +162,7 @@ async def _inventory_line(
         emission_factor_id=factor_id,
         supplier_footprint_id=supplier_id,
         kgco2e=line["kgco2e"],
+        uncertainty_percent=line.get("uncertainty_percent"),
     )
     origin.stamp(record)
     return record

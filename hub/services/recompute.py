@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 from hub.db.models import EmissionFactor, Footprint, InventoryLine, Product
 from hub.services.footprints import create_footprint, plain_fields
 from hub.services.origin import Origin
+from hub.validation import FieldError, InvalidInput
 
 # Figures the hub computes from the inventory: left out of a recomputation's input, so that they are computed.
 COMPUTED = (
@@ -46,6 +47,8 @@ async def recompute(session: AsyncSession, footprint: Footprint, origin: Origin,
     figures computed by the hub. Lines citing a supplier footprint keep citing the same supplier version."""
     product_iri = await session.scalar(select(Product.iri).where(Product.id == footprint.product_id))
     lines = await _lines(session, footprint.id)
+    if not lines:
+        raise InvalidInput([FieldError("$.footprint_id", "has no inventory: its figures are stated, not computed")])
     data: dict[str, Any] = {
         name: getattr(footprint, name)
         for name in plain_fields()
@@ -77,6 +80,8 @@ async def _lines(session: AsyncSession, footprint_id: int) -> list[dict[str, Any
     out = []
     for line, factor, supplier_iri in rows:
         entry = {"stage": line.stage.value, "activity": line.activity, "amount": line.amount, "unit": line.unit}
+        if line.uncertainty_percent is not None:
+            entry["uncertainty_percent"] = line.uncertainty_percent
         if factor is not None:
             entry["emission_factor_iri"] = (await newest_version(session, factor)).iri
         else:

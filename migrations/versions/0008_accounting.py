@@ -7,6 +7,7 @@ Create Date: 2026-11-27 11:25:00
 - `emission_factor`: the biogenic and land-use-change parts of a factor's value, and `supersedes_id` (a factor
   is superseded at most once) so that the hub can list the footprints that used a superseded factor.
 - `footprint`: the Monte Carlo mean and 95 % interval of the total, with the draw count and seed.
+- `inventory_line`: the uncertainty of the activity amount (half-width of its 95 % interval, per cent).
 
 SQLite adds a unique constraint by copying the table; its foreign keys are off while it does (inventory lines
 refer to factors).
@@ -45,10 +46,14 @@ def upgrade() -> None:
         with op.batch_alter_table("footprint", schema=None) as batch_op:
             for name, type_ in UNCERTAINTY:
                 batch_op.add_column(sa.Column(name, type_, nullable=True))
+        with op.batch_alter_table("inventory_line", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("uncertainty_percent", sa.Float(precision=53), nullable=True))
 
 
 def downgrade() -> None:
     with _sqlite_foreign_keys_off():
+        with op.batch_alter_table("inventory_line", schema=None) as batch_op:
+            batch_op.drop_column("uncertainty_percent")
         with op.batch_alter_table("footprint", schema=None) as batch_op:
             for name, _ in reversed(UNCERTAINTY):
                 batch_op.drop_column(name)

@@ -134,3 +134,23 @@ def test_recomputing_makes_one_new_version_with_the_newest_factor_even_when_twen
     ]
     # the old version is superseded: nothing is left to recompute
     assert _list(served.gql(Role.ENTERPRISE, CHANGES, {"f": used["v1"]})) == []
+
+
+def test_a_footprint_without_inventory_is_not_recomputed(served: Served) -> None:
+    product = _data(
+        served.gql(Role.ENTERPRISE, CREATE_PRODUCT, {"i": {"categoryCode": "KP-46", "name": "Stated"}}), "createProduct"
+    )["product"]["id"]
+    stated = {
+        **_inventory_only(product, []),
+        "total_kgco2e": 2.0,
+        "total_including_biogenic_uptake_kgco2e": 2.0,
+        "fossil_kgco2e": 2.0,
+        "stages": [{"stage": "production", "kgco2e": 2.0}],
+    }
+    fp = _data(served.gql(Role.ENTERPRISE, CREATE_FOOTPRINT, {"d": stated}), "createFootprint")["footprint"]
+    before = served.rows()
+    out = _data(served.gql(Role.ENTERPRISE, RECOMPUTE, {"f": fp["id"]}), "recomputeFootprint")
+    assert out["errors"] == [
+        {"path": "$.footprint_id", "reason": "has no inventory: its figures are stated, not computed"}
+    ]
+    assert served.rows() == before

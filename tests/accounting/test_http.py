@@ -27,7 +27,7 @@ CREATE_PRODUCT = "mutation($i: ProductInput!) { createProduct(input: $i) { produ
 CREATE_FOOTPRINT = """mutation($d: JSON!) { createFootprint(data: $d) {
   footprint { id totalKgco2e fossilKgco2e biogenicKgco2e landUseChangeKgco2e totalIncludingBiogenicUptakeKgco2e
     uncertaintyMeanKgco2e uncertaintyLowKgco2e uncertaintyHighKgco2e uncertaintyDraws uncertaintySeed
-    stages { stage kgco2e } inventory { kgco2e } }
+    stages { stage kgco2e } inventory { kgco2e uncertaintyPercent } }
   errors { path reason } } }"""
 
 
@@ -146,7 +146,7 @@ def test_inventory_only_footprints_get_their_figures_from_the_hub_rolled_up_over
             product,
             [
                 _line("raw_material_acquisition", 1, "kWh", supplier_footprint_iri=cells["footprint"]["id"]),
-                _line("distribution", 5.6, "tkm", emission_factor_iri=factors["truck"]),
+                _line("distribution", 5.6, "tkm", emission_factor_iri=factors["truck"]) | {"uncertainty_percent": 30},
             ],
             biogenic_uptake_kgco2e=-0.5,
         ),
@@ -160,6 +160,7 @@ def test_inventory_only_footprints_get_their_figures_from_the_hub_rolled_up_over
         {"stage": "distribution", "kgco2e": pytest.approx(0.56)},
     ]
     assert [line["kgco2e"] for line in fp["inventory"]] == [pytest.approx(60.5), pytest.approx(0.56)]
+    assert [line["uncertaintyPercent"] for line in fp["inventory"]] == [None, 30]
     # the interval beside the total, with what reproduces it
     assert fp["uncertaintyLowKgco2e"] < fp["totalKgco2e"] < fp["uncertaintyHighKgco2e"]
     assert fp["uncertaintyLowKgco2e"] < fp["uncertaintyMeanKgco2e"] < fp["uncertaintyHighKgco2e"]

@@ -78,3 +78,17 @@ def test_sigma_from_percentage_rating_and_interval() -> None:
     assert settings.sigma(None, None) == pytest.approx(np.log(2.0) / 1.96)  # no quality stated: the worst
     assert sigma_of_interval(10.0, 10.0 * np.exp(0.196)) == pytest.approx(0.1)
     assert len(STAGES) == 5
+
+
+def test_an_amount_uncertainty_adds_to_the_factor_uncertainty_in_quadrature() -> None:
+    line = {"stage": "production", "amount": 10, "unit": "kWh", "emission_factor_iri": "urn:f:grid"}
+    plain, _ = compute([line], {"urn:f:grid": GRID}, Units())
+    metered, _ = compute([line | {"uncertainty_percent": 20}], {"urn:f:grid": GRID}, Units())
+    assert plain is not None and metered is not None
+    assert plain.sigma.tolist() == pytest.approx([0.05])
+    assert metered.sigma.tolist() == pytest.approx([np.hypot(0.05, np.log(1.2) / 1.96)])
+    wide, narrow = (
+        simulate(metered.accounts.lines, metered.sigma, 4000, 3),
+        simulate(plain.accounts.lines, plain.sigma, 4000, 3),
+    )
+    assert wide.high - wide.low > narrow.high - narrow.low

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from hub.units import UnitMismatch, Units
@@ -55,3 +56,11 @@ def test_each_hub_has_its_own_registry() -> None:
     a, b = Units(), Units()
     assert a.registry is not b.registry
     assert a.factor("t", "kg") == b.factor("t", "kg")
+
+
+def test_many_lines_convert_at_once_by_unit_code(units: Units) -> None:
+    codes = [units.code(u) for u in ("t", "kWh", "L")]
+    wanted = [units.code(u) for u in ("kg", "MJ", "m3")]
+    assert units.factors(np.array(codes), np.array(wanted)).tolist() == pytest.approx([1000.0, 3.6, 0.001])
+    with pytest.raises(UnitMismatch, match="t cannot be converted to kWh"):
+        units.factors(np.array([units.code("kg"), units.code("t")]), np.array([units.code("kg"), units.code("kWh")]))

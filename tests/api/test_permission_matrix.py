@@ -267,6 +267,7 @@ MUTATION_CALLS = {
     "rejectFootprint": 'rejectFootprint(footprintId: "urn:x:none", statement: "s") { errors { path } }',
     "publishFootprint": 'publishFootprint(footprintId: "urn:x:none") { errors { path } }',
     "withdrawFootprint": 'withdrawFootprint(footprintId: "urn:x:none") { errors { path } }',
+    "recomputeFootprint": 'recomputeFootprint(footprintId: "urn:x:none") { errors { path } }',
     "issueLabel": 'issueLabel(footprintId: "urn:x:none", input: {expiresOn: "2030-01-01"}) { errors { path } }',
     "suspendLabel": 'suspendLabel(labelId: "urn:x:none", reason: "r") { errors { path } }',
     "revokeLabel": 'revokeLabel(labelId: "urn:x:none", reason: "r") { errors { path } }',

@@ -186,6 +186,7 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "amount",
         "unit",
         "kgco2e",
+        "uncertainty_percent",
         "created_at",
         "created_by",
         "source",
