@@ -186,6 +186,7 @@ def test_validity_filters_use_the_validity_period_or_the_specs_default(host: Hos
         ({"limit": "ten"}, "limit"),
         ({"$filter": "created ge '2023-01-15T10:15:30Z'"}, "$filter"),
         ({"x-cfhub-after": "bm90IGEgY3Vyc29y"}, "x-cfhub-after"),
+        ({"x-cfhub-after": "-1"}, "x-cfhub-after"),
     ],
 )
 def test_bad_parameters_are_a_bad_request_naming_the_parameter(host: Host, params: dict[str, str], named: str) -> None:
