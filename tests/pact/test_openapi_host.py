@@ -5,6 +5,7 @@ answer conforms to the document (status codes, content types, response schemas).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -37,6 +38,15 @@ def test_the_document_names_the_hubs_public_origin(host: Host) -> None:
     assert doc["openapi"].startswith("3.1")
 
 
+def _checker(operation: Any, base_url: str, headers: dict[str, str]) -> Any:
+    @given(case=operation.as_strategy())
+    @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def check(case: Case) -> None:
+        case.call_and_validate(base_url=base_url, headers=headers)
+
+    return check
+
+
 def test_no_generated_request_gets_a_server_error(host: Host) -> None:
     """Each operation's generated requests (schemathesis' strategies, run by hypothesis here: its pytest
     plugin does not run on this pytest), checked with every schemathesis check."""
@@ -45,13 +55,7 @@ def test_no_generated_request_gets_a_server_error(host: Host) -> None:
     assert {o.path for o in operations} >= {"/auth/token", "/3/footprints", "/3/footprints/{id}"}
     for operation in operations:
         headers = host.bearer(Role.INTERNATIONAL_BODY) if operation.path.startswith("/3/") else {}
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def check(case: Case, headers: dict[str, str] = headers) -> None:
-            case.call_and_validate(base_url=host.url, headers=headers)
-
-        check()
+        _checker(operation, host.url, headers)()
 
 
 def test_list_footprints_takes_every_parameter_of_the_official_v3_document() -> None:
