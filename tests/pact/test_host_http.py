@@ -46,6 +46,12 @@ def test_a_pact_client_gets_a_token_with_client_credentials_and_reads_with_it(ho
         ({"grant_type": "client_credentials"}, None, 401, "invalid_client"),
         ({"grant_type": "password"}, "right", 400, "unsupported_grant_type"),
         ({}, "right", 400, "invalid_request"),  # no form at all
+        (
+            {"grant_type": "client_credentials", "client_id": "a\x00b", "client_secret": "x"},
+            None,
+            401,
+            "invalid_client",
+        ),
     ],
 )
 def test_token_errors_follow_rfc_6749(
