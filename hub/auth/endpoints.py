@@ -41,6 +41,10 @@ def _basic(header: str | None) -> tuple[str, str] | None:
     return (client_id, secret) if sep else None
 
 
+def _storable(text: str) -> bool:
+    return "\x00" not in text and len(text) <= MAX_TOKEN_REQUEST
+
+
 async def token(request: Request) -> Response:
     """RFC 6749 §4.4: client credentials in HTTP Basic (or the form), grant_type=client_credentials.
 
@@ -62,6 +66,9 @@ async def token(request: Request) -> Response:
         credentials = (form["client_id"], form["client_secret"])
     if credentials is None:
         return _error(401, "invalid_client", "client authentication is required", basic=True)
+    if not all(_storable(part) for part in credentials):
+        # a NUL cannot be in a stored client id (PostgreSQL refuses it in text), so it names no client
+        return _error(401, "invalid_client", "unknown client or wrong secret", basic=True)
     address = request.client.host if request.client else "unknown"
     principal = await hub.clients.authenticate(*credentials, address=address)
     if isinstance(principal, Throttled):

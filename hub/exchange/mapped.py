@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import jsonschema
-
 from hub.mapping import Catalog, Mapper, MappingResult, load_catalog
+from hub.mapping.schema_paths import missing
 
 # Parts of the ZJ document that are not footprint fields of the same name, and the field that governs each.
 _GOVERNED_BY = {
@@ -62,8 +61,9 @@ class MappingJob:
     document: dict[str, Any]
     readable: frozenset[str]
     credit_code_readable: bool
-    # The target's schema: an output it refuses (a required field the caller may not read, say) is not ok.
-    validator: jsonschema.Draft202012Validator | None = None
+    # The field paths the target requires: an output without one (a field the caller may not read, say)
+    # is not ok. None: not checked.
+    required: list[tuple[str, ...]] | None = None
 
 
 def map_all(jobs: list[MappingJob]) -> list[MappingResult]:
@@ -72,11 +72,10 @@ def map_all(jobs: list[MappingJob]) -> list[MappingResult]:
 
 
 def checked(job: MappingJob, result: MappingResult) -> MappingResult:
-    """`result`, not ok when its output is not valid for the target's schema: `ok` promises a record that
-    is a record of the target, so one missing a field the target requires must not pass for one."""
-    if job.validator is None or result.errors:
+    """`result`, not ok when its output lacks a field the target requires: `ok` then promises a record that
+    is complete in the target's vocabulary, not one that looks like it."""
+    if job.required is None or result.errors:
         return result
-    for error in job.validator.iter_errors(result.output):
-        path = ".".join(str(p) for p in error.absolute_path) or "(record)"
-        result.errors.append((path, f"not valid for the target schema: {error.message}"))
+    for path in missing(result.output, job.required):
+        result.errors.append((path, "required by the target, and not filled (missing, or not readable)"))
     return result

@@ -19,6 +19,7 @@ from hub.mapping.compiler import Compiled, compile_mapping
 from hub.mapping.loader import load_mapping
 from hub.mapping.model import Mapping
 from hub.mapping.result import MappingResult
+from hub.mapping.schema_paths import required_paths
 
 DIRECTIONS = ("export", "import")
 
@@ -70,7 +71,7 @@ class Catalog:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._mappers: dict[tuple[str, str], Mapper] = {}
-        self._validators: dict[tuple[str, str], jsonschema.Draft202012Validator] = {}
+        self._required: dict[tuple[str, str], list[tuple[str, ...]]] = {}
         for path in sorted(root.glob("*/*.yaml")):
             self.add(compile_file(path))
 
@@ -81,7 +82,7 @@ class Catalog:
         if old is None or _version(mapper.version) > _version(old.version):
             self._mappers[key] = mapper
             self.__dict__.pop("_registry", None)  # the schemas of the targets may have changed
-            self._validators.clear()
+            self._required.clear()
 
     def targets(self) -> list[str]:
         return sorted({t for t, _ in self._mappers})
@@ -100,16 +101,15 @@ class Catalog:
     def _registry(self) -> Registry:
         return _registry(m.mapping.target_schema for m in self._mappers.values())
 
-    def output_validator(self, target: str, direction: str = "export") -> jsonschema.Draft202012Validator:
-        """The output schema of the mapping in force, compiled once per catalog."""
+    def required_paths(self, target: str, direction: str = "export") -> list[tuple[str, ...]]:
+        """The field paths every output of the mapping in force must have (its output schema's `required`),
+        worked out once per catalog: a check in microseconds, where validating the whole schema takes
+        milliseconds per record (docs/BENCHMARKS.md, pact-host)."""
         key = (target, direction)
-        found = self._validators.get(key)
+        found = self._required.get(key)
         if found is None:
             schema = json.loads(self.output_schema(target, direction).read_text(encoding="utf-8"))
-            found = jsonschema.Draft202012Validator(
-                schema, registry=self._registry, format_checker=jsonschema.FormatChecker()
-            )
-            self._validators[key] = found
+            found = self._required[key] = required_paths(schema)
         return found
 
     def output_schema(self, target: str, direction: str = "export") -> Path:

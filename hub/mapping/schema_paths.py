@@ -147,3 +147,45 @@ class SchemaSet:
 
         walk([], 1)
         return out
+
+
+def required_paths(schema: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Every field path a record must have under `schema`: its `required` properties, and theirs where such
+    a property is itself an object (local `$ref`s followed; arrays and alternatives not entered)."""
+    out: list[tuple[str, ...]] = []
+
+    def walk(node: dict[str, Any], prefix: tuple[str, ...], depth: int) -> None:
+        node = _local(schema, node)
+        properties = node.get("properties", {})
+        for name in node.get("required", []):
+            out.append((*prefix, name))
+            child = properties.get(name)
+            if isinstance(child, dict) and depth < 8:
+                walk(child, (*prefix, name), depth + 1)
+
+    walk(schema, (), 0)
+    return out
+
+
+def _local(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    for _ in range(8):
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            return node
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def missing(record: Any, paths: list[tuple[str, ...]]) -> list[str]:
+    """The required paths `record` does not have (absent or null)."""
+    gaps: list[str] = []
+    for path in paths:
+        value = record
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            gaps.append(".".join(path))
+    return gaps

@@ -28,8 +28,8 @@ class MappedKey:
 async def mapped_footprints(
     reader: Reader, keys: list[MappedKey], complete: bool = False
 ) -> list[tuple[Mapper, MappingResult]]:
-    """The mapper and result for each key, in order. With `complete`, a result whose output the target's
-    schema refuses is not ok (a host serving the target's own protocol serves only complete records)."""
+    """The mapper and result for each key, in order. With `complete`, a result whose output lacks a field
+    the target's schema requires is not ok (a host of the target's own protocol serves only complete records)."""
     from hub.services.published import effective_catalog
 
     access = await reader.access()
@@ -44,10 +44,9 @@ async def mapped_footprints(
     by_id = dict(zip(ids, documents, strict=True))
     targets = {k.target for k in keys}
     mappers = {target: catalog.get(target, "export") for target in targets}
-    validators = {target: catalog.output_validator(target, "export") if complete else None for target in targets}
+    required = {target: catalog.required_paths(target, "export") if complete else None for target in targets}
     jobs = [
-        MappingJob(mappers[k.target], by_id[k.footprint_id], k.readable, credit_code, validators[k.target])
-        for k in keys
+        MappingJob(mappers[k.target], by_id[k.footprint_id], k.readable, credit_code, required[k.target]) for k in keys
     ]
     results = await asyncio.to_thread(map_all, jobs)
     return [(job.mapper, result) for job, result in zip(jobs, results, strict=True)]

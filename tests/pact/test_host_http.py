@@ -46,6 +46,12 @@ def test_a_pact_client_gets_a_token_with_client_credentials_and_reads_with_it(ho
         ({"grant_type": "client_credentials"}, None, 401, "invalid_client"),
         ({"grant_type": "password"}, "right", 400, "unsupported_grant_type"),
         ({}, "right", 400, "invalid_request"),  # no form at all
+        (
+            {"grant_type": "client_credentials", "client_id": "a\x00b", "client_secret": "x"},
+            None,
+            401,
+            "invalid_client",
+        ),
     ],
 )
 def test_token_errors_follow_rfc_6749(
@@ -186,6 +192,7 @@ def test_validity_filters_use_the_validity_period_or_the_specs_default(host: Hos
         ({"limit": "ten"}, "limit"),
         ({"$filter": "created ge '2023-01-15T10:15:30Z'"}, "$filter"),
         ({"x-cfhub-after": "bm90IGEgY3Vyc29y"}, "x-cfhub-after"),
+        ({"x-cfhub-after": "-1"}, "x-cfhub-after"),
     ],
 )
 def test_bad_parameters_are_a_bad_request_naming_the_parameter(host: Host, params: dict[str, str], named: str) -> None:
