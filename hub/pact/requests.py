@@ -114,7 +114,7 @@ async def receive_answer(session: AsyncSession, partner: PactPartner, event: dic
     return request
 
 
-async def announce_newer_version(session: AsyncSession, hub: Hub, footprint: Footprint) -> int:
+async def announce_newer_version(session: AsyncSession, footprint: Footprint) -> int:
     """A newer version of footprints partners were sent is published: each such partner gets a PublishedEvent
     naming it (the PACT id of the new version). Returns how many were queued."""
     superseded = footprint.supersedes_id
@@ -127,5 +127,5 @@ async def announce_newer_version(session: AsyncSession, hub: Hub, footprint: Foo
     now = clock_of(session).now()
     for partner_id in sorted(partners):
         partner = await session.get_one(PactPartner, partner_id)
-        await enqueue(session, partner, cloud_event(hub, "published", {"pfIds": [uuid_for(footprint.iri)]}, now))
+        await enqueue(session, partner, cloud_event(None, "published", {"pfIds": [uuid_for(footprint.iri)]}, now))
     return len(partners)
