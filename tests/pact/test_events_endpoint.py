@@ -5,6 +5,7 @@ naming the field, writing nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +19,12 @@ from sqlalchemy import func, select
 from hub.auth.principal import Principal, Role
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
-from hub.db.models import Footprint, PactOutboxEvent, PactRequest, Product
+from hub.db.models import Footprint, PactOutboxEvent, PactPartner, PactRequest, Product
 from hub.domain.codes import FootprintStatus
 from hub.mapping.functions import urn_for
 from hub.pact.answer import NOT_FOUND, answer
 from hub.pact.partners import PartnerInput, add_partner
+from hub.pact.requests import send_request
 from hub.services.uow import unit_of_work
 from tests.api.live import LiveServer
 from tests.pact.pact_hubs import host_app, wait_for
@@ -176,3 +178,25 @@ async def test_a_published_event_is_accepted_from_any_authenticated_caller_and_a
     assert (response.status_code, response.content) == (200, b"")
     malformed = {**event, "data": {"productId": ["urn:gtin:4712345060507"]}}
     assert live.post(malformed).status_code == 400
+
+
+async def test_of_twenty_answers_to_one_request_posted_at_once_exactly_one_is_taken(live: Live) -> None:
+    async with unit_of_work(live.hub.sessions) as session:
+        partner = await session.scalar(select(PactPartner).where(PactPartner.name == "requester"))
+        assert partner is not None
+        request = await send_request(session, live.hub, partner, {"productId": ["urn:x"]})
+    answer_event = {**created({}), "type": "org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3"}
+    token = live.hub.tokens.issue(live.intl)
+    headers = {**CE, "Authorization": f"Bearer {token}"}
+
+    async def post(i: int) -> int:
+        body = {**answer_event, "id": f"answer-{i}"}
+        body["data"] = {"requestEventId": request.event_id, "error": {"code": "NotFound", "message": f"no {i}"}}
+        async with httpx.AsyncClient(base_url=str(live.http.base_url), timeout=60) as http:
+            return (await http.post("/3/events", content=orjson.dumps(body), headers=headers)).status_code
+
+    statuses = await asyncio.gather(*(post(i) for i in range(20)))
+    assert sorted(statuses) == [200] + [400] * 19
+    async with live.hub.sessions() as session:
+        answered = await session.get_one(PactRequest, request.id)
+    assert answered.status == "rejected" and answered.reason is not None and answered.reason.startswith("NotFound: no ")
