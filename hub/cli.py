@@ -14,6 +14,7 @@ from hub.config import Settings
 from hub.credentials.cli import vc as vc_group
 from hub.db import migrate
 from hub.mapping.cli import mappings as mappings_group
+from hub.pact import cli as pact_cli
 from rules_engine.cli import rules as rules_group
 
 if TYPE_CHECKING:
@@ -386,3 +387,4 @@ from hub.integrity.cli import identity  # noqa: E402
 for _command in (peers, export_bundle, import_bundle_command, identity):
     main.add_command(_command)
 main.add_command(vc_group)
+main.add_command(pact_cli.pact)

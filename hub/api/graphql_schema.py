@@ -25,6 +25,7 @@ from hub.api.accounting import AccountingMutation, AccountingQuery
 from hub.api.context import Context
 from hub.api.entities import EntitiesQuery
 from hub.api.mutations import Mutation
+from hub.api.pact import PactMutation, PactQuery
 from hub.api.query import Query
 from hub.api.standards import StandardsMutation, StandardsQuery
 from hub.api.views import RECORD_TYPES, resolve_field
@@ -38,8 +39,8 @@ FEDERATION_VERSION: Final = "2.3"
 def build_schema() -> strawberry.federation.Schema:
     """A new schema with the fast path installed on the record types' plain fields and relations."""
     schema = strawberry.federation.Schema(
-        query=merge_types("Query", (Query, StandardsQuery, EntitiesQuery, AccountingQuery)),
-        mutation=merge_types("Mutation", (Mutation, StandardsMutation, AccountingMutation)),
+        query=merge_types("Query", (Query, StandardsQuery, EntitiesQuery, AccountingQuery, PactQuery)),
+        mutation=merge_types("Mutation", (Mutation, StandardsMutation, AccountingMutation, PactMutation)),
         config=StrawberryConfig(default_resolver=resolve_field),
         federation_version=FEDERATION_VERSION,
     )

@@ -44,17 +44,22 @@ EVENT_TYPES = {
 }
 
 
-def cloud_event(hub: Hub, kind: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """A CloudEvent (structured mode) from this hub; `source` names this hub's events endpoint."""
-    host = hub.settings.public_base_url.split("://", 1)[-1].rstrip("/")
-    return {
+def events_source(hub: Hub) -> str:
+    """The CloudEvents `source` of this hub's events: its events endpoint, from its public base URL."""
+    return f"//{hub.settings.public_base_url.split('://', 1)[-1].rstrip('/')}/3/events"
+
+
+def cloud_event(hub: Hub | None, kind: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A CloudEvent (structured mode) from this hub. Without the hub at hand (a service that holds only a
+    session), `source` is filled in by the worker that sends it."""
+    event = {
         "type": EVENT_TYPES[kind],
         "specversion": "1.0",
         "id": str(uuid.uuid4()),
-        "source": f"//{host}/3/events",
         "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "data": data,
     }
+    return event if hub is None else {**event, "source": events_source(hub)}
 
 
 async def enqueue(session: AsyncSession, partner: PactPartner, event: dict[str, Any]) -> PactOutboxEvent:
@@ -142,7 +147,7 @@ async def deliver(hub: Hub, item: Claimed, http: httpx.AsyncClient) -> str:
     client = PactClient(p.base_url, p.token_url, p.client_id, p.client_secret, http)
     error: str
     try:
-        response = await client.post_event(item.payload)
+        response = await client.post_event({"source": events_source(hub), **item.payload})
     except PactHostError as failed:
         error = str(failed)
     else:

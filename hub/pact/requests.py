@@ -4,9 +4,9 @@ footprint a partner was sent. Each runs in the caller's transaction; outgoing ev
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -90,31 +90,55 @@ async def _sent_request(session: AsyncSession, partner: PactPartner, event_id: s
 
 async def receive_answer(session: AsyncSession, partner: PactPartner, event: dict[str, Any], actor: str) -> PactRequest:
     """A RequestFulfilledEvent or RequestRejectedEvent for a request we sent: the footprints are stored as
-    supplier footprints (each refused one with its reason), or the rejection's message is kept."""
+    supplier footprints (each refused one with its reason), or the rejection's message is kept.
+
+    The request moves out of `pending` with one compare-and-set, so of two answers posted at once only one is
+    taken (the other is told the request was answered already)."""
     request = await _sent_request(session, partner, event["data"]["requestEventId"])
-    now = clock_of(session).now()
-    if event["type"].endswith("RequestRejectedEvent.3"):
+    rejected = event["type"].endswith("RequestRejectedEvent.3")
+    claimed = await session.execute(
+        update(PactRequest)
+        .where(PactRequest.id == request.id, PactRequest.status == "pending")
+        .values(status="rejected" if rejected else "fulfilled", answered_at=clock_of(session).now())
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], claimed).rowcount != 1:
+        raise InvalidInput([FieldError("$.data.requestEventId", "was answered already")])
+    reason: str | None
+    stored: list[int] = []
+    if rejected:
         error = event["data"]["error"]
-        request.status, request.reason = "rejected", f"{error['code']}: {error['message']}"
+        reason = f"{error['code']}: {error['message']}"
     else:
-        stored: list[int] = []
-        refusals: list[str] = []
-        for pf in event["data"]["pfs"]:
-            outcome = await store_pact_footprint(session, partner.base_url, pf, actor)
-            if outcome.footprint_id is not None:
-                stored.append(outcome.footprint_id)
-            if outcome.reasons:
-                refusals.append(f"{outcome.pact_id}: {'; '.join(outcome.reasons)}")
-        request.status, request.footprint_ids = "fulfilled", stored
-        request.reason = "\n".join(refusals)[:10_000] or None
-    request.answered_at = now
-    await session.flush()
+        stored, refusals = await _store_all(session, partner, event["data"]["pfs"], actor)
+        reason = "\n".join(refusals)[:10_000] or None
+    await session.execute(
+        update(PactRequest)
+        .where(PactRequest.id == request.id)
+        .values(reason=reason, footprint_ids=stored)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(request)
     detail = {"event": event["id"], "request": request.event_id, "status": request.status}
     await audit.record(session, actor, "pact:answer", "PactRequest", None, detail)
     return request
 
 
-async def announce_newer_version(session: AsyncSession, hub: Hub, footprint: Footprint) -> int:
+async def _store_all(
+    session: AsyncSession, partner: PactPartner, pfs: list[Any], actor: str
+) -> tuple[list[int], list[str]]:
+    stored: list[int] = []
+    refusals: list[str] = []
+    for pf in pfs:
+        outcome = await store_pact_footprint(session, partner.base_url, pf, actor)
+        if outcome.footprint_id is not None:
+            stored.append(outcome.footprint_id)
+        if outcome.reasons:
+            refusals.append(f"{outcome.pact_id}: {'; '.join(outcome.reasons)}")
+    return stored, refusals
+
+
+async def announce_newer_version(session: AsyncSession, footprint: Footprint) -> int:
     """A newer version of footprints partners were sent is published: each such partner gets a PublishedEvent
     naming it (the PACT id of the new version). Returns how many were queued."""
     superseded = footprint.supersedes_id
@@ -127,5 +151,5 @@ async def announce_newer_version(session: AsyncSession, hub: Hub, footprint: Foo
     now = clock_of(session).now()
     for partner_id in sorted(partners):
         partner = await session.get_one(PactPartner, partner_id)
-        await enqueue(session, partner, cloud_event(hub, "published", {"pfIds": [uuid_for(footprint.iri)]}, now))
+        await enqueue(session, partner, cloud_event(None, "published", {"pfIds": [uuid_for(footprint.iri)]}, now))
     return len(partners)

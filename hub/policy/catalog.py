@@ -489,6 +489,16 @@ _kind(
 )
 _kind(
     Kind(
+        "PactOutboxEvent",
+        m.PactOutboxEvent,
+        ("event_id", "event_type", "status", "attempts", "next_attempt_at", "last_error", "created_at", "delivered_at"),
+        {},
+        {"status": lambda: m.PactOutboxEvent.status},
+        doc="A PACT event this hub sends a partner (hub/pact/outbox.py): pending, sending, delivered or abandoned.",
+    )
+)
+_kind(
+    Kind(
         "CategoryBenchmark",
         None,
         ("declared_unit", "footprint_count", "min_kgco2e", "mean_kgco2e", "max_kgco2e", "withheld"),

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Footprint, Organization
 from hub.domain.codes import FootprintStatus
+from hub.pact import requests as pact_requests
 from hub.services import decisions, footprints
 from hub.services.origin import Origin
 
@@ -39,4 +40,6 @@ async def move_and_decide(
     """Publish or withdraw (any allowed move), then decide the footprint again as of `today`."""
     await footprints.move(session, footprint, new, origin)
     await decisions.decide_after_change(session, footprint, origin, base_iri, today)
+    if new is FootprintStatus.PUBLISHED:  # partners sent an older version hear of this one (PACT PublishedEvent)
+        await pact_requests.announce_newer_version(session, footprint)
     return footprint

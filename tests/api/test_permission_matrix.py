@@ -278,6 +278,7 @@ MUTATION_CALLS = {
     "createDraftMapping": 'createDraftMapping(content: "") { errors { path } }',
     "testDraft": 'testDraft(id: "urn:x:none") { errors { path } }',
     "publishDraft": 'publishDraft(id: "urn:x:none") { errors { path } }',
+    "pullPactFootprints": 'pullPactFootprints(partner: "") { errors { path } }',
 }
 WRITES = [(role, name) for role in ROLES for name in MUTATION_CALLS]
 

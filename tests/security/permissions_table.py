@@ -306,6 +306,16 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "granted_by",
     ),
     "AuditEvent": ("at", "actor", "action", "record_type", "record_iri", "detail", "prev_hash", "hash"),
+    "PactOutboxEvent": (
+        "event_id",
+        "event_type",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "delivered_at",
+    ),
     "DocumentVersion": (
         "kind",
         "document_id",
@@ -716,6 +726,15 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
         ),
         "regulator": (Reach("every row", {}, ALL, aggregate=True),),
     },
+    "PactOutboxEvent": {
+        "public": (),
+        "enterprise": (),
+        "regional_platform": (),
+        "international_body": (),
+        "standards_team": (),
+        "verifier": (),
+        "regulator": (Reach("every row", {}, ALL, aggregate=True),),
+    },
     "DocumentVersion": {
         "public": (Reach("published rows", {"status": "published"}, ALL, aggregate=False),),
         "enterprise": (Reach("published rows", {"status": "published"}, ALL, aggregate=False),),
@@ -755,5 +774,6 @@ MUTATIONS: dict[str, dict[str, dict[str, Any]]] = {
         "revokeLabel": {},
         "createEmissionFactor": {},
         "createSharingAgreement": {},
+        "pullPactFootprints": {},
     },
 }
