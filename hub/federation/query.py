@@ -126,9 +126,11 @@ def _local_key(after: str | None) -> int | None:
 
 
 async def _local(hub: Hub, reader: Reader, f: FootprintFilter, first: int, after: str | None) -> RegionAnswer:
-    """This hub's own footprints under the caller's policy, in the shape a peer answers."""
+    """This hub's own footprints under the caller's policy, in the shape a peer answers (every field the
+    policy lets the caller read: the GraphQL request's own field list names none of them)."""
     started = time.perf_counter()
-    page = await footprint_page(reader, f, first, _local_key(after))
+    whole = Reader(hub.engine, hub.sessions, hub.policy, reader.principal, hub.rulesets, None, hub.clock)
+    page = await footprint_page(whole, f, first, _local_key(after))
     region, base, did = hub.settings.region.value, hub.settings.public_base_url, hub.identity.did
     found = [
         Found(
