@@ -17,7 +17,7 @@ import base64
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -47,6 +47,9 @@ PEER_QUERY = (
     "pageInfo { hasNextPage endCursor } } }"
 )
 MAX_CURSOR = 4096
+# How long a peer's token is reused: well inside the shortest token lifetime a hub issues (60 s), so a token
+# is never sent after it expired; a 401 (revoked client, retired key) fetches a new one at once.
+TOKEN_REUSE = timedelta(seconds=45)
 
 
 @dataclass(frozen=True)
@@ -126,10 +129,11 @@ def _local_key(after: str | None) -> int | None:
 
 
 async def _local(hub: Hub, reader: Reader, f: FootprintFilter, first: int, after: str | None) -> RegionAnswer:
-    """This hub's own footprints under the caller's policy, in the shape a peer answers (every field the
-    policy lets the caller read: the GraphQL request's own field list names none of them)."""
+    """This hub's own footprints under the caller's policy, in the shape a peer answers: the fields a peer is
+    asked for, those the policy lets the caller read (the GraphQL request's own field list names none)."""
     started = time.perf_counter()
-    whole = Reader(hub.engine, hub.sessions, hub.policy, reader.principal, hub.rulesets, None, hub.clock)
+    wanted = {"Footprint": frozenset(FIELDS)}
+    whole = Reader(hub.engine, hub.sessions, hub.policy, reader.principal, hub.rulesets, wanted, hub.clock)
     page = await footprint_page(whole, f, first, _local_key(after))
     region, base, did = hub.settings.region.value, hub.settings.public_base_url, hub.identity.did
     found = [
@@ -188,16 +192,32 @@ async def _ask(
     secret = read_secret(hub.settings.key_dir, peer.region)
     if peer.client_id is None or secret is None:
         raise AnswerError(f"this hub holds no client credentials at the {peer.region} hub")
-    token = await peer_token(http, peer.base_url, peer.client_id, secret)
     variables = {"filter": _filter_variables(f), "first": first, "after": after}
-    answer = await http.post(
-        f"{peer.base_url}/graphql",
-        json={"query": PEER_QUERY, "variables": variables},
-        headers={"authorization": f"Bearer {token}", "accept": "application/json"},
-    )
+    for attempt in (1, 2):  # a token the peer no longer takes (a rotated key, a revoked client) is fetched again
+        token = await _token(hub, http, peer, peer.client_id, secret, fresh=attempt == 2)
+        answer = await http.post(
+            f"{peer.base_url}/graphql",
+            json={"query": PEER_QUERY, "variables": variables},
+            headers={"authorization": f"Bearer {token}", "accept": "application/json"},
+        )
+        if answer.status_code != 401:
+            break
+        hub.peer_tokens.pop(peer.base_url, None)
     if answer.status_code != 200:
         raise AnswerError(f"{peer.base_url}/graphql answered HTTP {answer.status_code}")
     return _records(peer, answer.json())
+
+
+async def _token(hub: Hub, http: httpx.AsyncClient, peer: PeerView, client_id: str, secret: str, fresh: bool) -> str:
+    """Our token at the peer, fetched once and kept on the hub until shortly before the peer's tokens expire:
+    a client-credentials grant costs the peer a deliberately slow secret check, so not one per query."""
+    now = hub.clock.now()
+    held = hub.peer_tokens.get(peer.base_url)
+    if held is not None and not fresh and now < held[1]:
+        return held[0]
+    token = await peer_token(http, peer.base_url, client_id, secret)
+    hub.peer_tokens[peer.base_url] = (token, now + TOKEN_REUSE)
+    return token
 
 
 async def _timed(region: str, timeout: float, work: Callable[[], Awaitable[tuple[list[Found], bool]]]) -> RegionAnswer:

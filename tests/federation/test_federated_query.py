@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from sqlalchemy import select, text
+from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,16 +22,11 @@ from starlette.routing import Route
 from strawberry.utils.str_converters import to_camel_case
 
 from hub.app import create_app
-from hub.auth.clients import create_client
 from hub.auth.principal import Principal, Role
 from hub.bootstrap import open_hub
-from hub.db.models import Organization
-from hub.domain.codes import OrgKind, Region
-from hub.federation.peers import store_secret
-from hub.services.origin import Origin
-from hub.services.uow import unit_of_work
 from tests.api.live import LiveServer
-from tests.federation.hubs import SHARED_FIELDS, Federation, RunningHub
+from tests.federation.hubs import SHARED_FIELDS, Federation
+from tests.federation.peering import connect
 
 QUERY = """query($regions: [String!], $first: Int, $after: String) {
   federatedFootprints(regions: $regions, first: $first, after: $after) {
@@ -41,36 +36,6 @@ QUERY = """query($regions: [String!], $first: Int, $after: String) {
   }
 }"""
 SHARED = {"id", *(to_camel_case(f) for f in SHARED_FIELDS)}
-
-
-async def _platform_client(peer: RunningHub, asker: str) -> tuple[str, str]:
-    """A regional_platform client for the asker's region on the peer hub (its organization made if missing)."""
-    hub = open_hub(peer.settings)
-    try:
-        async with unit_of_work(hub.sessions) as session:
-            iri = f"{peer.settings.base_iri}org/{asker.lower()}-platform"
-            org = await session.scalar(select(Organization).where(Organization.iri == iri))
-            if org is None:
-                org = Organization(
-                    iri=iri, kind=OrgKind.REGIONAL_PLATFORM, region=Region(asker), name_zh=asker, name_en=asker
-                )
-                Origin(f"{peer.settings.base_iri}org/zj-regulator").stamp(org)
-                session.add(org)
-                await session.flush()
-            return await create_client(session, org)
-    finally:
-        await hub.close()
-
-
-def connect(fed: Federation, asker: str, peers: tuple[str, ...]) -> None:
-    """The asker holds client credentials at each peer, as an operator would set them up."""
-    for region in peers:
-        client_id, secret = asyncio.run(_platform_client(fed[region], asker))
-        store_secret(fed[asker].settings.key_dir, region, secret)
-        engine = fed.engine(asker)
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE peer SET client_id = :c WHERE region = :r"), {"c": client_id, "r": region})
-        engine.dispose()
 
 
 @contextmanager
@@ -154,7 +119,7 @@ def test_three_hubs_answer_merged_with_provenance_and_page_across_peers(federati
             assert prov["recordIri"].startswith(fed[region].settings.base_iri)
             assert set(node["record"]) <= SHARED, set(node["record"]) - SHARED  # only what the agreement grants
             assert node["record"]["status"] in {"published", "verified"}
-    assert "biogenicKgco2e" in by_region["ZJ"][0]["record"]  # the asker's own records: all the regulator reads
+    assert "biogenicKgco2e" in by_region["ZJ"][0]["record"]  # the asker's own: every asked field the regulator reads
 
 
 def test_a_stopped_peer_and_a_slow_peer_cost_at_most_their_timeout(federation: Federation) -> None:
