@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,8 @@ from hub.services.published import DOCUMENTS_KEY, PublishedDocuments
 if TYPE_CHECKING:
     import strawberry
 
+    from hub.federation.query import PeerSession
+
 
 @dataclass
 class Hub:
@@ -49,8 +51,8 @@ class Hub:
     identity: HubIdentity
     clock: Clock = SYSTEM_CLOCK
     _schema: strawberry.Schema | None = field(default=None, repr=False)
-    # Our bearer tokens at peer hubs, by peer base URL: (token, reuse until); see hub/federation/query.py
-    peer_tokens: dict[str, tuple[str, datetime]] = field(default_factory=dict, repr=False)
+    # What this hub keeps of each peer hub between federated queries, by base URL (hub/federation/query.py)
+    peer_sessions: dict[str, PeerSession] = field(default_factory=dict, repr=False)
 
     @property
     def schema(self) -> strawberry.Schema:

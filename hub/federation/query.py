@@ -41,15 +41,32 @@ FIELDS = (
     "verified_at", "created_at", "source", "source_ref", "mapping_iri", "mapping_version", "ruleset_id",
     "ruleset_version",
 )  # fmt: skip
-PEER_QUERY = (
-    "query($filter: FootprintFilter, $first: Int, $after: String) { footprints(filter: $filter, first: $first, "
-    "after: $after) { edges { cursor node { id " + " ".join(to_camel_case(f) for f in FIELDS) + " } } "
-    "pageInfo { hasNextPage endCursor } } }"
-)
+
+
+def peer_query(refused: frozenset[str]) -> str:
+    """The footprint page asked of a peer, without the fields it refused us last time (each refused field is an
+    error per record on its side, and the bulk of its work)."""
+    fields = " ".join(to_camel_case(f) for f in FIELDS if to_camel_case(f) not in refused)
+    return (
+        "query($filter: FootprintFilter, $first: Int, $after: String) { footprints(filter: $filter, first: $first, "
+        f"after: $after) {{ edges {{ cursor node {{ id {fields} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+    )
+
+
 MAX_CURSOR = 4096
 # How long a peer's token is reused: well inside the shortest token lifetime a hub issues (60 s), so a token
 # is never sent after it expired; a 401 (revoked client, retired key) fetches a new one at once.
 TOKEN_REUSE = timedelta(seconds=45)
+
+
+@dataclass
+class PeerSession:
+    """Our token at a peer and the fields it refused us, reused until `until` (then both are learnt afresh, so
+    a peer that grants more under a new agreement is asked for it within a minute)."""
+
+    token: str
+    until: datetime
+    refused: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -167,7 +184,7 @@ class AnswerError(RuntimeError):
     """A peer's answer that could not be used; the message says why (never a secret)."""
 
 
-def _records(peer: PeerView, body: dict[str, Any]) -> tuple[list[Found], bool]:
+def _records(peer: PeerView, body: dict[str, Any]) -> tuple[list[Found], bool, frozenset[str]]:
     """The peer's records, each without the fields its answer marked FORBIDDEN (or otherwise failed)."""
     data = body.get("data") or {}
     conn = data.get("footprints")
@@ -183,7 +200,11 @@ def _records(peer: PeerView, body: dict[str, Any]) -> tuple[list[Found], bool]:
     for i, edge in enumerate(conn["edges"]):
         node = {k: v for k, v in edge["node"].items() if k not in refused.get(i, set())}
         found.append(Found(peer.region, peer.base_url, peer.did, edge["cursor"], node))
-    return found, bool(conn["pageInfo"]["hasNextPage"])
+    # refused on every record: not granted at all (a field granted on some rows only is kept asking for)
+    every = (
+        frozenset.intersection(*(frozenset(refused.get(i, ())) for i in range(len(found)))) if found else frozenset()
+    )
+    return found, bool(conn["pageInfo"]["hasNextPage"]), every
 
 
 async def _ask(
@@ -194,30 +215,33 @@ async def _ask(
         raise AnswerError(f"this hub holds no client credentials at the {peer.region} hub")
     variables = {"filter": _filter_variables(f), "first": first, "after": after}
     for attempt in (1, 2):  # a token the peer no longer takes (a rotated key, a revoked client) is fetched again
-        token = await _token(hub, http, peer, peer.client_id, secret, fresh=attempt == 2)
+        held = await _session(hub, http, peer, peer.client_id, secret, fresh=attempt == 2)
         answer = await http.post(
             f"{peer.base_url}/graphql",
-            json={"query": PEER_QUERY, "variables": variables},
-            headers={"authorization": f"Bearer {token}", "accept": "application/json"},
+            json={"query": peer_query(held.refused), "variables": variables},
+            headers={"authorization": f"Bearer {held.token}", "accept": "application/json"},
         )
         if answer.status_code != 401:
             break
-        hub.peer_tokens.pop(peer.base_url, None)
     if answer.status_code != 200:
         raise AnswerError(f"{peer.base_url}/graphql answered HTTP {answer.status_code}")
-    return _records(peer, answer.json())
+    found, has_next, refused = _records(peer, answer.json())
+    held.refused |= refused
+    return found, has_next
 
 
-async def _token(hub: Hub, http: httpx.AsyncClient, peer: PeerView, client_id: str, secret: str, fresh: bool) -> str:
-    """Our token at the peer, fetched once and kept on the hub until shortly before the peer's tokens expire:
-    a client-credentials grant costs the peer a deliberately slow secret check, so not one per query."""
+async def _session(
+    hub: Hub, http: httpx.AsyncClient, peer: PeerView, client_id: str, secret: str, fresh: bool
+) -> PeerSession:
+    """Our session at the peer: its token fetched once and reused while it is surely valid, since a
+    client-credentials grant costs the peer a deliberately slow secret check."""
     now = hub.clock.now()
-    held = hub.peer_tokens.get(peer.base_url)
-    if held is not None and not fresh and now < held[1]:
-        return held[0]
+    held = hub.peer_sessions.get(peer.base_url)
+    if held is not None and not fresh and now < held.until:
+        return held
     token = await peer_token(http, peer.base_url, client_id, secret)
-    hub.peer_tokens[peer.base_url] = (token, now + TOKEN_REUSE)
-    return token
+    held = hub.peer_sessions[peer.base_url] = PeerSession(token, now + TOKEN_REUSE)
+    return held
 
 
 async def _timed(region: str, timeout: float, work: Callable[[], Awaitable[tuple[list[Found], bool]]]) -> RegionAnswer:
