@@ -183,3 +183,25 @@ def test_only_the_regulator_asks_and_bad_input_is_named(federation: Federation) 
     ]
     forged = ask(fed["ZJ"].url, bearer, after="eyJaSiI6WyIxIiwgZmFsc2VdfQ==")["errors"][0]["extensions"]["fields"]
     assert forged == [{"path": "$.after", "reason": "is not a cursor this hub issued for these regions"}]
+
+
+def test_peer_tokens_are_reused_and_refused_fields_not_asked_again(federation: Federation) -> None:
+    """Counting work: the second query fetches no new token at either peer, and asks no field a peer refused
+    on every record, yet gives the same records."""
+    fed = federation
+    connect(fed, "ZJ", ("YRD", "GBA"))
+    bearer = regulator(fed, "ZJ")
+    hub = open_hub(fed["ZJ"].settings)
+    with LiveServer(create_app(hub=hub)) as server:
+        first = ask(server.url, bearer, regions=["YRD", "GBA"], first=10)
+        sessions = dict(hub.peer_sessions)
+        second = ask(server.url, bearer, regions=["YRD", "GBA"], first=10)
+    assert set(sessions) == {fed["YRD"].url, fed["GBA"].url}
+    assert all(hub.peer_sessions[url] is held for url, held in sessions.items())  # no token fetched again
+    assert "biogenicKgco2e" in sessions[fed["YRD"].url].refused  # not in the agreement: not asked again
+    assert "totalKgco2e" not in sessions[fed["YRD"].url].refused
+
+    def records(body: dict[str, Any]) -> list[Any]:
+        return [e["node"]["record"] for e in body["data"]["federatedFootprints"]["edges"]]
+
+    assert records(first) == records(second) and len(records(first)) == 10
