@@ -257,6 +257,7 @@ def _values(r: Incoming, bundle_iri: str, created: datetime, peer: Peer, now: da
         "mapping_version": mapping.get("version") if mapping else None,
         "rulesets": rulesets if isinstance(rulesets, list) else [],
         "usage_policy": dict(r.policy),
+        "read_by": "".join(f" {role}" for role in r.terms.read_by) + " ",
         "onward_transfer": r.terms.onward_transfer,
         "retain_until": r.terms.retain_until,
         "supersedes_iri": r.document.get("supersedes_iri"),
