@@ -28,7 +28,7 @@ from hub.db.models import Footprint, ImportedRecord, Peer
 from hub.domain.codes import Region
 from hub.federation import odrl
 from hub.federation.peers import PeerError, peer_by_did, peer_keys
-from hub.federation.records import RecordChecker
+from hub.federation.records import EntryChecker, RecordChecker
 from hub.integrity.proofs import canonical_json, verify_proof
 from hub.services import audit
 from hub.services.uow import unit_of_work
@@ -73,8 +73,10 @@ def _refuse(path: str, reason: str) -> InvalidInput:
 
 
 def _envelope(bundle: Any, own_did: str, own_region: Region) -> None:
-    """The bundle's shape (schema/json/dataset-bundle.schema.json), then that it is meant for this hub."""
-    found = problems("dataset-bundle", bundle)
+    """The bundle's shape (schema/json/dataset-bundle.schema.json; its records one by one in `_check_records`),
+    then that it is meant for this hub."""
+    records = bundle.get("records") if isinstance(bundle, Mapping) else None
+    found = problems("dataset-bundle", {**bundle, "records": []} if isinstance(records, list) else bundle)
     if found:
         raise InvalidInput(found)
     if bundle["audience"] != own_did or bundle["region"] != own_region.value:
@@ -130,10 +132,12 @@ def _check_records(
     found: list[Incoming] = []
     problems: list[FieldError] = []
     seen: set[str] = set()
+    shapes = EntryChecker()
     for i, entry in enumerate(bundle["records"]):
-        iri = entry["@id"]
-        where = f"$.records[{i}] ({iri})"
-        reasons = _entry_problems(entry, policies, seen, own_did, own_base_iri)
+        shape = shapes.problems(entry)
+        iri = entry.get("@id") if isinstance(entry, Mapping) else None
+        where = f"$.records[{i}]" + (f" ({iri})" if isinstance(iri, str) else "")
+        reasons = shape or _entry_problems(entry, policies, seen, own_did, own_base_iri)
         document: dict[str, Any] | None = None
         if not reasons:
             document, reasons = checker.check(entry["data"])
@@ -142,11 +146,13 @@ def _check_records(
         if reasons or document is None:
             problems += [FieldError(where, reason) for reason in reasons]
             continue
-        seen.add(iri)
+        seen.add(entry["@id"])
         policy_doc, terms = policies[entry["policy"]]
         digest = hashlib.sha256(canonical_json(entry)).hexdigest()
         version = entry["provenance"]["version"]
-        found.append(Incoming(iri, entry["kind"], version, document, digest, entry["provenance"], policy_doc, terms))
+        found.append(
+            Incoming(entry["@id"], entry["kind"], version, document, digest, entry["provenance"], policy_doc, terms)
+        )
     return found, problems
 
 
