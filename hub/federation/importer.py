@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import orjson
 from sqlalchemy import exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -34,6 +35,7 @@ from hub.services import audit
 from hub.services.uow import unit_of_work
 from hub.validation import FieldError, InvalidInput, problems
 
+WRITE_ATTEMPTS = 3  # concurrent imports of overlapping bundles: the loser of a unique-IRI race applies again
 CHUNK = 500  # IRIs per IN (...) lookup: well inside SQLite's and PostgreSQL's parameter limits
 Progress = Callable[[str, int], None]
 
@@ -207,20 +209,29 @@ async def import_bundle(
     if progress:
         progress("checked", len(incoming))
     created = datetime.fromisoformat(bundle["created_at"].replace("Z", "+00:00"))
-    report = ImportReport(bundle["@id"], peer.did)
-    async with unit_of_work(hub.sessions) as session:
-        await _refuse_local(session, incoming)
-        await _upsert(session, incoming, bundle["@id"], created, peer, hub, report)
-        detail = {
-            "from": peer.did,
-            "inserted": report.inserted,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-        }
-        if report.written or report.superseded:
-            await audit.record(session, own_did, "import", "DatasetBundle", bundle["@id"], detail)
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            report = await _apply(hub, bundle["@id"], created, peer, incoming)
+            break
+        except IntegrityError:
+            # Another import wrote some of these IRIs between our read and our write; ours rolled back whole.
+            # Applied again it sees their rows: the same records are then unchanged, newer ones still win.
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
     if progress:
         progress("written", report.written)
+    return report
+
+
+async def _apply(hub: Hub, bundle_iri: str, created: datetime, peer: Peer, incoming: list[Incoming]) -> ImportReport:
+    """Upsert the checked records in one transaction (all or nothing), with one audit event if anything changed."""
+    report = ImportReport(bundle_iri, peer.did)
+    async with unit_of_work(hub.sessions) as session:
+        await _refuse_local(session, incoming)
+        await _upsert(session, incoming, bundle_iri, created, peer, hub, report)
+        if report.written or report.superseded:
+            detail = {"from": peer.did, "inserted": report.inserted, "updated": report.updated}
+            await audit.record(session, hub.identity.did, "import", "DatasetBundle", bundle_iri, detail)
     return report
 
 

@@ -10,6 +10,7 @@ import httpx
 from hub.auth.principal import Principal, Role
 from hub.bootstrap import token_service
 from tests.federation.hubs import Federation
+from tests.security.lifecycle_world import together
 
 EXPORT = "mutation($to: String!) { exportBundle(to: $to) { bundle errors { path reason } } }"
 IMPORT = (
@@ -81,3 +82,15 @@ def test_a_refused_bundle_names_the_problem_in_the_payload(federation: Federatio
     assert answer["inserted"] == 0 and answer["errors"][0]["path"] == "$.audience"
     unknown = _gql(fed, "ZJ", Role.REGULATOR, EXPORT, to="INTL")["data"]["exportBundle"]
     assert unknown["bundle"] is None and "no peer hub for region 'INTL'" in unknown["errors"][0]["reason"]
+
+
+def test_twenty_imports_of_one_bundle_at_once_write_it_once(federation: Federation) -> None:
+    fed = federation
+    bundle = _gql(fed, "ZJ", Role.REGULATOR, EXPORT, to="GBA")["data"]["exportBundle"]["bundle"]
+    answers = together([lambda: _gql(fed, "GBA", Role.REGULATOR, IMPORT, b=bundle)] * 20)
+    payloads = [a["data"]["importBundle"] for a in answers]
+    assert all(p["errors"] == [] for p in payloads), [a.get("errors") for a in answers]
+    assert sum(p["inserted"] for p in payloads) == len(bundle["records"])
+    assert [p["inserted"] for p in payloads].count(len(bundle["records"])) == 1
+    assert len(fed.rows("GBA", "SELECT iri FROM imported_record")) == len(bundle["records"])
+    assert len(fed.rows("GBA", "SELECT id FROM audit_event WHERE action = 'import'")) == 1
