@@ -24,6 +24,7 @@ from hub.api import fast
 from hub.api.context import Context
 from hub.api.entities import EntitiesQuery
 from hub.api.federated import FederatedQuery
+from hub.api.federation import FederationMutation, FederationQuery
 from hub.api.mutations import Mutation
 from hub.api.query import Query
 from hub.api.standards import StandardsMutation, StandardsQuery
@@ -38,8 +39,8 @@ FEDERATION_VERSION: Final = "2.3"
 def build_schema() -> strawberry.federation.Schema:
     """A new schema with the fast path installed on the record types' plain fields and relations."""
     schema = strawberry.federation.Schema(
-        query=merge_types("Query", (Query, StandardsQuery, EntitiesQuery, FederatedQuery)),
-        mutation=merge_types("Mutation", (Mutation, StandardsMutation)),
+        query=merge_types("Query", (Query, StandardsQuery, EntitiesQuery, FederatedQuery, FederationQuery)),
+        mutation=merge_types("Mutation", (Mutation, StandardsMutation, FederationMutation)),
         config=StrawberryConfig(default_resolver=resolve_field),
         federation_version=FEDERATION_VERSION,
     )
