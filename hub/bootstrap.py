@@ -37,6 +37,8 @@ from hub.units import UNITS_KEY, Units
 if TYPE_CHECKING:
     import strawberry
 
+    from hub.federation.query import PeerSession
+
 
 @dataclass
 class Hub:
@@ -51,6 +53,8 @@ class Hub:
     clock: Clock = SYSTEM_CLOCK
     units: Units = field(default_factory=Units)
     _schema: strawberry.Schema | None = field(default=None, repr=False)
+    # What this hub keeps of each peer hub between federated queries, by base URL (hub/federation/query.py)
+    peer_sessions: dict[str, PeerSession] = field(default_factory=dict, repr=False)
 
     @property
     def schema(self) -> strawberry.Schema:

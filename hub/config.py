@@ -53,6 +53,8 @@ class Settings:
     oauth_hash_workers: int = 4
     # The rule sets the hub ships with (hub/decisions/registry.py): the installation's `rulesets/` unless set.
     rulesets_dir: Path = field(default_factory=lambda: data_dir("rulesets"))
+    # Federated queries (hub/federation/query.py): the longest a peer hub may take to answer, token included.
+    peer_timeout_seconds: float = 5.0
 
     @property
     def allow_get(self) -> bool:
@@ -86,6 +88,7 @@ class Settings:
             oauth_failures_per_address=env.get("CFHUB_OAUTH_FAILURES_PER_ADDRESS", defaults.oauth_failures_per_address),
             oauth_hash_workers=int(env.get("CFHUB_OAUTH_HASH_WORKERS", defaults.oauth_hash_workers)),
             rulesets_dir=Path(env["CFHUB_RULESETS"]) if env.get("CFHUB_RULESETS") else defaults.rulesets_dir,
+            peer_timeout_seconds=float(env.get("CFHUB_PEER_TIMEOUT_SECONDS", defaults.peer_timeout_seconds)),
         )
 
 

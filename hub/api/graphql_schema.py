@@ -24,6 +24,8 @@ from hub.api import fast
 from hub.api.accounting import AccountingMutation, AccountingQuery
 from hub.api.context import Context
 from hub.api.entities import EntitiesQuery
+from hub.api.federated import FederatedQuery
+from hub.api.federation import FederationMutation, FederationQuery
 from hub.api.mutations import Mutation
 from hub.api.pact import PactMutation, PactQuery
 from hub.api.query import Query
@@ -39,8 +41,13 @@ FEDERATION_VERSION: Final = "2.3"
 def build_schema() -> strawberry.federation.Schema:
     """A new schema with the fast path installed on the record types' plain fields and relations."""
     schema = strawberry.federation.Schema(
-        query=merge_types("Query", (Query, StandardsQuery, EntitiesQuery, AccountingQuery, PactQuery)),
-        mutation=merge_types("Mutation", (Mutation, StandardsMutation, AccountingMutation, PactMutation)),
+        query=merge_types(
+            "Query",
+            (Query, StandardsQuery, EntitiesQuery, AccountingQuery, PactQuery, FederatedQuery, FederationQuery),
+        ),
+        mutation=merge_types(
+            "Mutation", (Mutation, StandardsMutation, AccountingMutation, PactMutation, FederationMutation)
+        ),
         config=StrawberryConfig(default_resolver=resolve_field),
         federation_version=FEDERATION_VERSION,
     )

@@ -564,6 +564,9 @@ class ImportedRecord(Base):
     rulesets: Mapped[list[Any]]
     # The ODRL policy the record arrived under, and what it says that we must enforce.
     usage_policy: Mapped[dict[str, Any]]
+    # The roles here that the policy lets read the record, space-separated and space-bounded (" regulator "),
+    # so that a read filters on them in SQL on any database.
+    read_by: Mapped[str] = mapped_column(String(255))
     onward_transfer: Mapped[bool] = mapped_column(default=False)
     retain_until: Mapped[date | None]
     supersedes_iri: Mapped[str | None] = mapped_column(String(255), index=True)

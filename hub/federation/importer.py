@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import orjson
 from sqlalchemy import exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -28,12 +29,13 @@ from hub.db.models import Footprint, ImportedRecord, Peer
 from hub.domain.codes import Region
 from hub.federation import odrl
 from hub.federation.peers import PeerError, peer_by_did, peer_keys
-from hub.federation.records import RecordChecker
+from hub.federation.records import EntryChecker, RecordChecker
 from hub.integrity.proofs import canonical_json, verify_proof
 from hub.services import audit
 from hub.services.uow import unit_of_work
 from hub.validation import FieldError, InvalidInput, problems
 
+WRITE_ATTEMPTS = 3  # concurrent imports of overlapping bundles: the loser of a unique-IRI race applies again
 CHUNK = 500  # IRIs per IN (...) lookup: well inside SQLite's and PostgreSQL's parameter limits
 Progress = Callable[[str, int], None]
 
@@ -73,8 +75,10 @@ def _refuse(path: str, reason: str) -> InvalidInput:
 
 
 def _envelope(bundle: Any, own_did: str, own_region: Region) -> None:
-    """The bundle's shape (schema/json/dataset-bundle.schema.json), then that it is meant for this hub."""
-    found = problems("dataset-bundle", bundle)
+    """The bundle's shape (schema/json/dataset-bundle.schema.json; its records one by one in `_check_records`),
+    then that it is meant for this hub."""
+    records = bundle.get("records") if isinstance(bundle, Mapping) else None
+    found = problems("dataset-bundle", {**bundle, "records": []} if isinstance(records, list) else bundle)
     if found:
         raise InvalidInput(found)
     if bundle["audience"] != own_did or bundle["region"] != own_region.value:
@@ -130,10 +134,12 @@ def _check_records(
     found: list[Incoming] = []
     problems: list[FieldError] = []
     seen: set[str] = set()
+    shapes = EntryChecker()
     for i, entry in enumerate(bundle["records"]):
-        iri = entry["@id"]
-        where = f"$.records[{i}] ({iri})"
-        reasons = _entry_problems(entry, policies, seen, own_did, own_base_iri)
+        shape = shapes.problems(entry)
+        iri = entry.get("@id") if isinstance(entry, Mapping) else None
+        where = f"$.records[{i}]" + (f" ({iri})" if isinstance(iri, str) else "")
+        reasons = shape or _entry_problems(entry, policies, seen, own_did, own_base_iri)
         document: dict[str, Any] | None = None
         if not reasons:
             document, reasons = checker.check(entry["data"])
@@ -142,11 +148,13 @@ def _check_records(
         if reasons or document is None:
             problems += [FieldError(where, reason) for reason in reasons]
             continue
-        seen.add(iri)
+        seen.add(entry["@id"])
         policy_doc, terms = policies[entry["policy"]]
         digest = hashlib.sha256(canonical_json(entry)).hexdigest()
         version = entry["provenance"]["version"]
-        found.append(Incoming(iri, entry["kind"], version, document, digest, entry["provenance"], policy_doc, terms))
+        found.append(
+            Incoming(entry["@id"], entry["kind"], version, document, digest, entry["provenance"], policy_doc, terms)
+        )
     return found, problems
 
 
@@ -201,20 +209,29 @@ async def import_bundle(
     if progress:
         progress("checked", len(incoming))
     created = datetime.fromisoformat(bundle["created_at"].replace("Z", "+00:00"))
-    report = ImportReport(bundle["@id"], peer.did)
-    async with unit_of_work(hub.sessions) as session:
-        await _refuse_local(session, incoming)
-        await _upsert(session, incoming, bundle["@id"], created, peer, hub, report)
-        detail = {
-            "from": peer.did,
-            "inserted": report.inserted,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-        }
-        if report.written or report.superseded:
-            await audit.record(session, own_did, "import", "DatasetBundle", bundle["@id"], detail)
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            report = await _apply(hub, bundle["@id"], created, peer, incoming)
+            break
+        except IntegrityError:
+            # Another import wrote some of these IRIs between our read and our write; ours rolled back whole.
+            # Applied again it sees their rows: the same records are then unchanged, newer ones still win.
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
     if progress:
         progress("written", report.written)
+    return report
+
+
+async def _apply(hub: Hub, bundle_iri: str, created: datetime, peer: Peer, incoming: list[Incoming]) -> ImportReport:
+    """Upsert the checked records in one transaction (all or nothing), with one audit event if anything changed."""
+    report = ImportReport(bundle_iri, peer.did)
+    async with unit_of_work(hub.sessions) as session:
+        await _refuse_local(session, incoming)
+        await _upsert(session, incoming, bundle_iri, created, peer, hub, report)
+        if report.written or report.superseded:
+            detail = {"from": peer.did, "inserted": report.inserted, "updated": report.updated}
+            await audit.record(session, hub.identity.did, "import", "DatasetBundle", bundle_iri, detail)
     return report
 
 
@@ -257,6 +274,7 @@ def _values(r: Incoming, bundle_iri: str, created: datetime, peer: Peer, now: da
         "mapping_version": mapping.get("version") if mapping else None,
         "rulesets": rulesets if isinstance(rulesets, list) else [],
         "usage_policy": dict(r.policy),
+        "read_by": "".join(f" {role}" for role in r.terms.read_by) + " ",
         "onward_transfer": r.terms.onward_transfer,
         "retain_until": r.terms.retain_until,
         "supersedes_iri": r.document.get("supersedes_iri"),

@@ -388,6 +388,32 @@ _kind(
 )
 _kind(
     Kind(
+        "ImportedRecord",
+        m.ImportedRecord,
+        (
+            "kind",
+            "version",
+            "document",
+            "source_hub",
+            "source_region",
+            "bundle_iri",
+            "bundle_created_at",
+            "mapping_iri",
+            "mapping_version",
+            "rulesets",
+            "usage_policy",
+            "onward_transfer",
+            "retain_until",
+            "supersedes_iri",
+            "superseded_by_iri",
+            "imported_at",
+        ),
+        doc="A record a peer hub sent in a signed bundle (hub/federation), with its source and usage policy; "
+        "reads are further narrowed to the roles that policy names (hub/queries/imported.py).",
+    )
+)
+_kind(
+    Kind(
         "AuditEvent",
         m.AuditEvent,
         ("at", "actor", "action", "record_type", "record_iri", "detail", "prev_hash", "hash"),

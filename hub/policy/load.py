@@ -142,6 +142,9 @@ def _build(raw: dict[str, Any]) -> Policy:
         structural_types=frozenset(raw["structural_types"]),
         grants=grants,
         mutations=mutations,
+        federated_queries={
+            name: frozenset(rule["roles"]) for name, rule in (raw.get("federated_queries") or {}).items()
+        },
         # absent: the defaults (5 footprints of 3 enterprises, nobody exempt), never "no minimum"
         minimum_group=MinimumGroup()
         if group is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Filter = dict[str, Any]
@@ -46,6 +46,8 @@ class Policy:
     grants: dict[str, dict[str, tuple[Grant, ...]]]  # kind -> role -> grants
     mutations: dict[str, MutationRule]
     minimum_group: MinimumGroup = MinimumGroup()
+    # query name -> roles that may ask peer hubs with it (hub/federation/query.py); absent = nobody
+    federated_queries: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def grants_for(self, kind: str, role: str) -> tuple[Grant, ...]:
         return self.grants[kind][role]
@@ -56,6 +58,9 @@ class Policy:
         for grant in self.grants_for(kind, role):
             out |= grant.fields
         return out
+
+    def may_ask_peers(self, query: str, role: str) -> bool:
+        return role in self.federated_queries.get(query, frozenset())
 
     def may_run(self, mutation: str, role: str) -> bool:
         return role in self.mutations[mutation].checks

@@ -58,6 +58,7 @@ def upgrade() -> None:
         sa.Column("mapping_version", sa.String(length=32), nullable=True),
         sa.Column("rulesets", sa.JSON(), nullable=False),
         sa.Column("usage_policy", sa.JSON(), nullable=False),
+        sa.Column("read_by", sa.String(length=255), nullable=False),
         sa.Column("onward_transfer", sa.Boolean(), nullable=False),
         sa.Column("retain_until", sa.Date(), nullable=True),
         sa.Column("supersedes_iri", sa.String(length=255), nullable=True),

@@ -38,6 +38,9 @@ from tests import databases
 from tests.api.live import LiveServer, free_port
 
 REGIONS = ("ZJ", "YRD", "GBA")
+# importBundle carries a whole bundle in its request: a hub that imports through GraphQL raises the body limit
+# (CFHUB_MAX_BODY_BYTES); `cfhub import FILE` has none.
+BODY_BYTES = 4_000_000
 # The fields each hub shares with a partner: fewer than it holds, so a test can see what is withheld.
 SHARED_FIELDS = [
     "version", "status", "declared_unit", "declared_unit_amount", "total_kgco2e", "fossil_kgco2e",
@@ -81,6 +84,7 @@ class RunningHub:
             "CFHUB_REGION": s.region.value,
             "CFHUB_PUBLIC_BASE_URL": s.public_base_url,
             "CFHUB_KEY_DIR": str(s.key_dir),
+            "CFHUB_MAX_BODY_BYTES": str(s.max_body_bytes),
         }
 
 
@@ -184,6 +188,7 @@ def federation(templates: databases.Templates, tmp_path: Path) -> Iterator[Feder
                 region=Region(region),
                 public_base_url=urls[region],
                 key_dir=tmp_path / region / "keys",
+                max_body_bytes=BODY_BYTES,
             )
             asyncio.run(_befriend(settings, urls, SHARED_FIELDS))
             server = LiveServer(create_app(hub=open_hub(settings)))

@@ -63,7 +63,8 @@ def test_add_list_remove_a_peer_with_its_agreement_and_client(demo_db_url: str, 
         "https://yrd.cfhub.example.org",
         "did:web:yrd.cfhub.example.org",
         agreement,
-        "zj-at-yrd\n",
+        "zj-at-yrd",
+        "read by regulator; onward transfer prohibited; kept 365 days\n",
     ]
     secret_file = tmp_path / "keys" / "peer-credentials" / "YRD.secret"
     assert secret_file.read_text() == SECRET and stat.S_IMODE(secret_file.stat().st_mode) == 0o600
@@ -85,6 +86,8 @@ def test_bad_peers_are_refused_naming_the_field_and_nothing_is_written(demo_db_u
             ["--region", "YRD", "--base-url", "https://yrd.example.org", "--agreement", gba_agreement],
             "$.agreement_iri: is an agreement with GBA",
         ),
+        (["--region", "YRD", "--base-url", "https://yrd.example.org", "--read-by", "public"], "$.read_by[0]"),
+        (["--region", "YRD", "--base-url", "https://yrd.example.org", "--retention-days", "0"], "$.retention_days"),
         (
             ["--region", "YRD", "--base-url", "https://yrd.example.org", "--agreement", "urn:x"],
             "$.agreement_iri: names no sharing agreement",

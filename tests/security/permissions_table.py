@@ -287,6 +287,24 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "ruleset_id",
         "ruleset_version",
     ),
+    "ImportedRecord": (
+        "kind",
+        "version",
+        "document",
+        "source_hub",
+        "source_region",
+        "bundle_iri",
+        "bundle_created_at",
+        "mapping_iri",
+        "mapping_version",
+        "rulesets",
+        "usage_policy",
+        "onward_transfer",
+        "retain_until",
+        "supersedes_iri",
+        "superseded_by_iri",
+        "imported_at",
+    ),
     "SharingAgreement": (
         "region",
         "title",
@@ -698,6 +716,17 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
         "verifier": (),
         "regulator": (Reach("every row", {}, ALL, aggregate=True),),
     },
+    # Records peer hubs sent (issue 11): this hub's regulator and standards team only; each record's own ODRL
+    # policy narrows that further to the roles it names (hub/queries/imported.py).
+    "ImportedRecord": {
+        "public": (),
+        "enterprise": (),
+        "regional_platform": (),
+        "international_body": (),
+        "standards_team": (Reach("every row", {}, ALL, aggregate=False),),
+        "verifier": (),
+        "regulator": (Reach("every row", {}, ALL, aggregate=True),),
+    },
     "SharingAgreement": {
         "public": (),
         "enterprise": (),
@@ -775,5 +804,7 @@ MUTATIONS: dict[str, dict[str, dict[str, Any]]] = {
         "createEmissionFactor": {},
         "createSharingAgreement": {},
         "pullPactFootprints": {},
+        "exportBundle": {},
+        "importBundle": {},
     },
 }
