@@ -278,12 +278,9 @@ MUTATION_CALLS = {
     "createDraftMapping": 'createDraftMapping(content: "") { errors { path } }',
     "testDraft": 'testDraft(id: "urn:x:none") { errors { path } }',
     "publishDraft": 'publishDraft(id: "urn:x:none") { errors { path } }',
-<<<<<<< HEAD
     "pullPactFootprints": 'pullPactFootprints(partner: "") { errors { path } }',
-=======
     "exportBundle": 'exportBundle(to: "MARS") { errors { path } }',
     "importBundle": "importBundle(bundle: {}) { errors { path } }",
->>>>>>> t11-bundles
 }
 WRITES = [(role, name) for role in ROLES for name in MUTATION_CALLS]
 
