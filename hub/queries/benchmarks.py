@@ -1,5 +1,6 @@
 """Category benchmarks: statistics per key product and declared unit over published footprints only, each
-product counted once (its newest published footprint: hub/queries/current.py).
+product counted once (its newest published footprint) and only when an accredited body verified it
+(hub/queries/current.py `benchmarked`).
 
 A benchmark is a published statistic: whatever the caller's role, it is computed from published
 footprints and nothing else, and the policy decides which of its fields the role may read. A group too
@@ -12,8 +13,7 @@ from __future__ import annotations
 from sqlalchemy import distinct, func, select
 
 from hub.db.models import Footprint, Product, ProductCategory
-from hub.domain.codes import FootprintStatus
-from hub.queries.current import retired
+from hub.queries.current import benchmarked
 from hub.queries.reader import Reader
 from hub.queries.records import Record
 
@@ -41,7 +41,7 @@ async def category_benchmarks(reader: Reader, category_code: str | None = None) 
             func.max(per_unit),
         )
         .join(Product, Product.id == Footprint.product_id)
-        .where(Footprint.status == FootprintStatus.PUBLISHED, ~retired())
+        .where(benchmarked())
         .group_by(Product.category_id, Footprint.declared_unit)
         .order_by(Product.category_id, Footprint.declared_unit)
     )

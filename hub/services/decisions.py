@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Decision, Footprint, Product, ProductCategory
 from hub.decisions.facts import BenchmarkKey, benchmark_key, footprint_facts
-from hub.domain.codes import FootprintStatus, Region, SourceKind
+from hub.domain.codes import Region, SourceKind
 from hub.exchange.documents import footprint_documents
-from hub.queries.current import retired
+from hub.queries.current import benchmarked
 from hub.services.origin import Origin, new_iri
 from rules_engine import Registry
 from rules_engine.benchmarks import benchmarks_by_group
@@ -46,7 +46,7 @@ async def category_benchmarks(session: AsyncSession) -> dict[BenchmarkKey, dict[
             .select_from(Footprint)
             .join(Product, Product.id == Footprint.product_id)
             .join(ProductCategory, ProductCategory.id == Product.category_id)
-            .where(Footprint.status == FootprintStatus.PUBLISHED, ~retired())
+            .where(benchmarked())
         )
     ).all()
     keys = [(code, unit, end.year) for code, unit, end, _ in rows]
