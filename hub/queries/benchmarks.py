@@ -1,5 +1,6 @@
 """Category benchmarks: statistics per key product and declared unit over published footprints only, each
-product counted once (its newest published footprint: hub/queries/current.py).
+product counted once (its newest published footprint) and only when an accredited body verified it
+(hub/queries/current.py `benchmarked`).
 
 A benchmark is a published statistic: whatever the caller's role, it is computed from published
 footprints and nothing else, and the policy decides which of its fields the role may read. A group too
@@ -16,8 +17,7 @@ from sqlalchemy import select
 
 from hub.accounting.normalise import per_category_unit
 from hub.db.models import Footprint, Product, ProductCategory
-from hub.domain.codes import FootprintStatus
-from hub.queries.current import retired
+from hub.queries.current import benchmarked
 from hub.queries.reader import Reader
 from hub.queries.records import Record
 from hub.units import units_of_maker
@@ -45,7 +45,7 @@ async def category_benchmarks(reader: Reader, category_code: str | None = None) 
         )
         .join(Product, Product.id == Footprint.product_id)
         .join(ProductCategory, ProductCategory.id == Product.category_id)
-        .where(Footprint.status == FootprintStatus.PUBLISHED, ~retired())
+        .where(benchmarked())
     )
     if category_code is not None:
         stmt = stmt.where(ProductCategory.code == category_code)

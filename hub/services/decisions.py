@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.accounting.normalise import normalised_document, per_category_unit
 from hub.db.models import Decision, Footprint, Product, ProductCategory
 from hub.decisions.facts import BenchmarkKey, benchmark_key, footprint_facts
-from hub.domain.codes import FootprintStatus, Region, SourceKind
+from hub.domain.codes import Region, SourceKind
 from hub.exchange.documents import footprint_documents
-from hub.queries.current import retired
+from hub.queries.current import benchmarked
 from hub.services.origin import Origin, new_iri
 from hub.units import units_of
 from rules_engine import Registry
@@ -53,7 +53,7 @@ async def category_benchmarks(session: AsyncSession) -> dict[BenchmarkKey, dict[
             .select_from(Footprint)
             .join(Product, Product.id == Footprint.product_id)
             .join(ProductCategory, ProductCategory.id == Product.category_id)
-            .where(Footprint.status == FootprintStatus.PUBLISHED, ~retired())
+            .where(benchmarked())
         )
     ).all()
     units = units_of(session)

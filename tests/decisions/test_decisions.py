@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from hub.bootstrap import Hub
 from hub.cli import main
 from hub.config import Settings
-from hub.db.models import Decision, Footprint
+from hub.db.models import Decision, Footprint, Organization
 from hub.decisions.facts import footprint_facts
 from hub.decisions.registry import ShippedRuleSets
 from hub.domain.codes import FootprintStatus, Region, SourceKind
@@ -29,12 +29,19 @@ def test_the_hub_decides_a_label_grade_and_recognition_for_three_regions() -> No
 
 async def test_every_demo_footprint_has_its_decisions_with_trace_and_version(demo_hub: Hub) -> None:
     async with demo_hub.sessions() as session:
-        footprints = (await session.execute(select(Footprint.id, Footprint.status))).all()
+        footprints = (
+            await session.execute(
+                select(Footprint.id, Footprint.status, Organization.accreditation).outerjoin(
+                    Organization, Organization.id == Footprint.verifier_id
+                )
+            )
+        ).all()
         decisions = list(await session.scalars(select(Decision)))
     by_footprint: dict[int, list[Decision]] = {}
     for d in decisions:
         by_footprint.setdefault(d.footprint_id, []).append(d)
-    for footprint_id, status in footprints:
+    unaccredited = 0
+    for footprint_id, status, accreditation in footprints:
         made = by_footprint[footprint_id]
         assert sorted((d.kind, d.jurisdiction.value) for d in made) == EXPECTED_KINDS
         for d in made:
@@ -42,11 +49,15 @@ async def test_every_demo_footprint_has_its_decisions_with_trace_and_version(dem
             assert d.trace["trace"], "a decision carries its trace"
             assert d.status == "decided"
         label = next(d for d in made if d.kind == "label_grade")
-        if status in (FootprintStatus.VERIFIED, FootprintStatus.PUBLISHED):
+        if status in (FootprintStatus.VERIFIED, FootprintStatus.PUBLISHED) and accreditation:
             assert label.grade in {"A", "B", "C", "D", "E"} and 0 <= (label.score or 0) <= 100
+        elif status in (FootprintStatus.VERIFIED, FootprintStatus.PUBLISHED):  # issue 10: accredited verifier only
+            assert (label.passed, label.grade, label.outcome["reasons"]) == (False, None, ["verifier_accredited"])
+            unaccredited += 1
         else:
             assert (label.passed, label.grade) == (False, None)
             assert "verified" in label.outcome["reasons"]
+    assert unaccredited == 1, "the demo's battery-gba-1 is verified by the unaccredited consultancy"
 
 
 async def test_grades_follow_the_category_distribution(demo_hub: Hub) -> None:
@@ -85,7 +96,7 @@ async def test_a_missing_input_gives_a_decision_that_says_so(demo_hub: Hub) -> N
         )
     yrd = next(d for d in made if d.kind == "recognition" and d.jurisdiction is Region.YRD)
     assert yrd.status == "undetermined"
-    assert "fp.dqr" in yrd.trace["missing_inputs"] or "fp.dqr_temporal" in yrd.trace["missing_inputs"]
+    assert "fp.dqr_worst" in yrd.trace["missing_inputs"] or "fp.dqr_temporal" in yrd.trace["missing_inputs"]
 
 
 async def test_facts_read_what_the_document_says(demo_hub: Hub) -> None:

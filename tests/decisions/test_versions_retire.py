@@ -50,3 +50,23 @@ def test_a_newer_published_version_retires_the_older_one(world: World) -> None:
     assert _pact(world, second) == (2, "published", "Active")
     assert _pact(world, first) == (1, "published", "Deprecated")  # still readable, as history
     assert _kwh_benchmark(world)["footprintCount"] == counted["footprintCount"]  # the product counts once
+
+
+def test_benchmarks_leave_out_footprints_of_unaccredited_verifiers(world: World) -> None:
+    """The demo's battery-gba-1 was verified by the unaccredited consultancy: it is published, and not counted."""
+    from sqlalchemy import func, select
+
+    from hub.db.models import Footprint, Organization, Product, ProductCategory
+
+    published = (
+        select(func.count())
+        .select_from(Footprint)
+        .join(Product, Product.id == Footprint.product_id)
+        .join(ProductCategory, ProductCategory.id == Product.category_id)
+        .join(Organization, Organization.id == Footprint.verifier_id)
+        .where(ProductCategory.code == "KP-46", Footprint.status == "published", Footprint.declared_unit == "kWh")
+    )
+    everyone = world.scalar(published)
+    accredited = world.scalar(published.where(Organization.accreditation.is_not(None)))
+    assert everyone > accredited  # the demo has a published battery footprint of an unaccredited verifier
+    assert _kwh_benchmark(world)["footprintCount"] == accredited

@@ -15,17 +15,22 @@ CATALOG = load_catalog()
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_battery_passport_per_kwh_and_stages() -> None:
-    result = CATALOG.get("battery-passport").map(example("kp46-battery"))
+def test_battery_passport_per_kwh_of_lifetime_energy_and_stages() -> None:
+    """Issue 10 item 1: per kWh of the energy delivered over the service life, never per kWh of capacity."""
+    per_capacity = CATALOG.get("battery-passport").map(example("kp46-battery"))
+    assert "batteryCarbonFootprint" not in per_capacity.output
+    assert "lifetime energy" in dict(per_capacity.errors)["batteryCarbonFootprint"]
+    result = CATALOG.get("battery-passport").map(
+        {**example("kp46-battery"), "battery_capacity_kwh": 1.0, "battery_lifetime_energy_kwh": 2000.0}
+    )
     out = result.output
-    assert out["batteryCarbonFootprint"] == 96.5
+    assert out["batteryCarbonFootprint"] == pytest.approx(96.5 / 2000)
     assert out["carbonFootprintPerLifecycleStage"] == [
-        {"lifecycleStage": "RawMaterialExtraction", "carbonFootprint": 70.1},
-        {"lifecycleStage": "MainProduction", "carbonFootprint": 26.4},
+        {"lifecycleStage": "RawMaterialExtraction", "carbonFootprint": pytest.approx(70.1 / 2000)},
+        {"lifecycleStage": "MainProduction", "carbonFootprint": pytest.approx(26.4 / 2000)},
     ]
     assert CATALOG.validate_output("battery-passport", out) == []
     assert [f for f, _ in result.errors] == ["carbonFootprintPerformanceClass"]
-    assert "functional unit" in dict(result.approximated)["batteryCarbonFootprint"]
 
 
 def test_battery_passport_refuses_other_products() -> None:

@@ -44,6 +44,7 @@ footprint = st.fixed_dictionaries(
         "accounting_standards": maybe(st.lists(st.sampled_from(STANDARDS), max_size=3)),
         "primary_data_share": maybe(st.floats(min_value=0, max_value=100) | st.just(20.0)),
         "dqr": maybe(st.floats(min_value=1, max_value=5) | st.sampled_from([2.5, 3.0])),
+        "dqr_worst": maybe(st.floats(min_value=1, max_value=5) | st.sampled_from([2.5, 3.0])),
         "verified": maybe(st.booleans()),
         "verifier_accredited": maybe(st.booleans()),
         "reference_year": maybe(st.integers(min_value=2018, max_value=2027)),

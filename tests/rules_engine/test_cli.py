@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def test_a_failing_case_fails_loudly(tmp_path: Path) -> None:
     result = CliRunner().invoke(rules, ["--rulesets", str(root), "test"])
     assert result.exit_code == 1
     assert "FAIL label-grade-zj@2025.1" in result.output and "outcome.grade: expected 'B', got 'C'" in result.output
-    assert "FAILED: 83 passed, 1 failed" in result.output
+    assert re.search(r"FAILED: \d+ passed, 1 failed", result.output), result.output  # the count grows with the cases
 
 
 def test_a_broken_rule_set_stops_with_its_position(tmp_path: Path) -> None:
@@ -44,7 +45,7 @@ def test_a_broken_rule_set_stops_with_its_position(tmp_path: Path) -> None:
     shutil.copytree(RULESETS, root)
     path = root / "recognition" / "yrd-general" / "ruleset.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("fp.dqr <= params.max_dqr", "fp.dqr <= params.max_dq"),
+        path.read_text(encoding="utf-8").replace("fp.dqr_worst <= params.max_dqr", "fp.dqr_worst <= params.max_dq"),
         encoding="utf-8",
     )
     result = CliRunner().invoke(rules, ["--rulesets", str(root), "list"])
@@ -57,7 +58,7 @@ def test_explain_prints_a_trace(tmp_path: Path) -> None:
     facts.write_text(
         json.dumps(
             {
-                "fp": {"total_kgco2e": 118.0, "declared_unit": "kWh", "verified": True},
+                "fp": {"total_kgco2e": 118.0, "declared_unit": "kWh", "verified": True, "verifier_accredited": True},
                 "benchmark": {"p10": 70.0, "p25": 80.0, "p50": 95.0, "p75": 110.0, "p90": 125.0, "n": 40},
             }
         )

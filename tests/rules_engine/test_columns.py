@@ -37,6 +37,7 @@ def test_decide_batch_from_arrays_matches_one_at_a_time(registry: Registry) -> N
         "fp.total_kgco2e": np.array([85.0, np.nan, 118.0]),
         "fp.declared_unit": np.array(["kWh", "kWh", "kWh"]),
         "fp.verified": np.array([True, True, False]),
+        "fp.verifier_accredited": np.array([True, True, False]),
         "fp.category_code": np.array(["KP-46", "KP-20", "KP-46"]),
         "fp.industry_code": np.array(["IND-17", "IND-09", "IND-17"]),
         "benchmark.p10": np.full(3, 70.0),

@@ -13,6 +13,7 @@ FACTS = {
         "total_kgco2e": 85.0,
         "declared_unit": "kWh",
         "verified": True,
+        "verifier_accredited": True,
         "category_code": "KP-46",
         "industry_code": "IND-17",
     },
@@ -63,20 +64,20 @@ def test_trace_as_text_in_both_languages(registry: Registry) -> None:
         "label-grade-zj-kp-46@2025.1 [product]" in en
     )
     assert "rows fired: #3" in en and "total > benchmark.p25: 85 vs 80 -> true" in en
-    assert "命中行: #3" in zh and "动力电池以 kWh 为声明单位" in zh and "结论" in zh
+    assert "命中行: #3" in zh and "动力电池以额定容量 kWh 为声明单位" in zh and "结论" in zh
 
 
 def test_missing_input_is_explained_not_raised(registry: Registry) -> None:
     facts = {"fp": {"accounting_standards": ["ISO 14067:2018"], "verified": True, "verifier_accredited": True}}
     decision = registry.decide("recognition", "YRD", facts, on=date(2026, 1, 1))
     assert decision.status == "undetermined" and decision.outcome["eligible"] is None
-    assert "fp.dqr" in decision.missing_inputs
-    assert "missing input: fp.dqr" in decision.explain("en") and "缺少输入" in decision.explain("zh")
+    assert "fp.dqr_worst" in decision.missing_inputs
+    assert "missing input: fp.dqr_worst" in decision.explain("en") and "缺少输入" in decision.explain("zh")
     json.dumps(decision.to_dict())
 
 
 def test_wrongly_typed_input_is_set_aside(registry: Registry) -> None:
-    facts = {"fp": {"dqr": "good", "verified": True}}
+    facts = {"fp": {"dqr_worst": "good", "verified": True}}
     decision = registry.decide("recognition", "GBA", facts, on=date(2026, 1, 1))
-    assert "fp.dqr" in decision.invalid_inputs and "expected double" in decision.invalid_inputs["fp.dqr"]
-    assert "fp.dqr" in decision.missing_inputs
+    assert "fp.dqr_worst" in decision.invalid_inputs and "expected double" in decision.invalid_inputs["fp.dqr_worst"]
+    assert "fp.dqr_worst" in decision.missing_inputs

@@ -65,6 +65,7 @@ def test_every_key_product_category_gets_a_grade(registry: Registry) -> None:
             "fp": {
                 "total_kgco2e": 90.0,
                 "verified": True,
+                "verifier_accredited": True,
                 "category_code": category,
                 "industry_code": industry,
                 "system_boundary": "cradle_to_gate",
@@ -98,7 +99,7 @@ def test_recognition_lists_every_failed_condition(registry: Registry) -> None:
             "accounting_standards": [],
             "verified": False,
             "verifier_accredited": False,
-            "dqr": 4.0,
+            "dqr_worst": 4.0,
             "system_boundary": "gate_to_gate",
             "age_years": 5.0,
             "within_validity": False,
