@@ -15,6 +15,7 @@ from strawberry.tools import merge_types
 
 from hub.api import fast
 from hub.api.context import Context
+from hub.api.labels import LabelsMutation, LabelsQuery
 from hub.api.mutations import Mutation
 from hub.api.query import Query
 from hub.api.standards import StandardsMutation, StandardsQuery
@@ -26,8 +27,8 @@ __all__ = ["Context", "build_schema"]
 def build_schema() -> strawberry.Schema:
     """A new schema with the fast path installed on the record types' plain fields and relations."""
     schema = strawberry.Schema(
-        query=merge_types("Query", (Query, StandardsQuery)),
-        mutation=merge_types("Mutation", (Mutation, StandardsMutation)),
+        query=merge_types("Query", (Query, StandardsQuery, LabelsQuery)),
+        mutation=merge_types("Mutation", (Mutation, StandardsMutation, LabelsMutation)),
         config=StrawberryConfig(default_resolver=resolve_field),
     )
     fast.install(schema._schema, set(RECORD_TYPES))
