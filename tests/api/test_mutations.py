@@ -94,7 +94,8 @@ async def test_a_footprint_from_draft_to_revoked_label(asgi: Any) -> None:
         # publishing decided the footprint again; a battery declared per kg is not graded (KP-46 rules: per
         # kWh), so no label can carry a grade for it, and the refusal says why
         certifier = client.hub.settings.base_iri + "org/cert-accredited"
-        apply = """mutation($f: ID!, $c: ID!) { applyForLabel(footprintId: $f, input: {certifierId: $c, scheme: "ZJ-PCF"})
+        apply = """mutation($f: ID!, $c: ID!) {
+          applyForLabel(footprintId: $f, input: {certifierId: $c, scheme: "ZJ-PCF"})
           { label { id status grade score decidedByRuleset serial } errors { path reason } } }"""
         refused = (await run(client, apply, ent, {"f": fp["id"], "c": certifier}))["data"]["applyForLabel"]
         assert refused["label"] is None and refused["errors"][0]["path"] == "$.footprint_id"
@@ -119,7 +120,8 @@ async def test_a_footprint_from_draft_to_revoked_label(asgi: Any) -> None:
             ("issueLabel(labelId: $l)", reg, "issued"),
         ]
         for call, who, status in steps:
-            query = f"mutation($l: ID!) {{ {call} {{ label {{ status serial grade score decidedByRuleset }} errors {{ path reason }} }} }}"
+            fields = "label { status serial grade score decidedByRuleset } errors { path reason }"
+            query = f"mutation($l: ID!) {{ {call} {{ {fields} }} }}"
             [body] = (await run(client, query, who, {"l": label_id}))["data"].values()
             assert body["errors"] == [] and body["label"]["status"] == status, body
         label = body["label"]
