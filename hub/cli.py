@@ -12,6 +12,7 @@ import click
 
 from hub.config import Settings
 from hub.db import migrate
+from hub.labels.cli import labels as labels_group
 from hub.mapping.cli import mappings as mappings_group
 from rules_engine.cli import rules as rules_group
 
@@ -377,3 +378,6 @@ def audit_verify() -> None:
         sys.exit(1)
 
     asyncio.run(run())
+
+
+main.add_command(labels_group)

@@ -26,6 +26,7 @@ from tests.api.live import LiveServer
 
 # A published demo footprint of the test enterprise (zj-battery) that the rules engine graded.
 FOOTPRINT_KEY = "ZB-LFP-60"
+SECOND = "ZB-LFP-82"
 DAY = date(2026, 3, 2)
 
 Setup = Callable[[AsyncSession, Hub], Awaitable[Any]]
@@ -44,8 +45,8 @@ class LiveLabels:
         return response.json()
 
 
-async def graded_footprint(session: AsyncSession) -> Footprint:
-    found = await session.scalar(select(Footprint).join(Product).where(Product.model == FOOTPRINT_KEY))
+async def graded_footprint(session: AsyncSession, model: str = FOOTPRINT_KEY) -> Footprint:
+    found = await session.scalar(select(Footprint).join(Product).where(Product.model == model))
     assert found is not None
     return found
 
