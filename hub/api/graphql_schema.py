@@ -15,7 +15,7 @@ from strawberry.tools import merge_types
 
 from hub.api import fast
 from hub.api.context import Context
-from hub.api.labels import LabelsMutation, LabelsQuery
+from hub.api.labels import LabelsMutation, LabelsQuery, RegradeMutation
 from hub.api.mutations import Mutation
 from hub.api.query import Query
 from hub.api.standards import StandardsMutation, StandardsQuery
@@ -28,7 +28,7 @@ def build_schema() -> strawberry.Schema:
     """A new schema with the fast path installed on the record types' plain fields and relations."""
     schema = strawberry.Schema(
         query=merge_types("Query", (Query, StandardsQuery, LabelsQuery)),
-        mutation=merge_types("Mutation", (Mutation, StandardsMutation, LabelsMutation)),
+        mutation=merge_types("Mutation", (Mutation, StandardsMutation, LabelsMutation, RegradeMutation)),
         config=StrawberryConfig(default_resolver=resolve_field),
     )
     fast.install(schema._schema, set(RECORD_TYPES))

@@ -6,22 +6,27 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Annotated, cast
 
 import strawberry
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.mutations import FieldErrorType, _caller, _today, _write
 from hub.api.types import Label, LabelEvent, view, views
 from hub.db import models as m
-from hub.labels import lifecycle
+from hub.labels import lifecycle, regrade
 from hub.policy.access import Access
 from hub.queries.records import fetch
 from hub.queries.targets import target
 from hub.services.lookups import by_iri as model_by_iri
 from hub.services.origin import Origin
+from hub.services.published import effective_registry
+from hub.services.uow import unit_of_work
+from hub.validation import InvalidInput
 
 
 @strawberry.type
@@ -53,8 +58,59 @@ async def _step(info: Info[Context, None], mutation: str, label_id: str, step: S
     return LabelPayload(label=None if record is None else view(Label, record), errors=errors)
 
 
+@strawberry.type(description="A label whose grade, score or eligibility the rule sets in force would change.")
+class LabelRegradeItem:
+    label_id: strawberry.ID
+    footprint_id: strawberry.ID
+    status: str
+    old: JSON = strawberry.field(description="grade, score, eligible, and the rule set that decided them")
+    new: JSON = strawberry.field(description="grade, score, eligible under the rule sets in force")
+    why: JSON = strawberry.field(description="checks now failing or passing, outcome entries changed (old, new)")
+
+
+@strawberry.type
+class LabelRegradePayload:
+    changes: list[LabelRegradeItem]
+    errors: list[FieldErrorType]
+
+
+def _items(changes: list[regrade.Change]) -> list[LabelRegradeItem]:
+    return [
+        LabelRegradeItem(
+            label_id=strawberry.ID(c.label_iri),
+            footprint_id=strawberry.ID(c.footprint_iri),
+            status=c.status,
+            old=cast(JSON, c.old),
+            new=cast(JSON, c.new),
+            why=cast(JSON, c.why),
+        )
+        for c in changes
+    ]
+
+
+async def _regrade(info: Info[Context, None], expect: int | None) -> list[regrade.Change]:
+    """The report (or its application) for a caller the policy lets apply it: the same rule for both, so that
+    whoever may re-grade reads first what it would change, and nobody else reads other enterprises' futures."""
+    ctx = info.context
+    (await ctx.reader.access()).mutation_check("applyRegrade")
+    origin = Origin(actor=ctx.principal.actor, clock=ctx.hub.clock)
+    async with unit_of_work(ctx.hub.sessions) as session:
+        registry = await effective_registry(session)
+        today = _today(info)
+        if expect is None:
+            return await regrade.report(session, registry, today)
+        return await regrade.apply(session, registry, origin, ctx.hub.settings.base_iri, today, expect)
+
+
 @strawberry.type
 class LabelsQuery:
+    @strawberry.field(
+        description="Labels in force whose grade, score or eligibility the rule sets now in force would change, "
+        "and why (computed by the batch evaluator); nothing is changed until `applyRegrade`."
+    )
+    async def label_regrade_report(self, info: Info[Context, None]) -> list[LabelRegradeItem]:
+        return _items(await _regrade(info, None))
+
     @strawberry.field(description="A label's history: every step with its day and reason, as the caller may read.")
     async def label_history(self, info: Info[Context, None], label_id: strawberry.ID) -> list[LabelEvent]:
         label = select(m.Label.id).where(m.Label.iri == label_id).scalar_subquery()
@@ -130,6 +186,29 @@ class LabelsMutation:
     @strawberry.mutation(description="Revoke a label for good, with a reason (issued or suspended -> revoked).")
     async def revoke_label(self, info: Info[Context, None], label_id: strawberry.ID, reason: str) -> LabelPayload:
         return await _step(info, "revokeLabel", label_id, _supervise("revoke", reason))
+
+
+@strawberry.type
+class RegradeMutation:
+    @strawberry.mutation(
+        description="Give the labels in `labelRegradeReport` their new outcome: new grades, and issued labels no "
+        "longer eligible suspended with the reason; each a step in the label's history."
+    )
+    async def apply_regrade(
+        self,
+        info: Info[Context, None],
+        expect: Annotated[
+            int, strawberry.argument(description="How many changes the report showed: applied only then.")
+        ],
+    ) -> LabelRegradePayload:
+        try:
+            changes = await _regrade(info, expect)
+        except InvalidInput as exc:
+            return LabelRegradePayload(
+                changes=[], errors=[FieldErrorType(path=e.path, reason=e.reason) for e in exc.errors]
+            )
+        info.context.fresh()
+        return LabelRegradePayload(changes=_items(changes), errors=[])
 
 
 def _supervise(name: str, reason: str) -> Step:

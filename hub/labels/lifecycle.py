@@ -227,19 +227,47 @@ async def regraded(
     its history with the reason, so that the enterprise sees what changed and why."""
     old = {"grade": label.grade, "score": label.score}
     new = _grade_values(decision)
-    await session.execute(
+    reason = f"re-graded by {decision.ruleset_id} {decision.ruleset_version}: {old['grade']} -> {new['grade']}"
+    await _regrade_step(session, label, new, origin, base_iri, today, reason, {"old": old, **why})
+
+
+async def ineligible(
+    session: AsyncSession,
+    label: Label,
+    decision: Decision,
+    reason: str,
+    origin: Origin,
+    base_iri: str,
+    today: date,
+    why: dict[str, Any],
+) -> None:
+    """A re-grading found the labelled footprint no longer eligible (`decision`): the label keeps the grade it was
+    given, its history says why that no longer holds; an issued one is then suspended by the caller."""
+    await _regrade_step(session, label, {"decision_id": decision.id}, origin, base_iri, today, reason, why)
+
+
+async def _regrade_step(
+    session: AsyncSession,
+    label: Label,
+    values: dict[str, Any],
+    origin: Origin,
+    base_iri: str,
+    today: date,
+    reason: str,
+    detail: dict[str, Any],
+) -> None:
+    result = await session.execute(
         update(Label)
         .where(Label.id == label.id, Label.revision == label.revision)
-        .values(revision=label.revision + 1, **new)
+        .values(revision=label.revision + 1, **values)
         .execution_options(synchronize_session=False)
     )
-    set_committed_value(label, "revision", label.revision + 1)
-    for name, value in new.items():
+    if cast(CursorResult[Any], result).rowcount != 1:
+        raise InvalidInput([FieldError("$.status", f"label {label.iri} changed meanwhile; try again")])
+    for name, value in {"revision": label.revision + 1, **values}.items():
         set_committed_value(label, name, value)
-    reason = f"re-graded by {decision.ruleset_id} {decision.ruleset_version}: {old['grade']} -> {new['grade']}"
-    detail = {"old": old, "new": {"grade": new["grade"], "score": new["score"]}, **why}
     await _event(session, label, "regrade", label.status, origin, base_iri, today, reason, detail)
-    await audit.record(session, origin.actor, "label:regrade", "Label", label.iri, detail)
+    await audit.record(session, origin.actor, "label:regrade", "Label", label.iri, {"reason": reason})
 
 
 async def _event(

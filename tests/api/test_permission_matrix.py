@@ -277,6 +277,7 @@ MUTATION_CALLS = {
     "suspendLabel": 'suspendLabel(labelId: "urn:x:none", reason: "r") { errors { path } }',
     "reinstateLabel": 'reinstateLabel(labelId: "urn:x:none", reason: "r") { errors { path } }',
     "revokeLabel": 'revokeLabel(labelId: "urn:x:none", reason: "r") { errors { path } }',
+    "applyRegrade": "applyRegrade(expect: -1) { errors { path } }",
     "createEmissionFactor": "createEmissionFactor(data: {}) { errors { path } }",
     "createSharingAgreement": 'createSharingAgreement(input: {region: "YRD", title: "", recordKinds: [], '
     'statuses: [], validFrom: "2025-01-01"}) { errors { path } }',

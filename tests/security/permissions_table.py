@@ -785,6 +785,7 @@ MUTATIONS: dict[str, dict[str, dict[str, Any]]] = {
         "suspendLabel": {},
         "reinstateLabel": {},
         "revokeLabel": {},
+        "applyRegrade": {},
         "createEmissionFactor": {},
         "createSharingAgreement": {},
     },
