@@ -307,3 +307,16 @@ def test_publishing_a_new_version_supersedes_the_labels_of_the_old_one(life: Liv
     assert FootprintStatus.PUBLISHED.value == _scalar(
         life, select(Footprint.status).where(Footprint.iri == life.made["new_version"])
     )
+
+
+def test_a_hidden_label_is_answered_as_a_missing_one(life: LiveLabels) -> None:
+    """Another certification body may not tell an application it was not named in from no label at all."""
+    certify = (
+        'mutation($l: ID!) { certifyLabel(labelId: $l, statement: "s") { label { status } errors { path reason } } }'
+    )
+    answers = [
+        life.call(Role.VERIFIER, certify, {"l": iri}, org="consult-unaccredited")["data"]["certifyLabel"]["errors"]
+        for iri in (life.made["filed"], "https://zj.cfhub.example.org/id/label/none")
+    ]
+    assert [e[0]["reason"].split(": ")[0] for e in answers] == ["names no label you may read"] * 2
+    assert _status(life, life.made["filed"]) is LabelStatus.FILED
