@@ -26,7 +26,7 @@ from hub.services.lookups import by_iri as model_by_iri
 from hub.services.origin import Origin
 from hub.services.published import effective_registry
 from hub.services.uow import unit_of_work
-from hub.validation import InvalidInput
+from hub.validation import FieldError, InvalidInput
 
 
 @strawberry.type
@@ -93,6 +93,8 @@ async def _regrade(info: Info[Context, None], expect: int | None) -> list[regrad
     whoever may re-grade reads first what it would change, and nobody else reads other enterprises' futures."""
     ctx = info.context
     (await ctx.reader.access()).mutation_check("applyRegrade")
+    if expect is not None and expect < 0:
+        raise InvalidInput([FieldError("$.expect", f"must be 0 or more: {expect}")])
     origin = Origin(actor=ctx.principal.actor, clock=ctx.hub.clock)
     async with unit_of_work(ctx.hub.sessions) as session:
         registry = await effective_registry(session)
