@@ -13,6 +13,7 @@ import click
 from hub.config import Settings
 from hub.credentials.cli import vc as vc_group
 from hub.db import migrate
+from hub.labels.cli import labels as labels_group
 from hub.mapping.cli import mappings as mappings_group
 from hub.pact import cli as pact_cli
 from rules_engine.cli import rules as rules_group
@@ -388,3 +389,4 @@ for _command in (peers, export_bundle, import_bundle_command, identity):
     main.add_command(_command)
 main.add_command(vc_group)
 main.add_command(pact_cli.pact)
+main.add_command(labels_group)

@@ -27,7 +27,17 @@ def run(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["serve"], ["db"], ["db", "upgrade"], ["db", "downgrade"], ["demo", "load"], ["audit", "verify"], ["version"]],
+    [
+        [],
+        ["serve"],
+        ["db"],
+        ["db", "upgrade"],
+        ["db", "downgrade"],
+        ["demo", "load"],
+        ["audit", "verify"],
+        ["version"],
+        ["labels", "expire"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])

@@ -36,6 +36,8 @@ RELATIONS: dict[tuple[str, str], tuple[str, bool]] = {
     ("InventoryLine", "emission_factor"): ("emission_factors", False),
     ("InventoryLine", "supplier_footprint"): ("footprints", False),
     ("Label", "footprint"): ("footprints", False),
+    ("Label", "certifier"): ("organizations", False),
+    ("LabelEvent", "label"): ("labels", False),
     ("SharingAgreement", "granted_by"): ("organizations", False),
     ("CategoryBenchmark", "category"): ("categories", False),
     ("FactorChange", "footprint"): ("footprints", False),

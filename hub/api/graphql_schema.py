@@ -26,6 +26,7 @@ from hub.api.context import Context
 from hub.api.entities import EntitiesQuery
 from hub.api.federated import FederatedQuery
 from hub.api.federation import FederationMutation, FederationQuery
+from hub.api.labels import LabelsMutation, LabelsQuery, RegradeMutation
 from hub.api.mutations import Mutation
 from hub.api.pact import PactMutation, PactQuery
 from hub.api.query import Query
@@ -43,10 +44,28 @@ def build_schema() -> strawberry.federation.Schema:
     schema = strawberry.federation.Schema(
         query=merge_types(
             "Query",
-            (Query, StandardsQuery, EntitiesQuery, AccountingQuery, PactQuery, FederatedQuery, FederationQuery),
+            (
+                Query,
+                StandardsQuery,
+                EntitiesQuery,
+                AccountingQuery,
+                PactQuery,
+                FederatedQuery,
+                FederationQuery,
+                LabelsQuery,
+            ),
         ),
         mutation=merge_types(
-            "Mutation", (Mutation, StandardsMutation, AccountingMutation, PactMutation, FederationMutation)
+            "Mutation",
+            (
+                Mutation,
+                StandardsMutation,
+                AccountingMutation,
+                PactMutation,
+                FederationMutation,
+                LabelsMutation,
+                RegradeMutation,
+            ),
         ),
         config=StrawberryConfig(default_resolver=resolve_field),
         federation_version=FEDERATION_VERSION,

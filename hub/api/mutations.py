@@ -13,16 +13,14 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from hub.api.context import Context
-from hub.api.types import EmissionFactor, Footprint, Label, Product, SharingAgreement, view
+from hub.api.types import EmissionFactor, Footprint, Product, SharingAgreement, view
 from hub.db.models import Footprint as FootprintRecord
-from hub.db.models import Label as LabelRecord
 from hub.db.models import Organization
 from hub.db.models import Product as ProductRecord
-from hub.domain.codes import LabelStatus
 from hub.policy.access import Access
 from hub.queries.records import by_iri
 from hub.queries.targets import require_readable_references, target
-from hub.services import factors, footprints, labels, products, sharing, transitions
+from hub.services import factors, footprints, products, sharing, transitions
 from hub.services.lookups import by_iri as model_by_iri
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
@@ -48,12 +46,6 @@ class FootprintPayload:
 
 
 @strawberry.type
-class LabelPayload:
-    label: Label | None
-    errors: list[FieldErrorType]
-
-
-@strawberry.type
 class EmissionFactorPayload:
     emission_factor: EmissionFactor | None
     errors: list[FieldErrorType]
@@ -72,15 +64,6 @@ class ProductInput:
     model: str | None = None
     gtin: str | None = None
     description: str | None = None
-
-
-@strawberry.input
-class LabelInput:
-    """The grade, score and rule set of a label are never input: they are the rules engine's stored decision."""
-
-    expires_on: date
-    scheme: str = "ZJ-PCF"
-    issued_on: date | None = None
 
 
 @strawberry.input(description="Follows sharing-agreement.schema.json: every list names something.")
@@ -222,29 +205,6 @@ class Mutation:
     async def withdraw_footprint(self, info: Info[Context, None], footprint_id: strawberry.ID) -> FootprintPayload:
         return await _move(info, "withdrawFootprint", footprint_id, "withdrawn")
 
-    @strawberry.mutation(
-        description="Issue a carbon label for a published footprint, with the grade and score of "
-        "the rules engine's newest label decision on it."
-    )
-    async def issue_label(
-        self, info: Info[Context, None], footprint_id: strawberry.ID, input: LabelInput
-    ) -> LabelPayload:
-        async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-            fp = await target(session, access, "issueLabel", FootprintRecord, footprint_id, "$.footprint_id")
-            base_iri = info.context.hub.settings.base_iri
-            label = await labels.issue_label(session, fp, _data(input), origin, base_iri, _today(info))
-            return label.iri
-
-        return _payload(LabelPayload, "label", Label, await _write(info, "issueLabel", work))
-
-    @strawberry.mutation(description="Suspend an issued label.")
-    async def suspend_label(self, info: Info[Context, None], label_id: strawberry.ID, reason: str) -> LabelPayload:
-        return await _label_status(info, "suspendLabel", label_id, LabelStatus.SUSPENDED, reason)
-
-    @strawberry.mutation(description="Revoke a label.")
-    async def revoke_label(self, info: Info[Context, None], label_id: strawberry.ID, reason: str) -> LabelPayload:
-        return await _label_status(info, "revokeLabel", label_id, LabelStatus.REVOKED, reason)
-
     @strawberry.mutation(description="Add an emission factor; `data` follows emission-factor.schema.json.")
     async def create_emission_factor(self, info: Info[Context, None], data: JSON) -> EmissionFactorPayload:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
@@ -290,14 +250,3 @@ async def _move(info: Info[Context, None], mutation: str, footprint_id: str, sta
         return footprint_id
 
     return _payload(FootprintPayload, "footprint", Footprint, await _write(info, mutation, work))
-
-
-async def _label_status(
-    info: Info[Context, None], mutation: str, label_id: str, status: LabelStatus, reason: str
-) -> LabelPayload:
-    async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
-        label = await target(session, access, mutation, LabelRecord, label_id, "$.label_id")
-        await labels.set_status(session, label, status, origin, reason)
-        return label_id
-
-    return _payload(LabelPayload, "label", Label, await _write(info, mutation, work))

@@ -355,11 +355,37 @@ class Label(Node, Provenance):
     serial: str | None
     issued_on: date | None
     expires_on: date | None
-    status: str | None
+    status: str | None = strawberry.field(description="A state of hub/labels/machine.yaml (docs/labels.md).")
+    applied_on: date | None
+    certified_on: date | None
+    certification_statement: str | None
+    filing_number: str | None = strawberry.field(description="The regulator's filing number (备案号).")
+    filed_on: date | None
+    next_recheck_on: date | None
+    status_on: date | None = strawberry.field(description="The day of the label's last step.")
+    status_reason: str | None = strawberry.field(description="The reason given for the label's last step.")
 
     @strawberry.field
     async def footprint(self, info: Info[Context, None]) -> Footprint | None:
         return await _one(self, "footprint", info.context.loaders.footprints)
+
+    @strawberry.field(description="The accredited certification body the enterprise named.")
+    async def certifier(self, info: Info[Context, None]) -> Organization | None:
+        return await _one(self, "certifier", info.context.loaders.organizations)
+
+
+@strawberry.type(description="One step in a label's life, with its day and reason (docs/labels.md).")
+class LabelEvent(Node, Provenance):
+    step: str | None
+    from_status: str | None
+    to_status: str | None
+    on: date | None
+    reason: str | None
+    detail: JSON | None = strawberry.field(description="What a re-grading changed: old and new grade, and why.")
+
+    @strawberry.field
+    async def label(self, info: Info[Context, None]) -> Label | None:
+        return await _one(self, "label", info.context.loaders.labels)
 
 
 @strawberry.federation.type(keys=["id"], description="A named, versioned set of records exchanged with a region.")
@@ -448,6 +474,7 @@ RECORD_TYPES.update(
         "FootprintStage": FootprintStage,
         "InventoryLine": InventoryLine,
         "Label": Label,
+        "LabelEvent": LabelEvent,
         "Dataset": Dataset,
         "SharingAgreement": SharingAgreement,
         "AuditEvent": AuditEvent,

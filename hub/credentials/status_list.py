@@ -28,7 +28,12 @@ from hub.integrity.identity import HubIdentity
 from hub.integrity.proofs import EDDSA_RDFC_2022, xsd_datetime
 
 # Which label status sets the bit of which list.
-STATUS_OF_PURPOSE = {"revocation": LabelStatus.REVOKED, "suspension": LabelStatus.SUSPENDED}
+# A superseded label (its footprint has a newer published version) speaks no more for the product: its
+# credential is revoked like a revoked label's. An expired one needs no bit: its `validUntil` has passed.
+STATUS_OF_PURPOSE = {
+    "revocation": (LabelStatus.REVOKED, LabelStatus.SUPERSEDED),
+    "suspension": (LabelStatus.SUSPENDED,),
+}
 
 
 async def on_label_status(session: AsyncSession, label: Label) -> None:
@@ -83,7 +88,7 @@ async def _set_indexes(session: AsyncSession, purpose: str) -> list[int]:
     rows = await session.scalars(
         select(LabelCredential.status_index)
         .join(Label, Label.id == LabelCredential.label_id)
-        .where(Label.status == STATUS_OF_PURPOSE[purpose])
+        .where(Label.status.in_(STATUS_OF_PURPOSE[purpose]))
     )
     return list(rows)
 

@@ -353,18 +353,23 @@ class InventoryLine(Identified, Provenance, Base):
     )
 
 
-# One label in force (issued or suspended) per footprint and scheme; revoked ones are history.
+# One label in force per footprint and scheme: from application to suspension (the machine's `in_force` states,
+# hub/labels/machine.yaml; a test compares the two); refused, revoked, expired and superseded ones are history.
+LABEL_IN_FORCE_SQL = "status IN ('applied', 'certified', 'filed', 'issued', 'suspended')"
 ONE_LABEL_IN_FORCE = Index(
     "uq_label_footprint_scheme_in_force",
     "footprint_id",
     "scheme",
     unique=True,
-    sqlite_where=text("status != 'revoked'"),
-    postgresql_where=text("status != 'revoked'"),
+    sqlite_where=text(LABEL_IN_FORCE_SQL),
+    postgresql_where=text(LABEL_IN_FORCE_SQL),
 )
 
 
 class Label(Identified, Provenance, Base):
+    """A carbon label through its whole life (hub/labels/machine.yaml): applied for, certified, filed, issued,
+    supervised. Grade and score are always the rules engine's stored decision (`decision_id`)."""
+
     __tablename__ = "label"
 
     footprint_id: Mapped[int] = mapped_column(ForeignKey("footprint.id"), index=True)
@@ -373,10 +378,25 @@ class Label(Identified, Provenance, Base):
     score: Mapped[float | None]
     decided_by_ruleset: Mapped[str] = mapped_column(String(128))
     decided_by_ruleset_version: Mapped[str] = mapped_column(String(32))
-    serial: Mapped[str] = mapped_column(String(64), unique=True)
-    issued_on: Mapped[date]
-    expires_on: Mapped[date]
+    # The label decision the grade and score were taken from (None for labels from before migration 0012).
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    # The accredited certification body the enterprise named when applying.
+    certifier_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    applied_on: Mapped[date | None]
+    certified_on: Mapped[date | None]
+    certification_statement: Mapped[str | None] = mapped_column(Text)
+    filing_number: Mapped[str | None] = mapped_column(String(64), unique=True)  # 备案号
+    filed_on: Mapped[date | None]
+    serial: Mapped[str | None] = mapped_column(String(64), unique=True)  # set on issue
+    issued_on: Mapped[date | None]
+    expires_on: Mapped[date | None]
+    next_recheck_on: Mapped[date | None]
     status: Mapped[LabelStatus]
+    status_on: Mapped[date | None]  # the day of the last step
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    # Bumped by every step: the compare-and-set token, so that of two steps at once (even a re-check, which
+    # keeps the status) exactly one is taken.
+    revision: Mapped[int] = mapped_column(server_default="0")
 
     footprint: Mapped[Footprint] = relationship(lazy="raise")
 
@@ -691,3 +711,18 @@ class StatusList(Base):
     revision: Mapped[int] = mapped_column(default=0)
     signed_revision: Mapped[int | None]
     credential: Mapped[str | None] = mapped_column(Text)
+class LabelEvent(Identified, Provenance, Base):
+    """One step in a label's life (hub/labels/machine.yaml), or a re-grading: its history, with the day and the
+    reason. The owner and the regulator read all of it; the public the steps of a label once issued."""
+
+    __tablename__ = "label_event"
+
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    on: Mapped[date]
+    reason: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]]
+
+    label: Mapped[Label] = relationship(lazy="raise")

@@ -20,10 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.bootstrap import Hub
 from hub.clock import clock_of
-from hub.db.models import EmissionFactor, Footprint, Label, Organization
+from hub.db.models import EmissionFactor, Footprint, Label, Organization, Product
 from hub.domain.codes import FootprintStatus, LabelStatus, SourceKind
+from hub.labels import lifecycle
+from hub.labels.periods import months_after
+from hub.labels.walk import Cast, walk
 from hub.mapping.functions import exact as exact_decimal
-from hub.services import categories, decisions, factors, footprints, labels, organizations, products, sharing
+from hub.services import categories, decisions, factors, footprints, organizations, products, sharing
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
 
@@ -111,7 +114,7 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
         progress(f"decisions: {counts.decisions} (label grades and recognition, with traces)")
         regulator = loaded.orgs["zj-regulator"]
         for row in _read("labels.yaml"):
-            label = await _label(session, row, loaded, _origin(regulator.iri), base)
+            label = await _label(session, row, loaded, base)
             counts.labels_by_status[label.status.value] = counts.labels_by_status.get(label.status.value, 0) + 1
         counts.labels = sum(counts.labels_by_status.values())
         progress(f"labels: {counts.labels} ({', '.join(f'{n} {s}' for s, n in counts.labels_by_status.items())})")
@@ -289,12 +292,28 @@ async def _advance(
     return footprint
 
 
-async def _label(session: AsyncSession, row: dict[str, Any], loaded: _Loaded, regulator: Origin, base: str) -> Label:
-    """Issue a label as the regulator would, then suspend or revoke it if the demo says so."""
-    data = {k: row[k] for k in ("scheme", "issued_on", "expires_on")}
+async def _label(session: AsyncSession, row: dict[str, Any], loaded: _Loaded, base: str) -> Label:
+    """Take a label to the state the demo names, step by step as its owner, certification body and regulator
+    would, `months_ago` before the hub's today (an expired label was issued longer ago than it is valid)."""
     footprint = loaded.footprints[row["footprint"]]
-    label = await labels.issue_label(session, footprint, data, regulator, base, clock_of(session).today())
-    status = LabelStatus(row.get("status", LabelStatus.ISSUED.value))
-    if status is not LabelStatus.ISSUED:
-        await labels.set_status(session, label, status, regulator, row["reason"])
+    owner = await session.scalar(
+        select(Organization)
+        .join(Product, Product.owner_id == Organization.id)
+        .where(Product.id == footprint.product_id)
+    )
+    assert owner is not None
+    cast = Cast(
+        owner,
+        loaded.orgs[row.get("certifier", "cert-accredited")],
+        loaded.orgs["zj-regulator"],
+        SourceKind.DEMO,
+        DEMO_SOURCE,
+    )
+    today = clock_of(session).today()
+    status = LabelStatus(row["status"])
+    walked = LabelStatus.ISSUED if status is LabelStatus.EXPIRED else status
+    on = months_after(today, -int(row.get("months_ago", 0)))
+    label = await walk(session, footprint, walked, cast, row["scheme"], row.get("reason", "Demo."), base, on)
+    if status is LabelStatus.EXPIRED:
+        await lifecycle.expire_due(session, _origin(f"{base}system"), base, today)
     return label

@@ -78,9 +78,17 @@ class FootprintStatus(StrEnum):
 
 
 class LabelStatus(StrEnum):
+    """The states of hub/labels/machine.yaml (which declares the steps between them)."""
+
+    APPLIED = "applied"
+    CERTIFIED = "certified"
+    REFUSED = "refused"
+    FILED = "filed"
     ISSUED = "issued"
     SUSPENDED = "suspended"
     REVOKED = "revoked"
+    EXPIRED = "expired"
+    SUPERSEDED = "superseded"
 
 
 class DatasetDirection(StrEnum):

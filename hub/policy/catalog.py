@@ -126,6 +126,11 @@ def _org_region(org_id: Any) -> ColumnElement[Any]:
     return select(m.Organization.region).where(m.Organization.id == org_id).scalar_subquery()
 
 
+def _label_column(label_id: Any, expression: Any) -> ColumnElement[Any]:
+    """`expression` (over the label table) for the label `label_id` names: a label event's attributes."""
+    return select(expression).where(m.Label.id == label_id).scalar_subquery()
+
+
 def _has_footprint_in(statuses: list[str]) -> ColumnElement[bool]:
     fp = m.Footprint.__table__.alias("fp_in")
     return exists().where(fp.c.product_id == m.Product.id, fp.c.status.in_(statuses))
@@ -346,15 +351,42 @@ _kind(
             "issued_on",
             "expires_on",
             "status",
+            "applied_on",
+            "certified_on",
+            "certification_statement",
+            "filing_number",
+            "filed_on",
+            "next_recheck_on",
+            "status_on",
+            "status_reason",
             *PROVENANCE,
         ),
-        {"footprint": Relation("Footprint", "footprint_id")},
+        {"footprint": Relation("Footprint", "footprint_id"), "certifier": Relation("Organization", "certifier_id")},
         {
             "owner": _footprint_owner(lambda: m.Label.footprint_id),
             "status": lambda: m.Label.status,
             "footprint_status": lambda: _footprint_column(m.Label.footprint_id, "status"),
+            "certifier": lambda: m.Label.certifier_id,
+            # issued once: it has a serial, whatever its status now (a suspended or revoked label stays public)
+            "issued": lambda: m.Label.serial.is_not(None),
         },
         status_filter=_footprint_status_in(m.Label.footprint_id),
+    )
+)
+_kind(
+    Kind(
+        "LabelEvent",
+        m.LabelEvent,
+        ("step", "from_status", "to_status", "on", "reason", "detail", *PROVENANCE),
+        {"label": Relation("Label", "label_id")},
+        {
+            "owner": lambda: _label_column(m.LabelEvent.label_id, _footprint_owner(m.Label.footprint_id)),
+            "certifier": lambda: _label_column(m.LabelEvent.label_id, m.Label.certifier_id),
+            "label_issued": lambda: _label_column(m.LabelEvent.label_id, m.Label.serial.is_not(None)),
+        },
+        status_filter=lambda statuses: _label_column(
+            m.LabelEvent.label_id, _footprint_column(m.Label.footprint_id, "status")
+        ).in_(statuses),
     )
 )
 _kind(

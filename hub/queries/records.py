@@ -204,6 +204,7 @@ SEGMENTS = {
     "inventory-line": "InventoryLine",
     "category": "ProductCategory",
     "label": "Label",
+    "label-event": "LabelEvent",
     "dataset": "Dataset",
     "sharing-agreement": "SharingAgreement",
     "document-version": "DocumentVersion",

@@ -12,7 +12,8 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Footprint, Organization
-from hub.domain.codes import FootprintStatus
+from hub.domain.codes import FootprintStatus, SourceKind
+from hub.labels import lifecycle
 from hub.pact import requests as pact_requests
 from hub.services import decisions, footprints
 from hub.services.origin import Origin
@@ -37,9 +38,19 @@ async def verify_and_decide(
 async def move_and_decide(
     session: AsyncSession, footprint: Footprint, new: FootprintStatus, origin: Origin, base_iri: str, today: date
 ) -> Footprint:
-    """Publish or withdraw (any allowed move), then decide the footprint again as of `today`."""
+    """Publish or withdraw (any allowed move), then decide the footprint again as of `today`. Publishing a new
+    version ends the labels of the one it supersedes (hub/labels: the `supersede` step)."""
     await footprints.move(session, footprint, new, origin)
+    if new is FootprintStatus.PUBLISHED:
+        await lifecycle.supersede(session, footprint, _system(origin, base_iri), base_iri, today)
     await decisions.decide_after_change(session, footprint, origin, base_iri, today)
     if new is FootprintStatus.PUBLISHED:  # partners sent an older version hear of this one (PACT PublishedEvent)
         await pact_requests.announce_newer_version(session, footprint)
     return footprint
+
+
+def _system(origin: Origin, base_iri: str) -> Origin:
+    """The hub itself, acting because of `origin`'s step."""
+    return Origin(
+        actor=f"{base_iri}system", source=SourceKind.SYSTEM, source_ref=f"after {origin.actor}", clock=origin.clock
+    )

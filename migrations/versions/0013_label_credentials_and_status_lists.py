@@ -1,7 +1,7 @@
 """label credentials and their Bitstring Status Lists
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-27 11:00:00
 
 - `label_credential`: the signed W3C Verifiable Credential of a label and its random index in the status lists.
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,13 +8,14 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.principal import Principal, Role
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
-from hub.db.models import Dataset, Footprint, Organization
+from hub.db.models import Dataset, Footprint, Organization, Product
 from hub.domain.codes import DatasetDirection, FootprintStatus, LabelStatus, Region
-from hub.services import labels
+from hub.labels.walk import Cast, walk
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
 
@@ -73,21 +74,14 @@ async def add_extras(hub: Hub) -> None:
                 select(Footprint).where(Footprint.status == FootprintStatus.PUBLISHED).order_by(Footprint.id).limit(3)
             )
         )
-        data = {
-            "scheme": "ZJ-PCF-LABEL",
-            "grade": "A",
-            "decided_by_ruleset": "zj-label-grades",
-            "decided_by_ruleset_version": "0.1.0",
-            "issued_on": date(2025, 4, 1),
-            "expires_on": date(2028, 4, 1),
-        }
+        cast = await label_cast(session, hub.settings, published[0])
         today = date(2025, 4, 1)
         for fp in published:
-            await labels.issue_label(session, fp, data, regulator, base, today)
+            await walk(
+                session, fp, LabelStatus.ISSUED, await label_cast(session, hub.settings, fp), SCHEME, "ok", base, today
+            )
         # a second label of the first footprint, in another scheme: one label per scheme is in force
-        second = {**data, "grade": "B", "scheme": "ZJ-PCF-EXPORT"}
-        suspended = await labels.issue_label(session, published[0], second, regulator, base, today)
-        await labels.set_status(session, suspended, LabelStatus.SUSPENDED, regulator, "demo suspension")
+        await walk(session, published[0], LabelStatus.SUSPENDED, cast, "ZJ-PCF-EXPORT", "demo suspension", base, today)
         for region in (Region.YRD, Region.GBA, Region.INTL):
             ds = Dataset(
                 iri=f"{base}dataset/{region.value.lower()}-2025",
@@ -101,6 +95,29 @@ async def add_extras(hub: Hub) -> None:
             )
             regulator.stamp(ds)
             session.add(ds)
+
+
+# The scheme of the labels the tests add (the demo's own labels are ZJ-PCF-LABEL: one in force per scheme).
+SCHEME = "ZJ-PCF-TEST"
+
+
+async def label_cast(session: AsyncSession, settings: Settings, footprint: Footprint) -> Cast:
+    """The footprint's owner, the demo's accredited certification body and the regulator."""
+    owner = await session.scalar(
+        select(Organization)
+        .join(Product, Product.owner_id == Organization.id)
+        .where(Product.id == footprint.product_id)
+    )
+    orgs = {
+        o.iri: o
+        for o in await session.scalars(
+            select(Organization).where(
+                Organization.iri.in_([org_iri(settings, "cert-accredited"), org_iri(settings, "zj-regulator")])
+            )
+        )
+    }
+    assert owner is not None
+    return Cast(owner, orgs[org_iri(settings, "cert-accredited")], orgs[org_iri(settings, "zj-regulator")])
 
 
 def prepare(url: str, key_dir: Any, **overrides: Any) -> Hub:

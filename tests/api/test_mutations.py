@@ -93,9 +93,11 @@ async def test_a_footprint_from_draft_to_revoked_label(asgi: Any) -> None:
         ] == "published"
         # publishing decided the footprint again; a battery declared per kg is not graded (KP-46 rules: per
         # kWh), so no label can carry a grade for it, and the refusal says why
-        issue = """mutation($f: ID!) { issueLabel(footprintId: $f, input: {expiresOn: "2030-01-01"})
+        certifier = client.hub.settings.base_iri + "org/cert-accredited"
+        apply = """mutation($f: ID!, $c: ID!) {
+          applyForLabel(footprintId: $f, input: {certifierId: $c, scheme: "ZJ-PCF"})
           { label { id status grade score decidedByRuleset serial } errors { path reason } } }"""
-        refused = (await run(client, issue, reg, {"f": fp["id"]}))["data"]["issueLabel"]
+        refused = (await run(client, apply, ent, {"f": fp["id"], "c": certifier}))["data"]["applyForLabel"]
         assert refused["label"] is None and refused["errors"][0]["path"] == "$.footprint_id"
         assert "was not graded by label-grade-zj-kp-46" in refused["errors"][0]["reason"]
         assert "declared_unit_known" in refused["errors"][0]["reason"]
@@ -109,9 +111,21 @@ async def test_a_footprint_from_draft_to_revoked_label(asgi: Any) -> None:
         )
         node = graded["data"]["footprints"]["edges"][0]["node"]
         decision = next(d for d in node["decisions"] if d["kind"] == "label_grade")
-        body = (await run(client, issue, reg, {"f": node["id"]}))["data"]["issueLabel"]
+        body = (await run(client, apply, ent, {"f": node["id"], "c": certifier}))["data"]["applyForLabel"]
+        assert body["errors"] == [] and body["label"]["status"] == "applied" and body["label"]["serial"] is None
+        label_id = body["label"]["id"]
+        steps = [
+            ('certifyLabel(labelId: $l, statement: "Reviewed.")', assigned, "certified"),
+            ("fileLabel(labelId: $l)", reg, "filed"),
+            ("issueLabel(labelId: $l)", reg, "issued"),
+        ]
+        for call, who, status in steps:
+            fields = "label { status serial grade score decidedByRuleset } errors { path reason }"
+            query = f"mutation($l: ID!) {{ {call} {{ {fields} }} }}"
+            [body] = (await run(client, query, who, {"l": label_id}))["data"].values()
+            assert body["errors"] == [] and body["label"]["status"] == status, body
         label = body["label"]
-        assert body["errors"] == [] and label["status"] == "issued" and label["serial"].startswith("ZJ-PCF-")
+        assert label["serial"].startswith("ZJ-PCF-")
         assert (label["grade"], label["score"], label["decidedByRuleset"]) == (
             decision["grade"],
             decision["score"],
@@ -124,27 +138,28 @@ async def test_a_footprint_from_draft_to_revoked_label(asgi: Any) -> None:
             'mutation($l: ID!) { revokeLabel(labelId: $l, reason: "fraud") '
             "{ label { status } errors { path reason } } }"
         )
-        assert (await run(client, suspend, reg, {"l": label["id"]}))["data"]["suspendLabel"]["label"][
+        assert (await run(client, suspend, reg, {"l": label_id}))["data"]["suspendLabel"]["label"][
             "status"
         ] == "suspended"
-        assert (await run(client, revoke, reg, {"l": label["id"]}))["data"]["revokeLabel"]["label"][
-            "status"
-        ] == "revoked"
-        again = (await run(client, revoke, reg, {"l": label["id"]}))["data"]["revokeLabel"]
+        assert (await run(client, revoke, reg, {"l": label_id}))["data"]["revokeLabel"]["label"]["status"] == "revoked"
+        again = (await run(client, revoke, reg, {"l": label_id}))["data"]["revokeLabel"]
         assert again["label"] is None and again["errors"][0]["path"] == "$.status"
 
         # every write and the inventory read left an event, and the chain holds
         async with client.hub.sessions() as session:
             actions = list(
                 await session.scalars(
-                    select(AuditEvent.action).where(AuditEvent.id > 0).order_by(AuditEvent.id.desc()).limit(10)
+                    select(AuditEvent.action).where(AuditEvent.id > 0).order_by(AuditEvent.id.desc()).limit(13)
                 )
             )
             check = await verify_chain(session)
-        assert actions[:7] == [
-            "status:revoked",
-            "status:suspended",
-            "issue",
+        assert actions[:10] == [
+            "label:revoke",
+            "label:suspend",
+            "label:issue",
+            "label:file",
+            "label:certify",
+            "label:apply",
             "status:published",
             "status:verified",
             "read:inventory",

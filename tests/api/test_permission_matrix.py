@@ -150,7 +150,8 @@ def probes(engine: Engine, kind: str) -> list[dict[str, Any]]:
             return out
         if kind == "Label":
             out = rows(
-                "SELECT l.iri, p.owner_id AS owner, l.status, f.status AS footprint_status FROM label l "
+                "SELECT l.iri, p.owner_id AS owner, l.status, f.status AS footprint_status, "
+                "l.certifier_id AS certifier, l.serial IS NOT NULL AS issued FROM label l "
                 "JOIN footprint f ON f.id = l.footprint_id JOIN product p ON p.id = f.product_id "
                 "ORDER BY l.id"
             )
@@ -268,9 +269,16 @@ MUTATION_CALLS = {
     "publishFootprint": 'publishFootprint(footprintId: "urn:x:none") { errors { path } }',
     "withdrawFootprint": 'withdrawFootprint(footprintId: "urn:x:none") { errors { path } }',
     "recomputeFootprint": 'recomputeFootprint(footprintId: "urn:x:none") { errors { path } }',
-    "issueLabel": 'issueLabel(footprintId: "urn:x:none", input: {expiresOn: "2030-01-01"}) { errors { path } }',
+    "applyForLabel": 'applyForLabel(footprintId: "urn:x:none", input: {certifierId: "urn:x:none"}) { errors { path } }',
+    "certifyLabel": 'certifyLabel(labelId: "urn:x:none", statement: "s") { errors { path } }',
+    "refuseLabel": 'refuseLabel(labelId: "urn:x:none", statement: "s") { errors { path } }',
+    "fileLabel": 'fileLabel(labelId: "urn:x:none") { errors { path } }',
+    "issueLabel": 'issueLabel(labelId: "urn:x:none") { errors { path } }',
+    "recheckLabel": 'recheckLabel(labelId: "urn:x:none", finding: "f") { errors { path } }',
     "suspendLabel": 'suspendLabel(labelId: "urn:x:none", reason: "r") { errors { path } }',
+    "reinstateLabel": 'reinstateLabel(labelId: "urn:x:none", reason: "r") { errors { path } }',
     "revokeLabel": 'revokeLabel(labelId: "urn:x:none", reason: "r") { errors { path } }',
+    "applyRegrade": "applyRegrade(expect: -1) { errors { path } }",
     "createEmissionFactor": "createEmissionFactor(data: {}) { errors { path } }",
     "createSharingAgreement": 'createSharingAgreement(input: {region: "YRD", title: "", recordKinds: [], '
     'statuses: [], validFrom: "2025-01-01"}) { errors { path } }',

@@ -36,31 +36,37 @@ async def test_public_reads_benchmarks_but_no_footprint_product_factor_or_invent
     assert data["datasets"] == [] and data["sharingAgreements"] == []
 
 
-async def test_public_reads_issued_labels_of_published_footprints_only(asgi: Any) -> None:
+async def test_public_reads_labels_once_issued_and_none_before(asgi: Any) -> None:
     from datetime import date
 
     from sqlalchemy import select
 
     from hub.db.models import Footprint
     from hub.domain.codes import FootprintStatus, LabelStatus
-    from hub.services import labels
-    from hub.services.origin import Origin
+    from hub.labels.walk import walk
     from hub.services.uow import unit_of_work
+    from tests.api.fixtures import label_cast
 
     async with asgi() as client:
         hub = client.hub
         async with unit_of_work(hub.sessions) as session:
             fp = await session.scalar(select(Footprint).where(Footprint.status == FootprintStatus.PUBLISHED))
-            data = {"scheme": "ZJ-PCF", "expires_on": date(2030, 1, 1)}
+            assert fp is not None
+            cast = await label_cast(session, hub.settings, fp)
             today, base = date(2026, 1, 1), hub.settings.base_iri
-            issued = await labels.issue_label(session, fp, data, Origin("x"), base, today)
-            other = {**data, "scheme": "ZJ-PCF-EXPORT"}  # one label per scheme is in force
-            suspended = await labels.issue_label(session, fp, other, Origin("x"), base, today)
-            await labels.set_status(session, suspended, LabelStatus.SUSPENDED, Origin("x"), "check")
+            issued = await walk(session, fp, LabelStatus.ISSUED, cast, "ZJ-PCF", "ok", base, today)
+            suspended = await walk(session, fp, LabelStatus.SUSPENDED, cast, "ZJ-PCF-EXPORT", "check", base, today)
+            filed = await walk(session, fp, LabelStatus.FILED, cast, "ZJ-PCF-THIRD", "ok", base, today)
             grade = issued.grade
-        body = await post(client, "{ labels { id grade status footprint { id } } }")
+        body = await post(client, "{ labels { id grade status statusReason footprint { id } } }")
     assert grade in {"A", "B", "C", "D", "E"}, "the label carries the rules engine's grade"
-    public = body["data"]["labels"]  # the demo's own issued labels, and this one
-    assert {"id": issued.iri, "grade": grade, "status": "issued", "footprint": None} in public
-    assert suspended.iri not in {label["id"] for label in public}
-    assert {label["status"] for label in public} == {"issued"}
+    public = body["data"]["labels"]  # the demo's own labels once issued, and these
+    assert {"id": issued.iri, "grade": grade, "status": "issued", "statusReason": None, "footprint": None} in public
+    assert {
+        "id": suspended.iri,
+        "grade": suspended.grade,
+        "status": "suspended",
+        "statusReason": "check",
+        "footprint": None,
+    } in public
+    assert filed.iri not in {label["id"] for label in public}, "not issued yet: not public"

@@ -18,10 +18,14 @@ from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
 from hub.db.models import Label
 from hub.domain.codes import LabelStatus
-from hub.services import labels
+from hub.labels import lifecycle
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
 from tests.api.live import LiveServer, free_port
+
+
+# The regulator's supervision step that leads to each status (hub/labels/machine.yaml).
+SUPERVISION_STEP = {LabelStatus.SUSPENDED: "suspend", LabelStatus.ISSUED: "reinstate", LabelStatus.REVOKED: "revoke"}
 
 
 class PinnedServer(LiveServer):
@@ -67,7 +71,10 @@ class LiveHub:
             async with unit_of_work(hub.sessions) as session:
                 label = await session.scalar(select(Label).where(Label.serial == serial))
                 assert label is not None
-                await labels.set_status(session, label, new, Origin("test-regulator"), "credential test")
+                step = SUPERVISION_STEP[new]
+                base, today = hub.settings.base_iri, hub.clock.today()
+                origin = Origin("test-regulator")
+                await lifecycle.supervise(session, label, step, "credential test", origin, base, today)
 
         self._run(work)
 

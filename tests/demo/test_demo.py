@@ -18,7 +18,7 @@ from hub.db.models import (
     Product,
     ProductCategory,
 )
-from hub.domain.codes import FootprintStatus, OrgKind, Region, SourceKind
+from hub.domain.codes import FootprintStatus, LabelStatus, OrgKind, Region, SourceKind
 
 DEMO_PRODUCTS = {"KP-46", "KP-47", "KP-28", "KP-31", "KP-10", "KP-04", "KP-17", "KP-51"}
 
@@ -92,7 +92,7 @@ async def test_demo_shows_every_stage_of_a_footprints_life(demo_hub: Hub) -> Non
     assert withdrawn == {"from": "published", "reason": "superseded (demo)"}
 
 
-async def test_demo_labels_are_issued_suspended_and_revoked_with_the_rules_engines_grade(demo_hub: Hub) -> None:
+async def test_demo_labels_are_in_every_state_with_the_rules_engines_grade(demo_hub: Hub) -> None:
     async with demo_hub.sessions() as session:
         rows = (await session.execute(select(Label, Footprint.status).join(Footprint))).all()
         grades = {
@@ -104,8 +104,13 @@ async def test_demo_labels_are_issued_suspended_and_revoked_with_the_rules_engin
             )
             for label, _ in rows
         }
-    assert sorted(label.status.value for label, _ in rows) == ["issued", "issued", "revoked", "suspended"]
+    held = sorted(label.status.value for label, _ in rows)
+    every_but_superseded = sorted([*(s.value for s in LabelStatus if s is not LabelStatus.SUPERSEDED), "issued"])
+    assert held == every_but_superseded
     assert all(status is FootprintStatus.PUBLISHED for _, status in rows)
+    for label, _ in rows:
+        if label.status is LabelStatus.ISSUED:
+            assert label.expires_on and label.expires_on > demo_hub.clock.today(), "validity from the clock"
     assert all(label.grade and label.grade == grades[label.id] for label, _ in rows)
 
 
@@ -118,4 +123,5 @@ async def test_the_public_reads_the_demos_issued_labels(demo_hub: Hub) -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hub") as client:
         reply = await client.post("/graphql", json={"query": "{ labels { grade status } }"})
     labels = reply.json()["data"]["labels"]
-    assert [label["status"] for label in labels] == ["issued", "issued"]
+    # every label once issued, whatever it is now; none that was only applied for, certified or filed
+    assert sorted(label["status"] for label in labels) == ["expired", "issued", "issued", "revoked", "suspended"]

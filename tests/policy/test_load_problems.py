@@ -103,8 +103,8 @@ def test_the_loaded_policy_keeps_every_part() -> None:
     assert set(policy.roles) == set(ROLES)
     assert "FootprintConnection" in policy.structural_types and "Query" in policy.structural_types
     rule = policy.mutations["issueLabel"]
-    assert (rule.name, rule.kind, rule.checks) == ("issueLabel", "Footprint", {"regulator": {"status": "published"}})
-    assert rule.doc == "Issue a carbon label for a published footprint."
+    assert (rule.name, rule.kind, rule.checks) == ("issueLabel", "Label", {"regulator": {}})
+    assert rule.doc == "Issue a filed label with a serial and a validity period."
     assert policy.may_run("issueLabel", "regulator") and not policy.may_run("issueLabel", "enterprise")
     assert policy.readable_fields("InventoryLine", "regional_platform") == frozenset()
     assert policy.readable_fields("Label", "public") == policy.grants["Label"]["public"][0].fields

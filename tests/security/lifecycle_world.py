@@ -47,8 +47,8 @@ PUBLISH = """mutation($f: ID!) { publishFootprint(footprintId: $f) {
   footprint { status } errors { path reason } } }"""
 WITHDRAW = """mutation($f: ID!) { withdrawFootprint(footprintId: $f) {
   footprint { status } errors { path reason } } }"""
-ISSUE = """mutation($f: ID!, $i: LabelInput!) { issueLabel(footprintId: $f, input: $i) {
-  label { id status issuedOn expiresOn } errors { path reason } } }"""
+APPLY = """mutation($f: ID!, $i: LabelApplication!) { applyForLabel(footprintId: $f, input: $i) {
+  label { id status } errors { path reason } } }"""
 
 
 @dataclass

@@ -209,6 +209,14 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "issued_on",
         "expires_on",
         "status",
+        "applied_on",
+        "certified_on",
+        "certification_statement",
+        "filing_number",
+        "filed_on",
+        "next_recheck_on",
+        "status_on",
+        "status_reason",
         "created_at",
         "created_by",
         "source",
@@ -218,6 +226,24 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "ruleset_id",
         "ruleset_version",
         "footprint",
+        "certifier",
+    ),
+    "LabelEvent": (
+        "step",
+        "from_status",
+        "to_status",
+        "on",
+        "reason",
+        "detail",
+        "created_at",
+        "created_by",
+        "source",
+        "source_ref",
+        "mapping_iri",
+        "mapping_version",
+        "ruleset_id",
+        "ruleset_version",
+        "label",
     ),
     "Decision": (
         "kind",
@@ -418,9 +444,13 @@ PUBLISHED_FOOTPRINT: tuple[str, ...] = (
 )
 PUBLISHED_PRODUCT: tuple[str, ...] = ("category", "description", "footprints", "gtin", "model", "name", "owner")
 PUBLIC_LABEL: tuple[str, ...] = (
+    "certified_on",
+    "certifier",
     "decided_by_ruleset",
     "decided_by_ruleset_version",
     "expires_on",
+    "filed_on",
+    "filing_number",
     "footprint",
     "grade",
     "issued_on",
@@ -428,8 +458,11 @@ PUBLIC_LABEL: tuple[str, ...] = (
     "score",
     "serial",
     "status",
+    "status_on",
+    "status_reason",
 )
 KNOWN_ORGANIZATION: tuple[str, ...] = ("accreditation", "credit_code", "kind", "name_en", "name_zh", "region")
+PUBLIC_LABEL_EVENT: tuple[str, ...] = ("from_status", "label", "on", "reason", "step", "to_status")
 PUBLIC_ORGANIZATION: tuple[str, ...] = ("accreditation", "kind", "name_en", "name_zh", "region")
 
 
@@ -607,8 +640,8 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
     "Label": {
         "public": (
             Reach(
-                "issued labels of published footprints",
-                {"status": "issued", "footprint_status": "published"},
+                "labels once issued (they have a serial), whatever their status now",
+                {"issued": True},
                 PUBLIC_LABEL,
                 aggregate=False,
             ),
@@ -616,8 +649,8 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
         "enterprise": (
             Reach("rows of records the caller's organization owns", {"owner": "caller.org"}, ALL, aggregate=True),
             Reach(
-                "issued labels of published footprints",
-                {"status": "issued", "footprint_status": "published"},
+                "labels once issued (they have a serial), whatever their status now",
+                {"issued": True},
                 PUBLIC_LABEL,
                 aggregate=True,
             ),
@@ -632,27 +665,59 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
         ),
         "international_body": (
             Reach(
-                "issued labels of published footprints",
-                {"status": "issued", "footprint_status": "published"},
+                "labels once issued (they have a serial), whatever their status now",
+                {"issued": True},
                 PUBLIC_LABEL,
                 aggregate=False,
             ),
         ),
         "standards_team": (
             Reach(
-                "issued labels of published footprints",
-                {"status": "issued", "footprint_status": "published"},
+                "labels once issued (they have a serial), whatever their status now",
+                {"issued": True},
                 PUBLIC_LABEL,
                 aggregate=False,
             ),
         ),
         "verifier": (
             Reach(
-                "issued labels of published footprints",
-                {"status": "issued", "footprint_status": "published"},
+                "labels whose application names the caller as certification body",
+                {"certifier": "caller.org"},
+                ALL,
+                aggregate=False,
+            ),
+            Reach(
+                "labels once issued (they have a serial), whatever their status now",
+                {"issued": True},
                 PUBLIC_LABEL,
                 aggregate=False,
             ),
+        ),
+        "regulator": (Reach("every row", {}, ALL, aggregate=True),),
+    },
+    "LabelEvent": {
+        "public": (
+            Reach("the history of labels once issued", {"label_issued": True}, PUBLIC_LABEL_EVENT, aggregate=False),
+        ),
+        "enterprise": (
+            Reach("the history of the caller's own labels", {"owner": "caller.org"}, ALL, aggregate=False),
+            Reach("the history of labels once issued", {"label_issued": True}, PUBLIC_LABEL_EVENT, aggregate=False),
+        ),
+        "regional_platform": (),
+        "international_body": (
+            Reach("the history of labels once issued", {"label_issued": True}, PUBLIC_LABEL_EVENT, aggregate=False),
+        ),
+        "standards_team": (
+            Reach("the history of labels once issued", {"label_issued": True}, PUBLIC_LABEL_EVENT, aggregate=False),
+        ),
+        "verifier": (
+            Reach(
+                "the history of labels naming the caller as certification body",
+                {"certifier": "caller.org"},
+                ALL,
+                aggregate=False,
+            ),
+            Reach("the history of labels once issued", {"label_issued": True}, PUBLIC_LABEL_EVENT, aggregate=False),
         ),
         "regulator": (Reach("every row", {}, ALL, aggregate=True),),
     },
@@ -784,6 +849,7 @@ MUTATIONS: dict[str, dict[str, dict[str, Any]]] = {
         "submitFootprint": {"owner": "caller.org"},
         "recomputeFootprint": {"owner": "caller.org"},
         "withdrawFootprint": {"owner": "caller.org"},
+        "applyForLabel": {"owner": "caller.org"},
     },
     "regional_platform": {},
     "international_body": {},
@@ -794,13 +860,22 @@ MUTATIONS: dict[str, dict[str, dict[str, Any]]] = {
         "testDraft": {},
         "publishDraft": {},
     },
-    "verifier": {"verifyFootprint": {"verifier": "caller.org"}, "rejectFootprint": {"verifier": "caller.org"}},
+    "verifier": {
+        "verifyFootprint": {"verifier": "caller.org"},
+        "rejectFootprint": {"verifier": "caller.org"},
+        "certifyLabel": {"certifier": "caller.org"},
+        "refuseLabel": {"certifier": "caller.org"},
+    },
     "regulator": {
         "publishFootprint": {},
         "withdrawFootprint": {},
-        "issueLabel": {"status": "published"},
+        "fileLabel": {},
+        "issueLabel": {},
+        "recheckLabel": {},
         "suspendLabel": {},
+        "reinstateLabel": {},
         "revokeLabel": {},
+        "applyRegrade": {},
         "createEmissionFactor": {},
         "createSharingAgreement": {},
         "pullPactFootprints": {},

@@ -2,8 +2,8 @@
 
 2: twenty createFootprint at once on one product all succeed (never "Unexpected error."), and of twenty new
    versions of one footprint exactly one gets in; the others are told why, on $.supersedes_iri.
-13: one label in force per footprint and scheme, also when twenty issueLabel arrive at once; label dates
-   outside a plausible range are refused by field, and nothing is written.
+13: one label in force per footprint and scheme, also when twenty applications arrive at once (label dates and
+   twenty steps at once: tests/labels/test_life.py).
 19: a footprint's version counts only its own supersedes chain: other footprints of the product, which other
    enterprises may not see, leave no trace in it.
 """
@@ -13,11 +13,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from hub.auth.principal import Role
-from hub.db.models import AuditEvent, Footprint, Label
+from hub.db.models import AuditEvent, Footprint, Label, Organization, Product
 from hub.domain.codes import FootprintStatus, LabelStatus
 from tests.security.lifecycle_world import (
+    APPLY,
     CREATE_FOOTPRINT,
-    ISSUE,
     PUBLISH,
     SUBMIT,
     VERIFY,
@@ -97,72 +97,64 @@ def test_twenty_new_versions_of_one_footprint_at_once_one_gets_in(world: World) 
     assert world.audit_chain_ok()
 
 
-def test_twenty_labels_issued_at_once_leave_one_in_force(world: World) -> None:
-    footprint = _gradable(world)
-    regulator = world.token(Role.REGULATOR, "zj-regulator")
-    label = {"expiresOn": "2030-01-01", "scheme": "ZJ-PCF"}
-    issues = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "issue")
-    before = world.scalar(issues)
+def _owner(w: World, footprint: str) -> str:
+    """The organization key of the footprint's owner (its IRI's last segment)."""
+    iri = w.scalar(
+        select(Organization.iri)
+        .join(Product, Product.owner_id == Organization.id)
+        .join(Footprint, Footprint.product_id == Product.id)
+        .where(Footprint.iri == footprint)
+    )
+    return str(iri).rsplit("/", 1)[1]
 
-    payloads = together([lambda: world.payload(regulator, ISSUE, {"f": footprint, "i": label})] * 20)
+
+def test_twenty_applications_at_once_leave_one_label_in_force(world: World) -> None:
+    footprint = _gradable(world)
+    owner = world.token(Role.ENTERPRISE, _owner(world, footprint))
+    application = {"certifierId": world.iri("org", "cert-accredited"), "scheme": "ZJ-PCF"}
+    applications = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "label:apply")
+    before = world.scalar(applications)
+
+    payloads = together([lambda: world.payload(owner, APPLY, {"f": footprint, "i": application})] * 20)
 
     won = [p for p in payloads if not p["errors"]]
-    assert len(won) == 1 and won[0]["label"]["status"] == "issued"
+    assert len(won) == 1 and won[0]["label"]["status"] == "applied"
     for p in payloads:
         if p["errors"]:
             [error] = p["errors"]
             assert error["path"] == "$.scheme" and "label in force already" in error["reason"], error
-    assert _labels(world, footprint) == [("ZJ-PCF", LabelStatus.ISSUED)]
-    assert world.scalar(issues) == before + 1
+    assert _labels(world, footprint) == [("ZJ-PCF", LabelStatus.APPLIED)]
+    assert world.scalar(applications) == before + 1
 
 
-def test_a_second_label_in_one_scheme_is_refused_until_the_first_is_revoked(world: World) -> None:
+def test_a_second_label_in_one_scheme_is_refused_until_the_first_ends(world: World) -> None:
     footprint = _gradable(world)
-    regulator = world.token(Role.REGULATOR, "zj-regulator")
-    label = {"expiresOn": "2030-01-01", "scheme": "ZJ-PCF"}
-    first = world.payload(regulator, ISSUE, {"f": footprint, "i": label})
+    owner = world.token(Role.ENTERPRISE, _owner(world, footprint))
+    certifier = world.token(Role.VERIFIER, "cert-accredited")
+    application = {"certifierId": world.iri("org", "cert-accredited"), "scheme": "ZJ-PCF"}
+    first = world.payload(owner, APPLY, {"f": footprint, "i": application})
     assert first["errors"] == []
 
-    again = world.payload(regulator, ISSUE, {"f": footprint, "i": label})
+    again = world.payload(owner, APPLY, {"f": footprint, "i": application})
     assert again["label"] is None
     assert again["errors"] == [
         {
             "path": "$.scheme",
             "reason": f"the footprint has a ZJ-PCF label in force already: {first['label']['id']}; "
-            "revoke it before issuing another",
+            "it must end before another is applied for",
         }
     ]
-    other_scheme = world.payload(regulator, ISSUE, {"f": footprint, "i": {**label, "scheme": "ZJ-PCF-EXPORT"}})
+    other_scheme = world.payload(owner, APPLY, {"f": footprint, "i": {**application, "scheme": "ZJ-PCF-EXPORT"}})
     assert other_scheme["errors"] == []
 
-    revoke = 'mutation($l: ID!) { revokeLabel(labelId: $l, reason: "reissue") { errors { path reason } } }'
-    assert world.payload(regulator, revoke, {"l": first["label"]["id"]})["errors"] == []
-    assert world.payload(regulator, ISSUE, {"f": footprint, "i": label})["errors"] == []
+    refuse = 'mutation($l: ID!) { refuseLabel(labelId: $l, statement: "Wrong unit.") { errors { path reason } } }'
+    assert world.payload(certifier, refuse, {"l": first["label"]["id"]})["errors"] == []
+    assert world.payload(owner, APPLY, {"f": footprint, "i": application})["errors"] == []
     assert sorted(_labels(world, footprint)) == [
-        ("ZJ-PCF", LabelStatus.ISSUED),
-        ("ZJ-PCF", LabelStatus.REVOKED),
-        ("ZJ-PCF-EXPORT", LabelStatus.ISSUED),
+        ("ZJ-PCF", LabelStatus.APPLIED),
+        ("ZJ-PCF", LabelStatus.REFUSED),
+        ("ZJ-PCF-EXPORT", LabelStatus.APPLIED),
     ]
-
-
-def test_implausible_label_dates_are_refused_by_field_and_nothing_is_written(world: World) -> None:
-    footprint = _gradable(world)
-    regulator = world.token(Role.REGULATOR, "zj-regulator")
-    events = world.scalar(select(func.count()).select_from(AuditEvent))
-    cases = {
-        ("1900-01-01", "1900-01-02"): ["$.issued_on", "$.expires_on"],
-        ("2199-01-01", "2199-06-01"): ["$.issued_on"],
-        (None, "1999-12-31"): ["$.expires_on"],  # issued today, expired long ago
-        ("2024-01-01", "2025-01-01"): ["$.expires_on"],  # already expired
-        (None, "2199-01-01"): ["$.expires_on"],  # valid for more than ten years
-    }
-    for (issued, expires), paths in cases.items():
-        label = {"expiresOn": expires} | ({"issuedOn": issued} if issued else {})
-        refused = world.payload(regulator, ISSUE, {"f": footprint, "i": label})
-        assert refused["label"] is None
-        assert [e["path"] for e in refused["errors"]] == paths, (issued, expires, refused)
-    assert _labels(world, footprint) == []
-    assert world.scalar(select(func.count()).select_from(AuditEvent)) == events
 
 
 def test_a_published_version_tells_nothing_of_the_products_other_footprints(world: World) -> None:
@@ -184,24 +176,3 @@ def test_a_published_version_tells_nothing_of_the_products_other_footprints(worl
         first: {"id": first, "version": 1, "status": "published"},
         second: {"id": second, "version": 2, "status": "published"},
     }
-
-
-def test_twenty_suspensions_of_one_label_at_once_one_wins(world: World) -> None:
-    """Label transitions are compare-and-set like footprint ones: one suspension, one audit event."""
-    footprint = _gradable(world)
-    regulator = world.token(Role.REGULATOR, "zj-regulator")
-    issued = world.payload(regulator, ISSUE, {"f": footprint, "i": {"expiresOn": "2030-01-01", "scheme": "ZJ-PCF"}})
-    assert issued["errors"] == []
-    suspend = 'mutation($l: ID!) { suspendLabel(labelId: $l, reason: "review") { errors { path reason } } }'
-    events = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "status:suspended")
-    before = world.scalar(events)
-
-    payloads = together([lambda: world.payload(regulator, suspend, {"l": issued["label"]["id"]})] * 20)
-
-    assert sum(not p["errors"] for p in payloads) == 1
-    for p in payloads:
-        if p["errors"]:
-            [error] = p["errors"]
-            assert error["path"] == "$.status", error
-    assert _labels(world, footprint) == [("ZJ-PCF", LabelStatus.SUSPENDED)]
-    assert world.scalar(events) == before + 1

@@ -14,6 +14,7 @@ from hub.api.loaders import (
     footprints,
     footprints_by_product,
     inventory_by_footprint,
+    labels,
     labels_by_footprint,
     mapped_footprints,
     organizations,
@@ -35,6 +36,7 @@ class Loaders:
     stages_by_footprint: DataLoader[int, list[Any]]
     inventory_by_footprint: DataLoader[int, list[Any]]
     labels_by_footprint: DataLoader[int, list[Any]]
+    labels: DataLoader[int, Any]
     decisions_by_footprint: DataLoader[int, list[Any]]
     mapped_footprints: DataLoader[MappedKey, Any]
 
@@ -50,6 +52,7 @@ class Loaders:
             stages_by_footprint=stages_by_footprint.make(reader),
             inventory_by_footprint=inventory_by_footprint.make(reader),
             labels_by_footprint=labels_by_footprint.make(reader),
+            labels=labels.make(reader),
             decisions_by_footprint=decisions_by_footprint.make(reader),
             mapped_footprints=mapped_footprints.make(reader),
         )
