@@ -65,7 +65,11 @@ def _decimal(value: float) -> str:
 def label_credential(
     label: Label, footprint: Footprint, product: Product, issuer: str, public_base_url: str, status_index: int
 ) -> dict[str, Any]:
-    """The unsigned credential of a label: what a buyer or a consumer app verifies."""
+    """The unsigned credential of a label: what a buyer or a consumer app verifies. Only a label that was
+    issued (it has a serial and a validity period) has one."""
+    serial, issued_on, expires_on = label.serial, label.issued_on, label.expires_on
+    if serial is None or issued_on is None or expires_on is None:
+        raise ValueError(f"label {label.iri} was never issued: it has no credential")
     list_entries = [
         {
             "id": f"{status_list_url(public_base_url, purpose)}#{status_index}",
@@ -79,14 +83,14 @@ def label_credential(
     carbon_label: dict[str, Any] = {
         "id": label.iri,
         "type": "CarbonLabel",
-        "serial": label.serial,
+        "serial": serial,
         "scheme": label.scheme,
         "grade": label.grade,
         "score": None if label.score is None else _decimal(label.score),
         "ruleSet": label.decided_by_ruleset,
         "ruleSetVersion": label.decided_by_ruleset_version,
-        "issuedOn": label.issued_on.isoformat(),
-        "expiresOn": label.expires_on.isoformat(),
+        "issuedOn": issued_on.isoformat(),
+        "expiresOn": expires_on.isoformat(),
         "footprint": {
             "id": footprint.iri,
             "type": "ProductCarbonFootprint",
@@ -109,11 +113,11 @@ def label_credential(
     }
     return {
         "@context": [VC_V2, LABEL_V1],
-        "id": credential_url(public_base_url, label.serial),
+        "id": credential_url(public_base_url, serial),
         "type": ["VerifiableCredential", CREDENTIAL_TYPE],
         "issuer": issuer,
-        "validFrom": _midnight(label.issued_on),
-        "validUntil": _midnight(label.expires_on),
+        "validFrom": _midnight(issued_on),
+        "validUntil": _midnight(expires_on),
         "credentialSubject": {name: value for name, value in subject.items() if value is not None},
         "credentialStatus": list_entries,
     }

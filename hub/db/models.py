@@ -593,6 +593,7 @@ class ImportedRecord(Base):
     superseded_by_iri: Mapped[str | None] = mapped_column(String(255))
     imported_at: Mapped[datetime]
 
+
 # -- PACT exchange (issue 12: events, the outbox, the data recipient) -----------------------------------
 
 
@@ -685,6 +686,8 @@ class PactSupplierFootprint(Base):
     fetched_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("host", "pact_id", name="uq_pact_supplier_footprint_host"),)
+
+
 class LabelCredential(Base):
     """A label's W3C Verifiable Credential, signed once when first asked for (hub/credentials/vc.py), and the
     label's index in the Bitstring Status Lists: the same index in the revocation and the suspension list,
@@ -711,6 +714,8 @@ class StatusList(Base):
     revision: Mapped[int] = mapped_column(default=0)
     signed_revision: Mapped[int | None]
     credential: Mapped[str | None] = mapped_column(Text)
+
+
 class LabelEvent(Identified, Provenance, Base):
     """One step in a label's life (hub/labels/machine.yaml), or a re-grading: its history, with the day and the
     reason. The owner and the regulator read all of it; the public the steps of a label once issued."""

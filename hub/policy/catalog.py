@@ -106,6 +106,20 @@ def _footprint_owner(footprint_id: Callable[[], SQLColumnExpression[Any]]) -> Vi
     )
 
 
+def _label_owner(label_id: Callable[[], SQLColumnExpression[Any]]) -> Via:
+    """The owner of the row's label's footprint: `label_id IN (SELECT label.id FROM label JOIN footprint JOIN
+    product WHERE owner_id ...)`."""
+    return Via(
+        label_id,
+        lambda test: (
+            select(m.Label.id)
+            .join(m.Footprint, m.Label.footprint_id == m.Footprint.id)
+            .join(m.Product, m.Footprint.product_id == m.Product.id)
+            .where(test(m.Product.owner_id))
+        ),
+    )
+
+
 def _footprint_column(footprint_id: Any, column: Any) -> ColumnElement[Any]:
     fp = m.Footprint.__table__.alias("fp_of")
     return select(fp.c[column]).where(fp.c.id == footprint_id).scalar_subquery()
@@ -380,7 +394,7 @@ _kind(
         ("step", "from_status", "to_status", "on", "reason", "detail", *PROVENANCE),
         {"label": Relation("Label", "label_id")},
         {
-            "owner": lambda: _label_column(m.LabelEvent.label_id, _footprint_owner(m.Label.footprint_id)),
+            "owner": _label_owner(lambda: m.LabelEvent.label_id),
             "certifier": lambda: _label_column(m.LabelEvent.label_id, m.Label.certifier_id),
             "label_issued": lambda: _label_column(m.LabelEvent.label_id, m.Label.serial.is_not(None)),
         },

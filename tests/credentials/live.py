@@ -23,7 +23,6 @@ from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
 from tests.api.live import LiveServer, free_port
 
-
 # The regulator's supervision step that leads to each status (hub/labels/machine.yaml).
 SUPERVISION_STEP = {LabelStatus.SUSPENDED: "suspend", LabelStatus.ISSUED: "reinstate", LabelStatus.REVOKED: "revoke"}
 
