@@ -35,11 +35,11 @@ PAGES = 3
 OWN_TRACES = """query($o: [ID!]) { footprints(first: 3, filter: {owners: $o}) {
   edges { node { decisions { trace } } } } }"""
 # What the issue found in gba-platform's traces; none of these footprint fields is in the GBA agreement.
-GBA_HIDDEN = ["fp.primary_data_share", "fp.dqr", "fp.exempted_emissions_percent", "fp.product_rules"]
+GBA_HIDDEN = ["fp.primary_data_share", "fp.dqr_worst", "fp.exempted_emissions_percent", "fp.product_rules"]
 GBA_HIDDEN += ["fp.verifier_accredited"]
 # The YRD agreement lists primary_data_share_percent, dqr_* and product_rules, but not exempted emissions.
 YRD_HIDDEN = ["fp.exempted_emissions_percent", "fp.within_validity"]
-YRD_SHOWN = ["fp.primary_data_share", "fp.dqr", "fp.product_rules"]
+YRD_SHOWN = ["fp.primary_data_share", "fp.dqr_worst", "fp.product_rules"]
 
 
 def _traces(live: Live, role: Role, key: str | None = None) -> list[dict[str, Any]]:
