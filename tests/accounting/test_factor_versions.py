@@ -58,6 +58,7 @@ def _factor(served: Served, value: float, **extra: Any) -> dict[str, Any]:
         "gwp_basis": "IPCC AR6 GWP100",
         "source_citation": "test",
         "licence": "test",
+        "gases_covered": "co2e",
         **extra,
     }
     return _data(served.gql(Role.REGULATOR, CREATE_FACTOR, {"d": data}), "createEmissionFactor")

@@ -56,6 +56,7 @@ def _factor(served: Served, unit: str, value: float, **extra: Any) -> str:
         "gwp_basis": "IPCC AR6 GWP100",
         "source_citation": "test",
         "licence": "test",
+        "gases_covered": "co2e",
         **extra,
     }
     out = _data(served.gql(Role.REGULATOR, CREATE_FACTOR, {"d": data}), "createEmissionFactor")
