@@ -16,6 +16,7 @@ from hub.auth import endpoints as auth
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
 from hub.jsonld.routes import routes as jsonld_routes
+from hub.sheets.routes import routes as sheet_routes
 
 
 async def health(request: Request) -> Response:
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
             Route("/.well-known/did.json", did_document),
             Route("/oauth/token", auth.token, methods=["POST"]),
             *jsonld_routes,
+            *sheet_routes,
         ],
         lifespan=lifespan,
     )

@@ -13,6 +13,7 @@ import click
 from hub.config import Settings
 from hub.db import migrate
 from hub.mapping.cli import mappings as mappings_group
+from hub.sheets.cli import import_sheet
 from rules_engine.cli import rules as rules_group
 
 if TYPE_CHECKING:
@@ -377,3 +378,6 @@ def audit_verify() -> None:
         sys.exit(1)
 
     asyncio.run(run())
+
+
+main.add_command(import_sheet)
