@@ -31,6 +31,7 @@ class _Collected:
     footprints: dict[str, Planned] = field(default_factory=dict)
     lines: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)  # refs of footprints rows refused cell by cell
     rows: int = 0
 
 
@@ -119,6 +120,8 @@ def _row(
     missing = [c.key for c in sheet.columns if c.required and c.key not in values and c.key not in failed]
     out.errors.extend(CellError(sheet.name, number, key, "is required") for key in missing)
     if missing or failed:
+        if sheet.name == "footprints" and "ref" in values:
+            out.broken.add(values["ref"])  # its lines are not blamed for naming it
         return
     if sheet.name == "footprints":
         ref = values.pop("ref")
@@ -136,6 +139,8 @@ def _join(out: _Collected) -> None:
     for number, ref, line in out.lines:
         planned = out.footprints.get(ref)
         if planned is None:
+            if ref in out.broken:
+                continue
             out.errors.append(CellError("inventory", number, "footprint_ref", f"names no footprints row: {ref!r}"))
             continue
         planned.data.setdefault("inventory", []).append(line)

@@ -85,4 +85,6 @@ def _csv(body: bytes, layout: Layout) -> Iterator[RawSheet]:
     except csv.Error as exc:
         raise FileRefused(f"the CSV file cannot be read: {exc}") from None
     for name, found in rows.items():
-        yield RawSheet(name, header[1:], iter(found))
+        own = {c.key for c in layout.sheets[name].columns}
+        # The other sheets' columns get no header here: their cells are not this sheet's (docs/sheets.md).
+        yield RawSheet(name, [h if header_key(h) in own else "" for h in header[1:]], iter(found))
