@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 import anyio
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.principal import Principal
@@ -119,6 +119,10 @@ async def _one(
     except Forbidden:  # another enterprise's product: refused in the words of one that does not exist
         raise InvalidInput([unseen("$.product_iri", "Product", data["product_iri"])]) from None
     await require_readable_references(session, access, data)
+    # Two uploads of one file at once: a no-op UPDATE of the product row takes its row lock (PostgreSQL) or the
+    # database's write lock (SQLite, where reads before a write run outside the transaction), so the second
+    # waits, then finds the first's footprint: exactly one creates it.
+    await session.execute(update(Product).where(Product.id == product.id).values(id=Product.id))
     existing = await session.scalar(
         select(Footprint)
         .where(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -316,3 +317,18 @@ def test_only_a_caller_that_may_create_footprints_gets_a_template_or_imports(ser
     assert _upload(served, b"sheet\n", Role.VERIFIER).status_code == 403
     response = served.client.get("/sheets/template.xlsx", headers=_headers(served, Role.VERIFIER))
     assert response.status_code == 403
+
+
+def test_the_same_file_uploaded_by_ten_callers_at_once_creates_its_footprint_once(
+    served: Served, factors: dict[str, str]
+) -> None:
+    product = _product(served, "Concurrent cell")
+    body = _filled(served, [_footprint_row("R", product)], [_line_row("R", "production", 3, "kWh", factors["grid"])])
+    before = served.rows()["footprint"]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        responses = list(pool.map(lambda _: _upload(served, body), range(10)))
+    assert [r.status_code for r in responses] == [200] * 10, [r.text for r in responses if r.status_code != 200]
+    created = [r.json()["created"] for r in responses if r.json()["created"]]
+    assert len(created) == 1
+    assert all(r.json()["unchanged"] == created[0] for r in responses if not r.json()["created"])
+    assert served.rows()["footprint"] == before + 1
