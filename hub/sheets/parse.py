@@ -31,7 +31,9 @@ class _Collected:
     footprints: dict[str, Planned] = field(default_factory=dict)
     lines: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
+    ref_rows: dict[str, int] = field(default_factory=dict)  # the first row of each footprints ref
     broken: set[str] = field(default_factory=set)  # refs of footprints rows refused cell by cell
+    broken_lines: set[str] = field(default_factory=set)  # footprint refs of inventory rows refused so
     rows: int = 0
 
 
@@ -117,18 +119,21 @@ def _row(
         except CellProblem as exc:
             out.errors.append(CellError(sheet.name, number, column.key, str(exc)))
             failed.add(column.key)
+    if sheet.name == "footprints" and "ref" in values:
+        first = out.ref_rows.setdefault(values["ref"], number)
+        if first != number:
+            out.errors.append(CellError(sheet.name, number, "ref", f"{values['ref']!r} is used by row {first} already"))
+            return
     missing = [c.key for c in sheet.columns if c.required and c.key not in values and c.key not in failed]
     out.errors.extend(CellError(sheet.name, number, key, "is required") for key in missing)
     if missing or failed:
         if sheet.name == "footprints" and "ref" in values:
             out.broken.add(values["ref"])  # its lines are not blamed for naming it
+        if sheet.name == "inventory" and "footprint_ref" in values:
+            out.broken_lines.add(values["footprint_ref"])  # nor is its footprint blamed for having no line
         return
     if sheet.name == "footprints":
         ref = values.pop("ref")
-        if ref in out.footprints:
-            first = out.footprints[ref].row
-            out.errors.append(CellError(sheet.name, number, "ref", f"{ref!r} is used by row {first} already"))
-            return
         out.footprints[ref] = Planned(ref, number, values)
     else:
         out.lines.append((number, values.pop("footprint_ref"), values))
@@ -146,5 +151,5 @@ def _join(out: _Collected) -> None:
         planned.data.setdefault("inventory", []).append(line)
         planned.line_rows.append(number)
     for planned in out.footprints.values():
-        if not planned.line_rows:
+        if not planned.line_rows and planned.ref not in out.broken_lines:
             out.errors.append(CellError("footprints", planned.row, "ref", "has no inventory rows"))
