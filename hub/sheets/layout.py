@@ -39,6 +39,8 @@ class Limits:
     max_bytes: int
     max_rows: int
     max_text: int
+    max_unzipped: int
+    max_columns: int
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 from python_calamine import CalamineError, CalamineWorkbook
 
 from hub.sheets.errors import FileRefused
+from hub.sheets.guard import check_workbook
 from hub.sheets.layout import Layout, header_key
 
 _ZIP = b"PK\x03\x04"
@@ -42,6 +43,7 @@ def sheet_name(title: str, layout: Layout) -> str | None:
 
 
 def _workbook(body: bytes, layout: Layout) -> Iterator[RawSheet]:
+    check_workbook(body, layout.limits)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(body))
     except (CalamineError, ValueError, OSError) as exc:

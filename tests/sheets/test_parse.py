@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from hub.sheets.errors import CellError, SheetRefused
+from hub.sheets.errors import CellError, FileRefused, SheetRefused
 from hub.sheets.importer import parse_file
 from hub.sheets.layout import Layout, layout
 
@@ -122,3 +122,30 @@ def test_a_file_with_more_rows_than_the_limit_is_refused_at_the_limit() -> None:
     with pytest.raises(SheetRefused) as caught:
         parse_file(body, CODES, sheet_layout=shape)
     assert caught.value.errors[-1] == CellError("inventory", 4, "", "more than 5 rows")
+
+
+def _far_cells(*cells: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "footprints"
+    for ref in cells:
+        sheet[ref] = "x"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("cells", "words"),
+    [(("A1", "XFD1048576"), "spans 1048576 rows"), (("A1", "CW2"), "spans 101 columns")],
+)
+def test_a_sheet_spanning_a_huge_grid_is_refused_before_calamine_builds_it(cells: tuple[str, ...], words: str) -> None:
+    with pytest.raises(FileRefused, match=words):
+        parse_file(_far_cells(*cells), CODES)
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_unread() -> None:
+    shape = replace(layout(), limits=replace(layout().limits, max_unzipped=1000))
+    with pytest.raises(FileRefused, match="unpacks to"):
+        parse_file(_xlsx([_footprint("A")], [_line("A")]), CODES, sheet_layout=shape)
