@@ -115,9 +115,11 @@ A {len(body) / 1e6:.1f} MB .xlsx in the import layout: {args.footprints:,} footp
 | way | median (s) | spread min-max (s) | per line (µs) | vs bare calamine |
 |---|---:|---:|---:|---:|
 | bare python-calamine: open, walk every row (baseline) | {row_base} |
-| hub `parse_file`: read, convert and check every cell, group | {row_ours} |
+| hub `parse_file`: guard scan, read, convert and check every cell, group | {row_ours} |
 
 - Ratio **{mo / mb:.2f}x** (aim <= 3x). {args.runs} interleaved runs each, cyclic GC paused while timed.
+- The hub's figure includes the guard (hub/sheets/guard.py: the zip directory and a regex scan of every
+  sheet's row and column references, so that a huge grid is refused before calamine builds it).
 - Not in this figure: the database part of an import (each footprint through the footprint service and its
   accounting, in one unit of work), which the accounting benchmark measures on its own.
 """

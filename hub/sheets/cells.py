@@ -18,7 +18,7 @@ class CellProblem(ValueError):
 
 
 def empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == "" or (type(value) is str and value.isspace())
 
 
 def convert(column: Column, value: Any, codes: Mapping[str, frozenset[str]], max_text: int) -> Any:
@@ -42,6 +42,8 @@ def convert(column: Column, value: Any, codes: Mapping[str, frozenset[str]], max
 
 
 def _text(value: Any, max_text: int) -> str:
+    if type(value) is str and len(value) <= max_text:
+        return value.strip()  # the common case, first
     if isinstance(value, bool):
         raise CellProblem(f"must be text, not the boolean {value}")
     if isinstance(value, float) and value.is_integer():
@@ -53,6 +55,8 @@ def _text(value: Any, max_text: int) -> str:
 
 
 def _number(value: Any) -> float:
+    if type(value) is float and math.isfinite(value):
+        return value  # the common case, first
     if isinstance(value, (bool, date, datetime)):
         raise CellProblem(f"must be a number, not {value!r}")
     if isinstance(value, (int, float)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -29,6 +29,11 @@ class Sheet:
     name: str
     zh: str
     columns: tuple[Column, ...]
+
+    @cached_property
+    def required(self) -> tuple[str, ...]:
+        """The keys of the columns every row must fill."""
+        return tuple(c.key for c in self.columns if c.required)
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)

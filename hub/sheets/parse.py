@@ -103,30 +103,32 @@ def _row(
     codes: Mapping[str, frozenset[str]],
     out: _Collected,
 ) -> None:
-    if all(empty(c) for c in cells):
+    if cells and cells[0] == layout.example_ref:
         return
-    if cells and str(cells[0]).strip() == layout.example_ref:
-        return
-    if len(cells) > len(columns) and any(not empty(c) for c in cells[len(columns) :]):
-        out.errors.append(CellError(sheet.name, number, "", "has values beyond the last named column"))
     values: dict[str, Any] = {}
     failed: set[str] = set()
+    max_text = layout.limits.max_text
     for column, cell in zip(columns, cells, strict=False):
         if column is None or empty(cell):
             continue
         try:
-            values[column.key] = convert(column, cell, codes, layout.limits.max_text)
+            values[column.key] = convert(column, cell, codes, max_text)
         except CellProblem as exc:
             out.errors.append(CellError(sheet.name, number, column.key, str(exc)))
             failed.add(column.key)
+    beyond = len(cells) > len(columns) and any(not empty(c) for c in cells[len(columns) :])
+    if beyond:
+        out.errors.append(CellError(sheet.name, number, "", "has values beyond the last named column"))
+    if not values and not failed:
+        return  # a blank row
     if sheet.name == "footprints" and "ref" in values:
         first = out.ref_rows.setdefault(values["ref"], number)
         if first != number:
             out.errors.append(CellError(sheet.name, number, "ref", f"{values['ref']!r} is used by row {first} already"))
             return
-    missing = [c.key for c in sheet.columns if c.required and c.key not in values and c.key not in failed]
-    out.errors.extend(CellError(sheet.name, number, key, "is required") for key in missing)
+    missing = [key for key in sheet.required if key not in values and key not in failed]
     if missing or failed:
+        out.errors.extend(CellError(sheet.name, number, key, "is required") for key in missing)
         if sheet.name == "footprints" and "ref" in values:
             out.broken.add(values["ref"])  # its lines are not blamed for naming it
         if sheet.name == "inventory" and "footprint_ref" in values:
