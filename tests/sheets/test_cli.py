@@ -17,7 +17,8 @@ from tests.sheets.test_parse import _footprint, _line, _xlsx
 
 def _sync(url: str) -> str:
     u = make_url(url)
-    return str(u.set(drivername="postgresql+psycopg" if u.get_backend_name() == "postgresql" else "sqlite"))
+    u = u.set(drivername="postgresql+psycopg" if u.get_backend_name() == "postgresql" else "sqlite")
+    return u.render_as_string(hide_password=False)
 
 
 def test_import_sheet_imports_once_shows_progress_and_refuses_a_bad_file(
