@@ -63,7 +63,7 @@ def _number(value: Any) -> float:
         number = float(value)
     else:
         try:
-            number = float(str(value).strip().replace(",", ""))
+            number = float(str(value).strip())  # "1,5" is refused, never read as 15 or 1.5
         except ValueError:
             raise CellProblem(f"{str(value)[:40]!r} is not a number") from None
     if not math.isfinite(number):

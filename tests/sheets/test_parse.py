@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
@@ -86,6 +87,7 @@ def test_rows_join_into_footprints_and_the_example_row_is_skipped() -> None:
         ("amount", float("nan")),
         ("amount", "inf"),
         ("amount", True),
+        ("amount", "1,5"),
         ("unit", "furlong"),
         ("stage", "teleportation"),
         ("activity", "x" * 2001),
@@ -149,3 +151,10 @@ def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_unread() -> None:
     shape = replace(layout(), limits=replace(layout().limits, max_unzipped=1000))
     with pytest.raises(FileRefused, match="unpacks to"):
         parse_file(_xlsx([_footprint("A")], [_line("A")]), CODES, sheet_layout=shape)
+
+
+def test_excel_dates_and_numbers_typed_as_text_are_read() -> None:
+    body = _xlsx([_footprint("A", reference_period_start=date(2024, 2, 1), declared_unit_amount="2.5")], [_line("A")])
+    [planned] = parse_file(body, CODES)
+    assert planned.data["reference_period_start"] == "2024-02-01"
+    assert planned.data["declared_unit_amount"] == 2.5
