@@ -16,6 +16,7 @@ from hub.db import migrate
 from hub.labels.cli import labels as labels_group
 from hub.mapping.cli import mappings as mappings_group
 from hub.pact import cli as pact_cli
+from hub.sheets.cli import import_sheet
 from rules_engine.cli import rules as rules_group
 
 if TYPE_CHECKING:
@@ -390,3 +391,4 @@ for _command in (peers, export_bundle, import_bundle_command, identity):
 main.add_command(vc_group)
 main.add_command(pact_cli.pact)
 main.add_command(labels_group)
+main.add_command(import_sheet)
