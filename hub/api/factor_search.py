@@ -7,6 +7,7 @@ import base64
 
 import strawberry
 from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
 
 from hub.api.context import Context
 from hub.api.pagination import PageInfo, page_size
@@ -99,13 +100,18 @@ def _position(cursor: str | None) -> Position | None:
 def _facets(found: dict[str, dict[str | None, int]]) -> list[FactorFacet]:
     return [
         FactorFacet(
-            name=strawberry.utils.str_converters.to_camel_case(name),
+            name=to_camel_case(name),
             values=[
                 FactorFacetValue(value=v, count=n) for v, n in sorted(values.items(), key=lambda i: (-i[1], i[0] or ""))
             ],
         )
         for name, values in found.items()
     ]
+
+
+def _hit(h: factor_search.Hit) -> FactorSearchHit:
+    factor = view(EmissionFactor, h.record)
+    return FactorSearchHit(cursor=_cursor(h.position), rank=h.position.rank, superseded=h.superseded, factor=factor)
 
 
 @strawberry.type
@@ -126,7 +132,10 @@ class FactorSearchQuery:
         found = await factor_search.search(info.context.reader, text, f, n, position)
         hits = [
             FactorSearchHit(
-                cursor=_cursor(h.position), rank=h.position.rank, superseded=h.superseded, factor=view(EmissionFactor, h.record)
+                cursor=_cursor(h.position),
+                rank=h.position.rank,
+                superseded=h.superseded,
+                factor=view(EmissionFactor, h.record),
             )
             for h in found.hits
         ]

@@ -24,8 +24,8 @@ from hub.api import fast
 from hub.api.accounting import AccountingMutation, AccountingQuery
 from hub.api.context import Context
 from hub.api.entities import EntitiesQuery
-from hub.api.federated import FederatedQuery
 from hub.api.factor_search import FactorSearchQuery
+from hub.api.federated import FederatedQuery
 from hub.api.federation import FederationMutation, FederationQuery
 from hub.api.labels import LabelsMutation, LabelsQuery, RegradeMutation
 from hub.api.mutations import Mutation

@@ -203,7 +203,7 @@ async def _facets(
     if not access.may_aggregate(KIND):
         raise Forbidden(f"role {access.role} may not aggregate {KIND} records")
     require_filterable(access, KIND, list(FACET_FIELDS.values()))
-    columns: dict[str, ColumnElement[Any]] = {
+    columns: dict[str, Any] = {
         "region": EmissionFactor.region,
         "year": cast(EmissionFactor.reference_year, String),
         "dataset": EmissionFactor.dataset,
@@ -212,12 +212,16 @@ async def _facets(
         "gases_covered": EmissionFactor.gases_covered,
     }
     parts = [
-        select(literal_column(f"'{name}'").label("facet"), cast(column, String).label("value"), func.count())
+        select(
+            literal_column(f"'{name}'", String).label("facet"),
+            cast(column, String).label("value"),
+            func.count().label("n"),
+        )
         .where(*matches)
         .group_by(column)
         for name, column in columns.items()
     ]
     out: dict[str, dict[str | None, int]] = {name: {} for name in columns}
-    for facet, value, n in await reader.execute(union_all(*parts)):
-        out[facet][value] = int(n)
+    for row in await reader.execute(union_all(*parts)):
+        out[row.facet][row.value] = int(row.n)
     return out

@@ -19,7 +19,8 @@ SEARCH = """query($t: String!, $f: FactorSearchFilter, $first: Int, $after: Stri
     dataVersion totalCount pageInfo { hasNextPage endCursor }
     facets { name values { value count } }
     hits { cursor rank superseded factor { id activityName activityNameZh sourceCitation licence } } } }"""
-CREATE_FACTOR = "mutation($d: JSON!) { createEmissionFactor(data: $d) { emissionFactor { id } errors { path reason } } }"
+CREATE_FACTOR = """mutation($d: JSON!) {
+  createEmissionFactor(data: $d) { emissionFactor { id } errors { path reason } } }"""
 
 
 async def _rows(client: Any) -> list[EmissionFactor]:
