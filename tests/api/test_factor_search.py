@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from hub.auth.principal import Role
 from hub.db.models import EmissionFactor
@@ -141,3 +141,37 @@ async def test_superseded_factors_are_marked_and_a_pinned_version_answers_as_bef
     assert marks == {old: True, created["emissionFactor"]["id"]: False}
     assert int(after["dataVersion"]) > int(before["dataVersion"])
     assert pinned["hits"] == before["hits"] and pinned["dataVersion"] == before["dataVersion"]
+
+
+async def test_filters_narrow_the_matches_and_their_facets(asgi: Any) -> None:
+    f = {"unitTypes": ["mass"], "regions": ["GLO"], "gasesCovered": ["co2e"]}
+    async with asgi() as client:
+        found = await _search(client, bearer(client, Role.ENTERPRISE, "zj-pv"), "", f=f, first=40)
+        rows = [
+            r
+            for r in await _rows(client)
+            if Units().dimension_of.get(r.unit) == "mass" and r.region == "GLO" and r.gases_covered == "co2e"
+        ]
+    assert len(rows) >= 3 and {h["factor"]["id"] for h in found["hits"]} == {r.iri for r in rows}
+    assert _facet(found, "unitType") == {"mass": len(rows)} and _facet(found, "region") == {"GLO": len(rows)}
+    assert _facet(found, "dataset") == Counter(r.dataset for r in rows)
+
+
+async def test_a_search_takes_the_same_statements_whatever_the_page_size(asgi: Any) -> None:
+    async with asgi() as client:
+        ent = bearer(client, Role.ENTERPRISE, "zj-pv")
+        statements: list[str] = []
+
+        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(client.hub.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            sizes = []
+            for n in (1, 30):
+                statements.clear()
+                found = await _search(client, ent, "", first=n)
+                sizes.append(len(statements))
+        finally:
+            event.remove(client.hub.engine.sync_engine, "before_cursor_execute", count)
+    assert len(found["hits"]) == 30 and sizes[0] == sizes[1] <= 5, sizes
