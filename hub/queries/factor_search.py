@@ -162,9 +162,7 @@ async def _version(reader: Reader, access: Access, given: int | None) -> int:
     return newest if given is None else given
 
 
-async def search(
-    reader: Reader, text: str, f: SearchFilter, first: int, after: Position | None, with_facets: bool = True
-) -> Search:
+async def search(reader: Reader, text: str, f: SearchFilter, first: int, after: Position | None) -> Search:
     """One page of matches in rank order, the facets over all matches, and the data version answered from."""
     access = await reader.access()
     if not access.grants(KIND):
@@ -190,10 +188,10 @@ async def search(
     )
     found = await reader.execute(stmt)
     rows = found[:first]
-    records = {r["_id"]: r for r in await fetch(reader, KIND, EmissionFactor.id.in_([row.id for row in rows]))}
+    keys = [row.id for row in rows]
+    records = {r["_id"]: r for r in await fetch(reader, KIND, EmissionFactor.id.in_(keys))} if keys else {}
     hits = [Hit(records[row.id], Position(int(row.rank), row.id), bool(row.superseded)) for row in rows]
-    facets = await _facets(reader, access, matches, dimension_of) if with_facets else {}
-    return Search(hits, len(found) > first, version, facets)
+    return Search(hits, len(found) > first, version, await _facets(reader, access, matches, dimension_of))
 
 
 async def _facets(
