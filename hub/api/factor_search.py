@@ -4,6 +4,7 @@ data version (hub/queries/factor_search.py). The resolver decodes, calls the que
 from __future__ import annotations
 
 import base64
+from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -34,12 +35,12 @@ class FactorSearchFilter:
 
     def to_query(self) -> factor_search.SearchFilter:
         return factor_search.SearchFilter(
-            regions=tuple(self.regions or ()),
-            years=tuple(self.years or ()),
-            datasets=tuple(self.datasets or ()),
-            unit_types=tuple(self.unit_types or ()),
-            gwp_bases=tuple(self.gwp_bases or ()),
-            gases_covered=tuple(self.gases_covered or ()),
+            regions=_values("regions", self.regions),
+            years=_values("years", self.years),
+            datasets=_values("datasets", self.datasets),
+            unit_types=_values("unitTypes", self.unit_types),
+            gwp_bases=_values("gwpBases", self.gwp_bases),
+            gases_covered=_values("gasesCovered", self.gases_covered),
             data_version=_version(self.data_version),
         )
 
@@ -71,6 +72,16 @@ class FactorSearchResult:
     facets: list[FactorFacet]
     total_count: int = strawberry.field(description="How many factors match, over all pages.")
     data_version: str = strawberry.field(description="Pass it back (filter.dataVersion) to get the same answers.")
+
+
+MAX_VALUES = 100  # values of one filter list: more is no search a person makes, and each is a bound parameter
+T = TypeVar("T", str, int)
+
+
+def _values(name: str, values: list[T] | None) -> tuple[T, ...]:
+    if values is not None and len(values) > MAX_VALUES:
+        raise InvalidInput([FieldError(f"$.filter.{name}", f"has {len(values)} values; at most {MAX_VALUES}")])
+    return tuple(values or ())
 
 
 def _version(text: str | None) -> int | None:

@@ -175,3 +175,18 @@ async def test_a_search_takes_the_same_statements_whatever_the_page_size(asgi: A
         finally:
             event.remove(client.hub.engine.sync_engine, "before_cursor_execute", count)
     assert len(found["hits"]) == 30 and sizes[0] == sizes[1] <= 5, sizes
+
+
+async def test_oversized_filters_and_broken_text_are_refused_naming_the_field(asgi: Any) -> None:
+    async with asgi() as client:
+        ent = bearer(client, Role.ENTERPRISE, "zj-pv")
+        many = await run(client, SEARCH, ent, {"t": "", "f": {"regions": [f"R{i}" for i in range(5_000)]}})
+        surrogate = await client.post(
+            "/graphql",
+            content=b'{"query": "query($t: String!) { factorSearch(text: $t) { totalCount } }", "variables": '
+            b'{"t": "\\ud800"}}',
+            headers={**ent, "Content-Type": "application/json"},
+        )
+    assert many["data"] is None and many["errors"][0]["extensions"]["fields"][0]["path"] == "$.filter.regions"
+    assert surrogate.status_code == 400, surrogate.text  # the JSON body is refused before the search sees it
+    assert surrogate.json()["errors"][0]["extensions"]["fields"][0]["path"] == "$.variables.t"
