@@ -24,6 +24,7 @@ from hub.api import fast
 from hub.api.accounting import AccountingMutation, AccountingQuery
 from hub.api.context import Context
 from hub.api.entities import EntitiesQuery
+from hub.api.factor_search import FactorSearchQuery
 from hub.api.federated import FederatedQuery
 from hub.api.federation import FederationMutation, FederationQuery
 from hub.api.labels import LabelsMutation, LabelsQuery, RegradeMutation
@@ -53,6 +54,7 @@ def build_schema() -> strawberry.federation.Schema:
                 FederatedQuery,
                 FederationQuery,
                 LabelsQuery,
+                FactorSearchQuery,
             ),
         ),
         mutation=merge_types(
