@@ -15,6 +15,7 @@ from hub.api.http import GraphQLEndpoint
 from hub.auth import endpoints as auth
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
+from hub.federation.changes import routes as sync_routes
 from hub.jsonld.routes import routes as jsonld_routes
 
 
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
             Route("/.well-known/did.json", did_document),
             Route("/oauth/token", auth.token, methods=["POST"]),
             *jsonld_routes,
+            *sync_routes,
         ],
         lifespan=lifespan,
     )
