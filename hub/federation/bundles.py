@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,8 +53,8 @@ class Scope:
 
     footprints: tuple[ColumnElement[bool], ...] = ()
     onward: tuple[ColumnElement[bool], ...] = ()
-    # Called only when the agreement lets the peer read footprints at all, with the statuses it grants.
-    extra: Callable[[Mapper | None, str, Sequence[str]], list[dict[str, Any]]] | None = None
+    # Called only when the agreement lets the peer read footprints at all, with the peer's access here.
+    extra: Callable[[Mapper | None, str, Access], Awaitable[list[dict[str, Any]]]] | None = None
     header: dict[str, Any] | None = None
     # Each footprint entry also carries the labels the peer may read of it (`labels`), and `amend` may add to
     # the entries (label status notices) before the bundle is signed.
@@ -249,7 +249,7 @@ async def build_bundle(
     access = await reader.access()
     statuses = next(iter(access.agreements)).statuses
     if scope.extra and access.readable_fields(RECORD_KIND):
-        records += scope.extra(mapper, uid, statuses)
+        records += await scope.extra(mapper, uid, access)
     if scope.amend:
         scope.amend(records)
     onward, onward_policies = await _onward_records(hub, access, statuses, mapper, scope.onward)

@@ -15,7 +15,7 @@ head}` under its proof, so the receiver knows which cursor the batch ends at (hu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +31,11 @@ from hub.auth.tokens import InvalidToken
 from hub.bootstrap import Hub
 from hub.db.models import AuditEvent, Decision, Footprint, ImportedRecord, Label
 from hub.domain.codes import FootprintStatus, LabelStatus
-from hub.federation.bundles import Scope, _entry, _map, build_bundle
+from hub.exchange.documents import footprint_documents
+from hub.exchange.mapped import narrowed
+from hub.federation.bundles import RECORD_KIND, Scope, _entry, _map, build_bundle
 from hub.mapping import Mapper
+from hub.policy.access import Access
 from hub.validation import FieldError, InvalidInput
 
 DEFAULT_EVENTS = 1000
@@ -51,6 +54,7 @@ class Window:
 
 @dataclass(frozen=True)
 class Withdrawal:
+    id: int
     iri: str
     version: int
     withdrawn_from: str  # the status it had before
@@ -66,7 +70,7 @@ async def window(session: AsyncSession, since: int, limit: int) -> Window:
     return Window(since, last if last is not None else head, head)
 
 
-def _events(w: Window, record_type: str, action: str | None = None) -> Select[tuple[str | None]]:
+def _events(w: Window, record_type: str, action: str | None = None) -> Select[Any]:
     query = select(AuditEvent.record_iri).where(
         AuditEvent.id > w.since, AuditEvent.id <= w.until, AuditEvent.record_type == record_type
     )
@@ -85,7 +89,7 @@ def touched(w: Window) -> ColumnElement[bool]:
 async def withdrawals(session: AsyncSession, w: Window) -> list[Withdrawal]:
     """Footprints withdrawn in the window and still withdrawn, with the status each was withdrawn from."""
     rows = await session.execute(
-        select(AuditEvent.record_iri, AuditEvent.detail, Footprint.version)
+        select(Footprint.id, AuditEvent.record_iri, AuditEvent.detail, Footprint.version)
         .join(Footprint, Footprint.iri == AuditEvent.record_iri)
         .where(
             AuditEvent.id > w.since,
@@ -96,21 +100,27 @@ async def withdrawals(session: AsyncSession, w: Window) -> list[Withdrawal]:
         )
         .order_by(AuditEvent.id)
     )
-    return [Withdrawal(str(iri), version, str((detail or {}).get("from", ""))) for iri, detail, version in rows]
+    found = {iri: Withdrawal(i, str(iri), v, str((detail or {}).get("from", ""))) for i, iri, detail, v in rows}
+    return list(found.values())
 
 
 def _notices(hub: Hub, found: list[Withdrawal]) -> Any:
     """Withdrawal notices for the footprints withdrawn from a status the agreement granted: a peer learns of a
-    withdrawal only of a record it could have received, and only its IRI, version and new status."""
+    withdrawal only of a record it could have received, with the fields it was granted then and the status
+    `withdrawn` (so it maps like any record of its vocabulary)."""
 
-    def extra(mapper: Mapper | None, uid: str, statuses: Sequence[str]) -> list[dict[str, Any]]:
-        out = []
-        for w in found:
-            if statuses and w.withdrawn_from not in statuses:
-                continue
-            doc = {"iri": w.iri, "version": w.version, "status": FootprintStatus.WITHDRAWN.value}
-            out.append(_entry(hub, w.iri, doc, _map(mapper, [doc])[0], mapper, [], uid))
-        return out
+    async def extra(mapper: Mapper | None, uid: str, access: Access) -> list[dict[str, Any]]:
+        statuses = next(iter(access.agreements)).statuses
+        shown = [w for w in found if not statuses or w.withdrawn_from in statuses]
+        if not shown:
+            return []
+        async with hub.sessions() as session:
+            documents = await footprint_documents(session, [w.id for w in shown])
+        fields = access.readable_fields(RECORD_KIND)
+        credit_code = "credit_code" in access.readable_fields("Organization")
+        docs = [{**narrowed(doc, fields, credit_code), "status": FootprintStatus.WITHDRAWN.value} for doc in documents]
+        data = await asyncio.to_thread(_map, mapper, docs)
+        return [_entry(hub, w.iri, doc, d, mapper, [], uid) for w, doc, d in zip(shown, docs, data, strict=True)]
 
     return extra
 

@@ -22,7 +22,7 @@ from hub.federation.importer import ImportReport
 from hub.federation.peers import store_secret
 from hub.federation.sync import SyncReport, sync_peer
 from tests.api.payloads import footprint_input
-from tests.federation.hubs import Federation
+from tests.federation.hubs import SHARED_FIELDS, Federation
 
 WITHDRAW = "mutation($f: ID!) { withdrawFootprint(footprintId: $f) { errors { path reason } } }"
 REVOKE = 'mutation($l: ID!) { revokeLabel(labelId: $l, reason: "misused") { errors { path reason } } }'
@@ -100,14 +100,28 @@ def _head(fed: Federation, region: str) -> int:
     return int(fed.rows(region, "SELECT max(id) AS m FROM audit_event")[0].m)
 
 
+def _grant_supersedes(fed: Federation, giver: str, receiver: str) -> None:
+    """The agreement also shares which footprint a version supersedes (so the receiver can mark the older)."""
+    engine = fed.engine(giver)
+    with engine.begin() as conn:
+        fields = json.dumps({"Footprint": [*SHARED_FIELDS, "supersedes"]})
+        conn.exec_driver_sql("UPDATE sharing_agreement SET fields = ? WHERE region = ?", (fields, receiver))
+    engine.dispose()
+
+
 def test_sync_brings_new_versions_withdrawals_and_label_revocations(federation: Federation) -> None:
     fed, zj = federation, Giver(federation, "ZJ")
     _connect(fed, "ZJ", "YRD")
+    _grant_supersedes(fed, "ZJ", "YRD")
     out = _sync(fed, "YRD", "ZJ")
     assert "cursor" in out and "records written" in out
     first = _records(fed, "YRD")
     exported = json.loads(fed.export("ZJ", "YRD").read_bytes())
-    assert set(first) == {r["@id"] for r in exported["records"]}  # what an export gives, no more
+    # What an export gives, and a withdrawal notice for each footprint withdrawn after it was published.
+    notices = set(first) - {r["@id"] for r in exported["records"]}
+    assert {r["@id"] for r in exported["records"]} <= set(first)
+    withdrawn = {r.iri for r in fed.rows("ZJ", "SELECT iri FROM footprint WHERE status = 'withdrawn'")}
+    assert notices <= withdrawn and {first[iri]["status"] for iri in notices} <= {"withdrawn"}
     # Each answer of /federation/changes is audited at the source (one "export" event), as is the export.
     assert _cursor(fed, "YRD") == _head(fed, "ZJ") - 2
     assert "0 records written" in _sync(fed, "YRD", "ZJ")  # only those two events since: nothing to apply
@@ -135,7 +149,7 @@ def test_sync_brings_new_versions_withdrawals_and_label_revocations(federation: 
     zj.act(Role.REGULATOR, "zj-regulator", PUBLISH, f=new)
     # A withdrawal of another published footprint, and of a draft the peer never could read.
     gone = zj.one(
-        "SELECT iri FROM footprint WHERE status = 'published' AND iri NOT IN ('" + labelled + "', '" + old + "') "
+        f"SELECT iri FROM footprint WHERE status = 'published' AND iri NOT IN ('{labelled}', '{old}', '{new}') "
         "ORDER BY id DESC"
     )[0]
     zj.act(Role.REGULATOR, "zj-regulator", WITHDRAW, f=gone)
@@ -149,6 +163,7 @@ def test_sync_brings_new_versions_withdrawals_and_label_revocations(federation: 
     assert {x["@id"]: x["status"] for x in after[labelled]["labels"]}[label] == "revoked"
     assert draft not in after  # no notice of a record the agreement never let YRD read
     assert set(after) == set(first) | {new}
+    assert after[gone]["total_kgco2e"] == first[gone]["total_kgco2e"]  # the notice keeps what was shared
     assert _cursor(fed, "YRD") == _head(fed, "ZJ") - 1
     assert "0 records written" in _sync(fed, "YRD", "ZJ")
 
@@ -199,7 +214,8 @@ def test_a_sync_killed_mid_batch_applies_nothing_of_it_and_the_next_run_resumes(
     resumed = _run_sync(fed, "YRD", "ZJ", 40)
     assert resumed.start == cursor and resumed.cursor == _head(fed, "ZJ") - 1
     everything = json.loads(fed.export("ZJ", "YRD").read_bytes())
-    assert set(_records(fed, "YRD")) == {r["@id"] for r in everything["records"]}
+    withdrawn = {r.iri for r in fed.rows("ZJ", "SELECT iri FROM footprint WHERE status = 'withdrawn'")}
+    assert set(_records(fed, "YRD")) - withdrawn == {r["@id"] for r in everything["records"]}
 
 
 def test_the_changes_endpoint_answers_only_a_peer_and_only_what_its_agreement_grants(federation: Federation) -> None:
@@ -234,4 +250,4 @@ def test_the_changes_endpoint_answers_only_a_peer_and_only_what_its_agreement_gr
     assert synced and not (set(synced) & gba)
     withheld = {"product_mass_kg_per_declared_unit", "fossil_carbon_content_kgc", "created_at", "comment"}
     assert all(not (withheld & set(doc)) for doc in synced.values())
-    assert {doc["status"] for doc in synced.values()} <= {"published", "verified"}
+    assert {doc["status"] for doc in synced.values()} <= {"published", "verified", "withdrawn"}  # never a draft
