@@ -277,6 +277,8 @@ MUTATION_CALLS = {
     "createDraftMapping": 'createDraftMapping(content: "") { errors { path } }',
     "testDraft": 'testDraft(id: "urn:x:none") { errors { path } }',
     "publishDraft": 'publishDraft(id: "urn:x:none") { errors { path } }',
+    "exportBundle": 'exportBundle(to: "MARS") { errors { path } }',
+    "importBundle": "importBundle(bundle: {}) { errors { path } }",
 }
 WRITES = [(role, name) for role in ROLES for name in MUTATION_CALLS]
 
