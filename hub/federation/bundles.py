@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import IntegrityError
 
 from hub.auth.principal import Principal, Role
 from hub.bootstrap import Hub
@@ -39,6 +40,7 @@ from hub.validation import FieldError, InvalidInput
 BUNDLE_CONTEXT = "https://w3id.org/cfhub/contexts/bundle.jsonld"
 RECORD_KIND = "Footprint"
 PAGE = 500
+AUDIT_ATTEMPTS = 10
 # The vocabulary each region's hub reads bundles in: the mapping target, or None for the ZJ vocabulary itself.
 VOCABULARIES: dict[str, str | None] = {"ZJ": None, "YRD": "yrd", "GBA": "gba"}
 
@@ -278,6 +280,14 @@ async def build_bundle(
 async def _audit(hub: Hub, bundle_iri: str, receiver: Receiver, local: int, onward: int) -> None:
     from hub.services.uow import unit_of_work
 
-    async with unit_of_work(hub.sessions) as session:
-        detail = {"to": receiver.did, "region": receiver.region, "records": local, "onward": onward}
-        await audit.record(session, hub.identity.did, "export", "DatasetBundle", bundle_iri, detail)
+    detail = {"to": receiver.did, "region": receiver.region, "records": local, "onward": onward}
+    for attempt in range(AUDIT_ATTEMPTS):
+        try:
+            async with unit_of_work(hub.sessions) as session:
+                await audit.record(session, hub.identity.did, "export", "DatasetBundle", bundle_iri, detail)
+            return
+        except IntegrityError:
+            # On SQLite an append that is its transaction's first write reads the chain's head unlocked, so
+            # exports at the same moment (peers syncing) can extend the same link; the loser appends again.
+            if attempt == AUDIT_ATTEMPTS - 1:
+                raise

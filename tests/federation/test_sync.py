@@ -21,8 +21,10 @@ from hub.db.models import ImportedRecord
 from hub.federation.importer import ImportReport
 from hub.federation.peers import store_secret
 from hub.federation.sync import SyncReport, sync_peer
+from hub.validation import InvalidInput
 from tests.api.payloads import footprint_input
 from tests.federation.hubs import SHARED_FIELDS, Federation
+from tests.security.lifecycle_world import together
 
 WITHDRAW = "mutation($f: ID!) { withdrawFootprint(footprintId: $f) { errors { path reason } } }"
 REVOKE = 'mutation($l: ID!) { revokeLabel(labelId: $l, reason: "misused") { errors { path reason } } }'
@@ -166,6 +168,9 @@ def test_sync_brings_new_versions_withdrawals_and_label_revocations(federation: 
     assert after[gone]["total_kgco2e"] == first[gone]["total_kgco2e"]  # the notice keeps what was shared
     assert _cursor(fed, "YRD") == _head(fed, "ZJ") - 1
     assert "0 records written" in _sync(fed, "YRD", "ZJ")
+    # The periodic job: two rounds, nothing new, none failed.
+    periodic = _sync(fed, "YRD", "ZJ", "--every", "0.01", "--rounds", "2")
+    assert "0 failed rounds" in periodic and periodic.count("cursor") >= 2
 
 
 def _run_sync(fed: Federation, receiver: str, giver: str, limit: int, fault: Any = None) -> SyncReport:
@@ -178,6 +183,15 @@ def _run_sync(fed: Federation, receiver: str, giver: str, limit: int, fault: Any
             await hub.close()
 
     return asyncio.run(run())
+
+
+def _attempt(fed: Federation) -> str:
+    try:
+        _run_sync(fed, "YRD", "ZJ", 10_000)
+    except InvalidInput as error:
+        assert [e.path for e in error.errors] == ["$.cursor"], error.errors
+        return "cursor moved"
+    return "applied"
 
 
 class Killed(RuntimeError):
@@ -245,7 +259,11 @@ def test_the_changes_endpoint_answers_only_a_peer_and_only_what_its_agreement_gr
     gba = {r.iri for r in fed.rows("ZJ", "SELECT iri FROM imported_record")}
     assert gba
     _connect(fed, "ZJ", "YRD")
-    _sync(fed, "YRD", "ZJ")
+    # Five syncs of ZJ at once on YRD: one applies the first batch, the others are told the cursor moved.
+    outcomes = together([lambda: _attempt(fed)] * 5)
+    assert outcomes.count("applied") >= 1 and set(outcomes) <= {"applied", "cursor moved"}, outcomes
+    assert len(fed.rows("YRD", "SELECT id FROM audit_event WHERE action = 'import'")) == 1
+    assert "0 records written" in _sync(fed, "YRD", "ZJ")
     synced = _records(fed, "YRD")
     assert synced and not (set(synced) & gba)
     withheld = {"product_mass_kg_per_declared_unit", "fossil_carbon_content_kgc", "created_at", "comment"}
