@@ -127,7 +127,7 @@ async def sync_peer(
         bundle = await fetch_changes(http, peer, token, report.cursor, min(limit, MAX_EVENTS))
         window = _batch(bundle, report.cursor)
         move = advance(peer, report.cursor, window["until"], str(bundle.get("@id")), fault)
-        applied = await import_bundle(hub, bundle, http, within=move)
+        applied = await import_bundle(hub, bundle, http, within=move, ties_win=True)
         report.batches += 1
         report.written += applied.written
         report.unchanged += applied.unchanged

@@ -12,12 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.principal import Principal, Role
 from hub.bootstrap import open_hub, token_service
-from hub.db.models import ImportedRecord
+from hub.db.models import ImportedRecord, SharingAgreement
+from hub.domain.codes import Region
 from hub.federation.importer import ImportReport
 from hub.federation.peers import store_secret
 from hub.federation.sync import SyncReport, sync_peer
@@ -73,7 +74,7 @@ def _connect(fed: Federation, giver: str, receiver: str) -> None:
     assert client_id and secret, made.output
     engine = fed.engine(receiver)
     with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE peer SET client_id = ? WHERE region = ?", (client_id[1], giver))
+        conn.execute(text("UPDATE peer SET client_id = :c WHERE region = :r"), {"c": client_id[1], "r": giver})
     engine.dispose()
     store_secret(fed[receiver].settings.key_dir, giver, secret[1])
 
@@ -106,8 +107,8 @@ def _grant_supersedes(fed: Federation, giver: str, receiver: str) -> None:
     """The agreement also shares which footprint a version supersedes (so the receiver can mark the older)."""
     engine = fed.engine(giver)
     with engine.begin() as conn:
-        fields = json.dumps({"Footprint": [*SHARED_FIELDS, "supersedes"]})
-        conn.exec_driver_sql("UPDATE sharing_agreement SET fields = ? WHERE region = ?", (fields, receiver))
+        fields = {"Footprint": [*SHARED_FIELDS, "supersedes"]}
+        conn.execute(update(SharingAgreement).where(SharingAgreement.region == Region(receiver)).values(fields=fields))
     engine.dispose()
 
 
@@ -258,6 +259,8 @@ def test_the_changes_endpoint_answers_only_a_peer_and_only_what_its_agreement_gr
     assert imported.exit_code == 0, imported.output
     gba = {r.iri for r in fed.rows("ZJ", "SELECT iri FROM imported_record")}
     assert gba
+    unready = fed.cli("YRD", "sync", "ZJ")  # no client at ZJ yet: refused, naming what is missing
+    assert unready.exit_code == 1 and "$.client_id" in unready.output and _cursor(fed, "YRD") is None
     _connect(fed, "ZJ", "YRD")
     # Five syncs of ZJ at once on YRD: one applies the first batch, the others are told the cursor moved.
     outcomes = together([lambda: _attempt(fed)] * 5)
