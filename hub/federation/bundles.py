@@ -254,7 +254,9 @@ async def build_bundle(
         records += await scope.extra(mapper, uid, access)
     if scope.amend:
         scope.amend(records)
-    onward, onward_policies = await _onward_records(hub, access, statuses, mapper, scope.onward)
+    # Never back to the hub they came from: its importer refuses its own records, and would refuse the bundle.
+    back = ImportedRecord.source_hub != receiver.did
+    onward, onward_policies = await _onward_records(hub, access, statuses, mapper, (*scope.onward, back))
     created = hub.clock.now()
     bundle = {
         "@context": [BUNDLE_CONTEXT],

@@ -259,6 +259,10 @@ def test_the_changes_endpoint_answers_only_a_peer_and_only_what_its_agreement_gr
     assert imported.exit_code == 0, imported.output
     gba = {r.iri for r in fed.rows("ZJ", "SELECT iri FROM imported_record")}
     assert gba
+    # YRD lets ZJ pass its records on: ZJ never passes them back to YRD (whose importer would refuse them).
+    assert fed.cli("ZJ", "import", str(fed.export("YRD", "ZJ"))).exit_code == 0
+    yrd = {r.iri for r in fed.rows("ZJ", "SELECT iri FROM imported_record")} - gba
+    assert yrd
     unready = fed.cli("YRD", "sync", "ZJ")  # no client at ZJ yet: refused, naming what is missing
     assert unready.exit_code == 1 and "$.client_id" in unready.output and _cursor(fed, "YRD") is None
     _connect(fed, "ZJ", "YRD")
@@ -271,4 +275,12 @@ def test_the_changes_endpoint_answers_only_a_peer_and_only_what_its_agreement_gr
     assert synced and not (set(synced) & gba)
     withheld = {"product_mass_kg_per_declared_unit", "fossil_carbon_content_kgc", "created_at", "comment"}
     assert all(not (withheld & set(doc)) for doc in synced.values())
+    assert not (set(synced) & yrd)
+    # Once GBA lets ZJ pass its records on, ZJ's next import of them is a change YRD's sync brings, under
+    # GBA's policy and with GBA as their source.
+    fed.set_terms("GBA", "ZJ", onward_transfer=True)
+    assert fed.cli("ZJ", "import", str(fed.export("GBA", "ZJ"))).exit_code == 0
+    _sync(fed, "YRD", "ZJ")
+    onward = {r.iri: r.source_region for r in fed.rows("YRD", "SELECT iri, source_region FROM imported_record")}
+    assert {iri for iri in onward if iri in gba} == gba and {onward[iri] for iri in gba} == {"GBA"}
     assert {doc["status"] for doc in synced.values()} <= {"published", "verified", "withdrawn"}  # never a draft
