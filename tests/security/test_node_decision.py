@@ -63,4 +63,6 @@ def test_every_kind_with_an_iri_has_a_segment() -> None:
         for name, kind in KINDS.items()
         if kind.model is not None and issubclass(kind.model, Base) and hasattr(kind.model, "iri")
     }
-    assert set(SEGMENTS.values()) == with_iri
+    # Imported records keep their source hub's IRI (another hub's footprint, say): node(id:) would read it as
+    # that kind here, so they are read through `importedRecords`, never by IRI. Named here on purpose.
+    assert set(SEGMENTS.values()) == with_iri - {"ImportedRecord"}
