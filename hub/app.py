@@ -16,6 +16,7 @@ from hub.auth import endpoints as auth
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
 from hub.credentials.routes import routes as credential_routes
+from hub.federation.changes import routes as sync_routes
 from hub.jsonld.routes import routes as jsonld_routes
 from hub.pact import events as pact_events
 from hub.pact.host import routes as pact_routes
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
             *pact_events.routes,
             *credential_routes,
             *sheet_routes,
+            *sync_routes,
         ],
         lifespan=lifespan,
     )

@@ -383,10 +383,10 @@ def audit_verify() -> None:
     asyncio.run(run())
 
 
-from hub.federation.cli import export_bundle, import_bundle_command, peers  # noqa: E402 (federation, issue 11)
+from hub.federation.cli import export_bundle, import_bundle_command, peers, sync_command  # noqa: E402 (federation, issue 11)
 from hub.integrity.cli import identity  # noqa: E402
 
-for _command in (peers, export_bundle, import_bundle_command, identity):
+for _command in (peers, export_bundle, import_bundle_command, identity, sync_command):
     main.add_command(_command)
 main.add_command(vc_group)
 main.add_command(pact_cli.pact)

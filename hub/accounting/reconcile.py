@@ -59,18 +59,25 @@ class Computed:
 
     @property
     def lines(self) -> list[float]:
-        return [float(v) for v in self.accounts.lines]
+        return [stored(v) for v in self.accounts.lines]
 
     def stages(self) -> dict[str, float]:
         """The stages that have lines, in life-cycle order."""
-        return {name: float(self.accounts.stages[0, i]) for i, name in enumerate(STAGES) if i in self.used_stages}
+        return {name: stored(self.accounts.stages[0, i]) for i, name in enumerate(STAGES) if i in self.used_stages}
 
     def part(self, name: str) -> float:
-        return float(self.accounts.parts[0, PARTS.index(name)])
+        return stored(self.accounts.parts[0, PARTS.index(name)])
 
     @property
     def total(self) -> float:
-        return float(self.accounts.totals[0])
+        return stored(self.accounts.totals[0])
+
+
+def stored(value: Any) -> float:
+    """A computed figure as the hub stores it: 12 significant digits. Binary sums leave noise in the last
+    digits (105.73785600000001 for 105.737856); stored as is, it would reach PACT and Catena-X as a decimal
+    string that claims a precision no inventory has (issue 12 item 4)."""
+    return float(f"{float(value):.12g}")
 
 
 def compute(

@@ -731,3 +731,15 @@ class LabelEvent(Identified, Provenance, Base):
     detail: Mapped[dict[str, Any]]
 
     label: Mapped[Label] = relationship(lazy="raise")
+class SyncCursor(Base):
+    """How far this hub has applied a peer's changes (hub/federation/sync.py): the peer's change cursor (its
+    audit-trail position) up to which every change is applied here. It moves only in the transaction that
+    applies the batch it ends, so a sync that fails part-way leaves it where it was."""
+
+    __tablename__ = "sync_cursor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    peer_id: Mapped[int] = mapped_column(ForeignKey("peer.id", ondelete="CASCADE"), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    bundle_iri: Mapped[str | None] = mapped_column(String(255))  # the changes bundle that moved it last
+    synced_at: Mapped[datetime]

@@ -14,15 +14,16 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import IntegrityError
 
 from hub.auth.principal import Principal, Role
 from hub.bootstrap import Hub
-from hub.db.models import Decision, ImportedRecord, SharingAgreement
+from hub.db.models import Decision, ImportedRecord, Label, SharingAgreement
 from hub.exchange.documents import footprint_documents
 from hub.exchange.mapped import narrowed
 from hub.federation import odrl
@@ -32,17 +33,35 @@ from hub.policy.access import Access
 from hub.policy.usage import onward_transferable
 from hub.queries.footprints import FootprintFilter, footprint_page
 from hub.queries.reader import Reader, agreement_in_force
-from hub.queries.records import fetch
+from hub.queries.records import fetch, page
 from hub.services import audit
 from hub.validation import FieldError, InvalidInput
 
 BUNDLE_CONTEXT = "https://w3id.org/cfhub/contexts/bundle.jsonld"
 RECORD_KIND = "Footprint"
 PAGE = 500
+AUDIT_ATTEMPTS = 10
 # The vocabulary each region's hub reads bundles in: the mapping target, or None for the ZJ vocabulary itself.
 VOCABULARIES: dict[str, str | None] = {"ZJ": None, "YRD": "yrd", "GBA": "gba"}
 
 Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of what a peer may receive that one bundle carries (incremental sync, hub/federation/changes.py):
+    conditions on its footprints and on the imported records that go on, further entries (withdrawal notices)
+    made with the bundle's mapper and policy uid, and fields added to the bundle. No scope: everything."""
+
+    footprints: tuple[ColumnElement[bool], ...] = ()
+    onward: tuple[ColumnElement[bool], ...] = ()
+    # Called only when the agreement lets the peer read footprints at all, with the peer's access here.
+    extra: Callable[[Mapper | None, str, Access], Awaitable[list[dict[str, Any]]]] | None = None
+    header: dict[str, Any] | None = None
+    # Each footprint entry also carries the labels the peer may read of it (`labels`), and `amend` may add to
+    # the entries (label status notices) before the bundle is signed.
+    labels: bool = False
+    amend: Callable[[list[dict[str, Any]]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,31 +104,58 @@ def _rulesets(decisions: list[dict[str, Any]]) -> dict[int, list[dict[str, str]]
 
 
 async def _local_records(
-    hub: Hub, reader: Reader, mapper: Mapper | None, policy_uid: str, progress: Progress | None
+    hub: Hub,
+    reader: Reader,
+    mapper: Mapper | None,
+    policy_uid: str,
+    progress: Progress | None,
+    where: Sequence[ColumnElement[bool]] = (),
+    with_labels: bool = False,
 ) -> list[dict[str, Any]]:
     access = await reader.access()
     credit_code = "credit_code" in access.readable_fields("Organization")
     records: list[dict[str, Any]] = []
     after: int | None = None
     while True:
-        page = await footprint_page(reader, FootprintFilter(), first=PAGE, after=after)
-        if not page.records:
+        found = (
+            await page(reader, RECORD_KIND, *where, first=PAGE, after=after)
+            if where
+            else await footprint_page(reader, FootprintFilter(), first=PAGE, after=after)
+        )
+        if not found.records:
             break
-        ids = [r["_id"] for r in page.records]
+        ids = [r["_id"] for r in found.records]
         async with hub.sessions() as session:
             documents = await footprint_documents(session, ids)
         decisions = await fetch(reader, "Decision", Decision.footprint_id.in_(ids), internal=("footprint_id",))
         rulesets = _rulesets(decisions)
-        docs = [narrowed(doc, r["_readable"], credit_code) for r, doc in zip(page.records, documents, strict=True)]
+        labels = await _labels(reader, ids) if with_labels else {}
+        docs = [narrowed(doc, r["_readable"], credit_code) for r, doc in zip(found.records, documents, strict=True)]
         data = await asyncio.to_thread(_map, mapper, docs)
-        for r, doc, mapped in zip(page.records, docs, data, strict=True):
+        for r, doc, mapped in zip(found.records, docs, data, strict=True):
             records.append(_entry(hub, r["id"], doc, mapped, mapper, rulesets[r["_id"]], policy_uid))
+            if with_labels:
+                records[-1]["labels"] = labels.get(r["_id"], [])
         if progress:
             progress(len(records))
-        if not page.has_next:
+        if not found.has_next:
             break
         after = ids[-1]
     return records
+
+
+async def _labels(reader: Reader, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The labels of these footprints the peer may read, with the fields it may read (JSON values only)."""
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for label in await fetch(reader, "Label", Label.footprint_id.in_(ids), internal=("footprint_id",)):
+        shown = {k: v for k, v in label.items() if not k.startswith("_") and k not in {"id", "footprint"}}
+        out[label["_footprint_id"]].append(
+            {
+                "@id": label["id"],
+                **{k: v if isinstance(v, str | int | float | None) else str(v) for k, v in shown.items()},
+            }
+        )
+    return out
 
 
 def _map(mapper: Mapper | None, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -145,7 +191,11 @@ def _entry(
 
 
 async def _onward_records(
-    hub: Hub, access: Access, agreement_statuses: Sequence[str], mapper: Mapper | None
+    hub: Hub,
+    access: Access,
+    agreement_statuses: Sequence[str],
+    mapper: Mapper | None,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Imported records whose own policy lets them go on, narrowed to the fields the agreement grants, under
     their original policy (a receiver never gets looser terms than the record came with)."""
@@ -156,7 +206,7 @@ async def _onward_records(
         rows = (
             await session.scalars(
                 select(ImportedRecord)
-                .where(onward_transferable(hub.clock.today()), ImportedRecord.superseded_by_iri.is_(None))
+                .where(onward_transferable(hub.clock.today()), ImportedRecord.superseded_by_iri.is_(None), *where)
                 .order_by(ImportedRecord.id)
             )
         ).all()
@@ -182,8 +232,11 @@ async def _onward_records(
     return records, list(policies.values())
 
 
-async def build_bundle(hub: Hub, region: str, progress: Progress | None = None) -> dict[str, Any]:
-    """The signed bundle of everything peer `region` may receive now (InvalidInput if it may receive nothing)."""
+async def build_bundle(
+    hub: Hub, region: str, progress: Progress | None = None, scope: Scope | None = None
+) -> dict[str, Any]:
+    """The signed bundle of everything peer `region` may receive now (InvalidInput if it may receive nothing),
+    or of the part of it that `scope` names."""
     from hub.services.published import effective_catalog
 
     receiver, reader = await _receiver(hub, region)
@@ -193,10 +246,17 @@ async def build_bundle(hub: Hub, region: str, progress: Progress | None = None) 
     bundle_iri = f"{hub.settings.base_iri}bundle/{uuid.uuid4()}"
     uid = f"{bundle_iri}#policy-{RECORD_KIND}"
     own_policy = odrl.policy(uid, hub.identity.did, receiver.did, RECORD_KIND, receiver.terms)
-    records = await _local_records(hub, reader, mapper, uid, progress)
+    scope = scope or Scope()
+    records = await _local_records(hub, reader, mapper, uid, progress, scope.footprints, scope.labels)
     access = await reader.access()
     statuses = next(iter(access.agreements)).statuses
-    onward, onward_policies = await _onward_records(hub, access, statuses, mapper)
+    if scope.extra and access.readable_fields(RECORD_KIND):
+        records += await scope.extra(mapper, uid, access)
+    if scope.amend:
+        scope.amend(records)
+    # Never back to the hub they came from: its importer refuses its own records, and would refuse the bundle.
+    back = ImportedRecord.source_hub != receiver.did
+    onward, onward_policies = await _onward_records(hub, access, statuses, mapper, (*scope.onward, back))
     created = hub.clock.now()
     bundle = {
         "@context": [BUNDLE_CONTEXT],
@@ -212,6 +272,7 @@ async def build_bundle(hub: Hub, region: str, progress: Progress | None = None) 
         "policies": [own_policy, *onward_policies],
         "record_count": len(records) + len(onward),
         "records": records + onward,
+        **(scope.header or {}),
     }
     signed = await asyncio.to_thread(hub.identity.sign, bundle, created)
     await _audit(hub, bundle_iri, receiver, len(records), len(onward))
@@ -221,6 +282,14 @@ async def build_bundle(hub: Hub, region: str, progress: Progress | None = None) 
 async def _audit(hub: Hub, bundle_iri: str, receiver: Receiver, local: int, onward: int) -> None:
     from hub.services.uow import unit_of_work
 
-    async with unit_of_work(hub.sessions) as session:
-        detail = {"to": receiver.did, "region": receiver.region, "records": local, "onward": onward}
-        await audit.record(session, hub.identity.did, "export", "DatasetBundle", bundle_iri, detail)
+    detail = {"to": receiver.did, "region": receiver.region, "records": local, "onward": onward}
+    for attempt in range(AUDIT_ATTEMPTS):
+        try:
+            async with unit_of_work(hub.sessions) as session:
+                await audit.record(session, hub.identity.did, "export", "DatasetBundle", bundle_iri, detail)
+            return
+        except IntegrityError:
+            # On SQLite an append that is its transaction's first write reads the chain's head unlocked, so
+            # exports at the same moment (peers syncing) can extend the same link; the loser appends again.
+            if attempt == AUDIT_ATTEMPTS - 1:
+                raise

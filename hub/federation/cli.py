@@ -183,3 +183,46 @@ def import_bundle_command(file: str, timeout: float) -> None:
         f"{report.unchanged} unchanged, {report.kept_newer} older than what is here (kept), "
         f"{report.superseded} superseded"
     )
+
+
+@click.command("sync", help="Apply peer REGION's changes since the last sync (new, superseded, withdrawn, labels).")
+@click.argument("region")
+@click.option("--every", type=float, default=None, help="Keep syncing: one round every SECONDS (the periodic job).")
+@click.option("--rounds", type=int, default=None, help="With --every: stop after this many rounds (default: never).")
+@click.option("--batch", default=1000, show_default=True, help="Changes (audit events at the peer) per batch.")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for each answer of the peer.")
+def sync_command(region: str, every: float | None, rounds: int | None, batch: int, timeout: float) -> None:
+    import httpx
+
+    from hub.federation.peers import PeerError
+    from hub.federation.sync import SyncReport, run_every, sync_peer
+
+    region = region.upper()
+    if every is not None and every <= 0:
+        raise click.ClickException("--every must be a positive number of seconds")
+    if not 1 <= batch <= 10_000:
+        raise click.ClickException("--batch must be 1 to 10000")
+
+    def progress(line: str) -> None:
+        click.echo(f"  {line}", err=True)
+
+    async def once(hub: Hub) -> SyncReport:
+        async with httpx.AsyncClient(timeout=timeout) as http:
+            return await sync_peer(hub, region, http, progress, batch)
+
+    async def periodic(hub: Hub) -> int:
+        async with httpx.AsyncClient(timeout=timeout) as http:
+            return await run_every(hub, region, every or 0, http, progress, rounds)
+
+    try:
+        if every is not None:
+            failed = _run(periodic)
+            click.echo(f"sync of {region} stopped: {failed} failed rounds")
+            return
+        report = _run(once)
+    except PeerError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"synced {region}: cursor {report.start} -> {report.cursor} in {report.batches} batches, "
+        f"{report.written} records written, {report.unchanged} unchanged"
+    )

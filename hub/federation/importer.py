@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,6 +38,9 @@ from hub.validation import FieldError, InvalidInput, problems
 WRITE_ATTEMPTS = 3  # concurrent imports of overlapping bundles: the loser of a unique-IRI race applies again
 CHUNK = 500  # IRIs per IN (...) lookup: well inside SQLite's and PostgreSQL's parameter limits
 Progress = Callable[[str, int], None]
+# Work done in the transaction that applies a bundle, after its records are written (a sync moves its cursor
+# there, hub/federation/sync.py): if it raises, nothing of the bundle is applied.
+Within = Callable[[AsyncSession, "ImportReport"], Awaitable[None]]
 
 
 @dataclass
@@ -149,6 +152,8 @@ def _check_records(
             problems += [FieldError(where, reason) for reason in reasons]
             continue
         seen.add(entry["@id"])
+        if "labels" in entry:  # a bundle of changes: the labels, with their status at the source, kept as sent
+            document = {**document, "labels": entry["labels"]}
         policy_doc, terms = policies[entry["policy"]]
         digest = hashlib.sha256(canonical_json(entry)).hexdigest()
         version = entry["provenance"]["version"]
@@ -180,9 +185,16 @@ def _entry_problems(
 
 
 async def import_bundle(
-    hub: Hub, bundle: Any, http: httpx.AsyncClient, progress: Progress | None = None
+    hub: Hub,
+    bundle: Any,
+    http: httpx.AsyncClient,
+    progress: Progress | None = None,
+    within: Within | None = None,
+    ties_win: bool = False,
 ) -> ImportReport:
-    """Verify, check and apply a bundle; InvalidInput (nothing written) naming every problem otherwise."""
+    """Verify, check and apply a bundle; InvalidInput (nothing written) naming every problem otherwise.
+    `ties_win`: a record of the same version made in the same second as the one here replaces it (sync applies
+    a peer's batches in the order the peer made them, and bundle times are to the second)."""
     from hub.services.published import effective_catalog
 
     own_did = hub.identity.did
@@ -211,7 +223,7 @@ async def import_bundle(
     created = datetime.fromisoformat(bundle["created_at"].replace("Z", "+00:00"))
     for attempt in range(WRITE_ATTEMPTS):
         try:
-            report = await _apply(hub, bundle["@id"], created, peer, incoming)
+            report = await _apply(hub, bundle["@id"], created, peer, incoming, within, ties_win)
             break
         except IntegrityError:
             # Another import wrote some of these IRIs between our read and our write; ours rolled back whole.
@@ -223,15 +235,25 @@ async def import_bundle(
     return report
 
 
-async def _apply(hub: Hub, bundle_iri: str, created: datetime, peer: Peer, incoming: list[Incoming]) -> ImportReport:
+async def _apply(
+    hub: Hub,
+    bundle_iri: str,
+    created: datetime,
+    peer: Peer,
+    incoming: list[Incoming],
+    within: Within | None = None,
+    ties_win: bool = False,
+) -> ImportReport:
     """Upsert the checked records in one transaction (all or nothing), with one audit event if anything changed."""
     report = ImportReport(bundle_iri, peer.did)
     async with unit_of_work(hub.sessions) as session:
         await _refuse_local(session, incoming)
-        await _upsert(session, incoming, bundle_iri, created, peer, hub, report)
+        await _upsert(session, incoming, bundle_iri, created, peer, hub, report, ties_win)
         if report.written or report.superseded:
             detail = {"from": peer.did, "inserted": report.inserted, "updated": report.updated}
             await audit.record(session, hub.identity.did, "import", "DatasetBundle", bundle_iri, detail)
+        if within:
+            await within(session, report)
     return report
 
 
@@ -282,13 +304,13 @@ def _values(r: Incoming, bundle_iri: str, created: datetime, peer: Peer, now: da
     }
 
 
-def _newer(r: Incoming, old: ImportedRecord, created: datetime) -> bool | None:
+def _newer(r: Incoming, old: ImportedRecord, created: datetime, ties_win: bool = False) -> bool | None:
     """True: replace; False: keep what is here (it is newer); None: the same record, nothing to do."""
     if r.version != old.version:
         return r.version > old.version
     if r.content_hash == old.content_hash:
         return None
-    return created > old.bundle_created_at
+    return created >= old.bundle_created_at if ties_win else created > old.bundle_created_at
 
 
 async def _upsert(
@@ -299,6 +321,7 @@ async def _upsert(
     peer: Peer,
     hub: Hub,
     report: ImportReport,
+    ties_win: bool = False,
 ) -> None:
     now = hub.clock.now()
     existing = await _existing(session, [r.iri for r in incoming])
@@ -308,7 +331,7 @@ async def _upsert(
         if old is None:
             inserts.append(_values(r, bundle_iri, created, peer, now))
             continue
-        decision = _newer(r, old, created)
+        decision = _newer(r, old, created, ties_win)
         if decision is None:
             report.unchanged += 1
         elif decision:
