@@ -196,7 +196,7 @@ def reconcile(
         "fossil_kgco2e": computed.part("fossil"),
         "biogenic_kgco2e": computed.part("biogenic"),
         "land_use_change_kgco2e": computed.part("land_use_change"),
-        "total_including_biogenic_uptake_kgco2e": computed.total + uptake,
+        "total_including_biogenic_uptake_kgco2e": stored(computed.total + uptake),
     }
     for name, value in figures.items():
         stated = data.get(name)

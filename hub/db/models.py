@@ -731,6 +731,8 @@ class LabelEvent(Identified, Provenance, Base):
     detail: Mapped[dict[str, Any]]
 
     label: Mapped[Label] = relationship(lazy="raise")
+
+
 class SyncCursor(Base):
     """How far this hub has applied a peer's changes (hub/federation/sync.py): the peer's change cursor (its
     audit-trail position) up to which every change is applied here. It moves only in the transaction that

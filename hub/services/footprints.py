@@ -10,6 +10,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hub.accounting.reconcile import stored
 from hub.db.models import (
     SUPERSEDED_AT_MOST_ONCE,
     EmissionFactor,
@@ -104,9 +105,9 @@ async def create_footprint(session: AsyncSession, data: dict[str, Any], origin: 
         **{name: date.fromisoformat(data[name]) if data.get(name) else None for name in _DATES},
     )
     if accounted.interval is not None:
-        footprint.uncertainty_mean_kgco2e = accounted.interval.mean
-        footprint.uncertainty_low_kgco2e = accounted.interval.low
-        footprint.uncertainty_high_kgco2e = accounted.interval.high
+        footprint.uncertainty_mean_kgco2e = stored(accounted.interval.mean)
+        footprint.uncertainty_low_kgco2e = stored(accounted.interval.low)
+        footprint.uncertainty_high_kgco2e = stored(accounted.interval.high)
         footprint.uncertainty_draws = accounted.interval.draws
         footprint.uncertainty_seed = accounted.interval.seed
     footprint.stages = [FootprintStage(stage=LifeCycleStage(s["stage"]), kgco2e=s["kgco2e"]) for s in data["stages"]]
