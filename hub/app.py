@@ -20,6 +20,7 @@ from hub.jsonld.routes import routes as jsonld_routes
 from hub.pact import events as pact_events
 from hub.pact.host import routes as pact_routes
 from hub.pact.outbox import OutboxWorker
+from hub.public.routes import routes as public_routes
 
 
 async def health(request: Request) -> Response:
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
             *pact_routes,
             *pact_events.routes,
             *credential_routes,
+            *public_routes,
         ],
         lifespan=lifespan,
     )
