@@ -35,6 +35,12 @@ class LabelPage:
     credential: dict[str, Any] | None  # the hub's verification report of the label's credential
 
 
+def plausible_serial(serial: str) -> bool:
+    """Worth a look-up: within the column's width, printable (a NUL byte is an error in PostgreSQL text, not
+    a serial)."""
+    return 0 < len(serial) <= MAX_SERIAL and serial.isprintable()
+
+
 async def _one(reader: Reader, kind: str, *where: Any) -> Record | None:
     found = await fetch(reader, kind, *where, limit=1)
     return found[0] if found else None
@@ -54,7 +60,7 @@ async def _credential_report(hub: Hub, serial: str) -> dict[str, Any] | None:
 
 async def label_page(hub: Hub, serial: str) -> LabelPage | None:
     """The page of the label with this serial, or None when the public may read no such label."""
-    if not serial or len(serial) > MAX_SERIAL:
+    if not plausible_serial(serial):
         return None
     reader = public_reader(hub)
     view = await label_public_view(reader, serial)
@@ -77,7 +83,7 @@ async def label_page(hub: Hub, serial: str) -> LabelPage | None:
 
 async def serials_for_gtin(hub: Hub, gtin: str) -> list[str]:
     """The serials of the labels the public may read on the product with this GTIN, newest first."""
-    if not gtin.isdigit() or len(gtin) > MAX_GTIN:
+    if not (gtin.isascii() and gtin.isdigit()) or len(gtin) > MAX_GTIN:
         return []
     reader = public_reader(hub)
     products = await fetch(reader, "Product", Product.gtin == gtin)

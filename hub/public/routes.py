@@ -24,7 +24,7 @@ from starlette.routing import Route
 from hub.bootstrap import Hub
 from hub.labels.public import label_public_view, public_reader
 from hub.public import i18n, qr
-from hub.public.page import MAX_SERIAL, as_json, label_page, page_url, plain, serials_for_gtin
+from hub.public.page import as_json, label_page, page_url, plain, plausible_serial, serials_for_gtin
 
 
 def number(value: Any) -> str:
@@ -88,7 +88,7 @@ async def page_json(request: Request) -> Response:
 
 async def _readable(hub: Hub, serial: str) -> bool:
     """The QR code is drawn only for a label the public may read: no codes for serials that name nothing."""
-    if not serial or len(serial) > MAX_SERIAL:
+    if not plausible_serial(serial):
         return False
     return await label_public_view(public_reader(hub), serial) is not None
 

@@ -91,7 +91,7 @@ def test_revoked_suspended_and_expired_labels_show_a_banner_never_a_404(live: Li
 def test_an_unknown_serial_is_a_404_that_says_nothing_else(live: LiveHub) -> None:
     known = live.serials()
     answers = []
-    for serial in ("NO-SUCH-LABEL", "X" * 65, "%00", known[0] + "0"):
+    for serial in ("NO-SUCH-LABEL", "X" * 65, "%00", "%E2%80%8B", known[0] + "0"):
         response = live.client.get(f"/l/{serial}", headers=EN)
         assert response.status_code == 404
         assert not any(s in response.text for s in known)
@@ -147,9 +147,10 @@ def test_lookup_by_gtin_and_by_serial(live: LiveHub) -> None:
     assert f'href="/l/{serial}?lang=en"' in live.client.get("/l", params={"gtin": gtin, "lang": "en"}).text
     go = live.client.get("/l", params={"serial": serial, "lang": "en"}, follow_redirects=False)
     assert go.status_code == 303 and go.headers["location"] == f"/l/{serial}?lang=en"
-    for nothing in ("00000000000000", "not-a-gtin", "9" * 200):
+    for nothing in ("00000000000000", "not-a-gtin", "9" * 200, "\x00", "٣٣٣"):
         assert live.client.get("/l.json", params={"gtin": nothing}).json() == {"labels": []}
-    assert live.client.get("/l.json", params={"serial": "NO-SUCH"}).json() == {"labels": []}
+    for serial_asked in ("NO-SUCH", "\x00"):
+        assert live.client.get("/l.json", params={"serial": serial_asked}).json() == {"labels": []}
 
 
 def test_a_suspension_through_the_label_service_shows_at_once(demo_db_url: str, tmp_path: Path) -> None:
