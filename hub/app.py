@@ -22,6 +22,7 @@ from hub.pact import events as pact_events
 from hub.pact.host import routes as pact_routes
 from hub.pact.outbox import OutboxWorker
 from hub.sheets.routes import routes as sheet_routes
+from hub.public.routes import routes as public_routes
 
 
 async def health(request: Request) -> Response:
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
             *credential_routes,
             *sheet_routes,
             *sync_routes,
+            *public_routes,
         ],
         lifespan=lifespan,
     )

@@ -154,6 +154,18 @@ def _has_published_footprint() -> ColumnElement[Any]:
     return _has_footprint_in(["published"])
 
 
+def _footprint_labelled() -> ColumnElement[Any]:
+    """The footprint carries a label once issued (it has a serial): its label page shows it."""
+    lb = m.Label.__table__.alias("lb_on")
+    return exists().where(lb.c.footprint_id == m.Footprint.id, lb.c.serial.is_not(None))
+
+
+def _product_labelled(product_id: Any) -> ColumnElement[Any]:
+    """The product has a footprint carrying a label once issued: its label page names it and its versions."""
+    lb, fp = m.Label.__table__.alias("lb_of"), m.Footprint.__table__.alias("fp_lb")
+    return exists().where(fp.c.product_id == product_id, lb.c.footprint_id == fp.c.id, lb.c.serial.is_not(None))
+
+
 def _footprint_status_in(footprint_id: Any) -> Callable[[list[str]], ColumnElement[bool]]:
     return lambda statuses: _footprint_column(footprint_id, "status").in_(statuses)
 
@@ -202,6 +214,7 @@ _kind(
             "owner": lambda: m.Product.owner_id,
             "owner_region": lambda: _org_region(m.Product.owner_id),
             "has_published_footprint": _has_published_footprint,
+            "labelled": lambda: _product_labelled(m.Product.id),
         },
         status_filter=_has_footprint_in,
     )
@@ -313,6 +326,8 @@ _kind(
             "owner_region": lambda: _footprint_owner_region(m.Footprint.product_id),
             "status": lambda: m.Footprint.status,
             "verifier": lambda: m.Footprint.verifier_id,
+            "labelled": _footprint_labelled,
+            "product_labelled": lambda: _product_labelled(m.Footprint.product_id),
         },
         status_filter=lambda statuses: m.Footprint.status.in_(statuses),
         computed=("mapped",),

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import and_, or_, select
+
+from hub.db.models import Footprint, Label
+from hub.domain.codes import FootprintStatus
+
 
 async def post(client: Any, query: str) -> Any:
     response = await client.post("/graphql", json={"query": query})
@@ -31,7 +36,24 @@ async def test_public_reads_benchmarks_but_no_footprint_product_factor_or_invent
         )
     assert benchmarks["data"]["categoryBenchmarks"], "published footprints give benchmarks"
     data = records["data"]
-    assert data["footprints"]["edges"] == [] and data["products"]["edges"] == []
+    # footprints and products only behind a label page (docs/labels-public.md): the demo's labelled ones
+    async with asgi() as client, client.hub.sessions() as session:
+        labelled = set(
+            await session.scalars(
+                select(Footprint.iri).where(
+                    or_(
+                        Footprint.id.in_(select(Label.footprint_id).where(Label.serial.is_not(None))),
+                        and_(
+                            Footprint.status == FootprintStatus.PUBLISHED,
+                            Footprint.product_id.in_(
+                                select(Footprint.product_id).join(Label).where(Label.serial.is_not(None))
+                            ),
+                        ),
+                    )
+                )
+            )
+        )
+    assert {edge["node"]["id"] for edge in data["footprints"]["edges"]} <= labelled and labelled
     assert data["emissionFactors"]["edges"] == []
     assert data["datasets"] == [] and data["sharingAgreements"] == []
 
@@ -58,15 +80,16 @@ async def test_public_reads_labels_once_issued_and_none_before(asgi: Any) -> Non
             suspended = await walk(session, fp, LabelStatus.SUSPENDED, cast, "ZJ-PCF-EXPORT", "check", base, today)
             filed = await walk(session, fp, LabelStatus.FILED, cast, "ZJ-PCF-THIRD", "ok", base, today)
             grade = issued.grade
+            fp_id = {"id": fp.iri}  # a labelled footprint: its label page shows it
         body = await post(client, "{ labels { id grade status statusReason footprint { id } } }")
     assert grade in {"A", "B", "C", "D", "E"}, "the label carries the rules engine's grade"
     public = body["data"]["labels"]  # the demo's own labels once issued, and these
-    assert {"id": issued.iri, "grade": grade, "status": "issued", "statusReason": None, "footprint": None} in public
+    assert {"id": issued.iri, "grade": grade, "status": "issued", "statusReason": None, "footprint": fp_id} in public
     assert {
         "id": suspended.iri,
         "grade": suspended.grade,
         "status": "suspended",
         "statusReason": "check",
-        "footprint": None,
+        "footprint": fp_id,
     } in public
     assert filed.iri not in {label["id"] for label in public}, "not issued yet: not public"

@@ -16,10 +16,15 @@ def sql(expr) -> str:  # type: ignore[no-untyped-def]
     return str(expr.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
 
 
-def test_public_reads_no_footprint_row() -> None:
+def test_public_reads_only_footprints_behind_a_label_page() -> None:
+    """The public reads a footprint only where a label page shows it: its label was once issued (it has a
+    serial), or it is a published version of such a product; never the inventory's fields."""
     access = Access(default_policy(), PUBLIC)
-    assert access.grants("Footprint") == []
-    assert sql(access.where("Footprint")) in {"0", "0 = 1", "false"}
+    assert len(access.grants("Footprint")) == 2
+    text = sql(access.where("Footprint"))
+    assert "label" in text and "serial IS NOT NULL" in text and "published" in text
+    assert not {"comment", "verification_statement", "inventory"} & access.readable_fields("Footprint")
+    assert access.grants("InventoryLine") == []
 
 
 def test_enterprise_footprint_filter_names_the_caller() -> None:

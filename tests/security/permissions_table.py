@@ -463,6 +463,29 @@ PUBLIC_LABEL: tuple[str, ...] = (
 )
 KNOWN_ORGANIZATION: tuple[str, ...] = ("accreditation", "credit_code", "kind", "name_en", "name_zh", "region")
 PUBLIC_LABEL_EVENT: tuple[str, ...] = ("from_status", "label", "on", "reason", "step", "to_status")
+# What a label page (/l/{serial}) shows of the labelled product and its footprint versions.
+LABEL_PAGE_PRODUCT: tuple[str, ...] = ("gtin", "model", "name", "owner")
+LABEL_PAGE_FOOTPRINT: tuple[str, ...] = (
+    "accounting_standards",
+    "declared_unit",
+    "declared_unit_amount",
+    "general_rules",
+    "industry_rules",
+    "product",
+    "product_rules",
+    "reference_period_end",
+    "reference_period_start",
+    "status",
+    "supersedes",
+    "system_boundary",
+    "total_kgco2e",
+    "validity_end",
+    "validity_start",
+    "verification_standard",
+    "verified_at",
+    "verifier",
+    "version",
+)
 PUBLIC_ORGANIZATION: tuple[str, ...] = ("accreditation", "kind", "name_en", "name_zh", "region")
 
 
@@ -511,7 +534,11 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
         "regulator": (Reach("every row", {}, ALL, aggregate=True),),
     },
     "Product": {
-        "public": (),
+        "public": (
+            Reach(
+                "products with a footprint whose label was once issued", {"labelled": True}, LABEL_PAGE_PRODUCT, False
+            ),
+        ),
         "enterprise": (
             Reach("rows of records the caller's organization owns", {"owner": "caller.org"}, ALL, aggregate=True),
             Reach(
@@ -565,7 +592,15 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
         "regulator": (Reach("every row", {}, ALL, aggregate=True),),
     },
     "Footprint": {
-        "public": (),
+        "public": (
+            Reach("footprints whose label was once issued", {"labelled": True}, LABEL_PAGE_FOOTPRINT, False),
+            Reach(
+                "published versions of a product whose label was once issued",
+                {"product_labelled": True, "status": "published"},
+                LABEL_PAGE_FOOTPRINT,
+                aggregate=False,
+            ),
+        ),
         "enterprise": (
             Reach("rows of records the caller's organization owns", {"owner": "caller.org"}, ALL, aggregate=True),
             Reach("published rows", {"status": "published"}, PUBLISHED_FOOTPRINT, aggregate=True),
