@@ -27,6 +27,7 @@ from hub.api.types import (
     Footprint,
     InventoryLine,
     Label,
+    LabelEvent,
     Organization,
     Product,
     ProductCategory,
@@ -45,6 +46,7 @@ Entity = Annotated[
     | Footprint
     | InventoryLine
     | Label
+    | LabelEvent
     | Dataset
     | SharingAgreement
     | Decision
@@ -61,6 +63,7 @@ ENTITY_NAMES = frozenset(
         Footprint,
         InventoryLine,
         Label,
+        LabelEvent,
         Dataset,
         SharingAgreement,
         Decision,

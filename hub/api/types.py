@@ -374,7 +374,9 @@ class Label(Node, Provenance):
         return await _one(self, "certifier", info.context.loaders.organizations)
 
 
-@strawberry.type(description="One step in a label's life, with its day and reason (docs/labels.md).")
+@strawberry.federation.type(
+    keys=["id"], description="One step in a label's life, with its day and reason (docs/labels.md)."
+)
 class LabelEvent(Node, Provenance):
     step: str | None
     from_status: str | None

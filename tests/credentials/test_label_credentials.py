@@ -84,13 +84,21 @@ def test_revoke_label_mutation_reaches_the_list(live: LiveHub) -> None:
     assert live.verify(credential)["status"]["revocation"] is True
 
 
-def test_a_label_the_public_may_not_read_has_no_credential_and_the_404_says_nothing_more(live: LiveHub) -> None:
+def test_a_suspended_labels_credential_stays_served_and_an_unknown_serial_says_nothing(live: LiveHub) -> None:
+    """A label once issued stays public whatever its status (hub/labels: its page shows the banner), so its
+    credential stays fetchable and a verifier learns the suspension from the status list; a serial the hub never
+    issued is a 404 that says nothing about other serials."""
     serial = live.serials()[0]
     live.set_status(serial, LabelStatus.SUSPENDED)
-    hidden = live.client.get(f"/l/{serial}/credential.json")
+    served = live.client.get(f"/l/{serial}/credential.json")
+    assert served.status_code == 200
+    assert live.client.get("/status/labels/suspension").status_code == 200
     missing = live.client.get("/l/ZJ-PCF-2025-0000000000/credential.json")
-    assert hidden.status_code == missing.status_code == 404
-    assert hidden.json()["error"].replace(serial, "X") == missing.json()["error"].replace("ZJ-PCF-2025-0000000000", "X")
+    other = live.client.get("/l/ZJ-PCF-2025-0000000001/credential.json")
+    assert missing.status_code == other.status_code == 404
+    assert missing.json()["error"].replace("ZJ-PCF-2025-0000000000", "X") == other.json()["error"].replace(
+        "ZJ-PCF-2025-0000000001", "X"
+    )
     assert live.client.get("/status/labels/expiry").status_code == 404
 
 
