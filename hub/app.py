@@ -21,8 +21,8 @@ from hub.jsonld.routes import routes as jsonld_routes
 from hub.pact import events as pact_events
 from hub.pact.host import routes as pact_routes
 from hub.pact.outbox import OutboxWorker
-from hub.sheets.routes import routes as sheet_routes
 from hub.public.routes import routes as public_routes
+from hub.sheets.routes import routes as sheet_routes
 
 
 async def health(request: Request) -> Response:
