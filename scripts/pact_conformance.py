@@ -8,6 +8,12 @@ PATH_TO_TOOL is a checkout of the tool (never committed here). Its npm dependenc
 client of the international body `intl-body` (a PACT data recipient), behind TLS with a self-signed
 certificate made at run time (uvicorn's own TLS; the tool trusts it through NODE_EXTRA_CA_CERTS), so the
 cases that need HTTPS, and the ones that check plain HTTP is refused, run as they would against a real host.
+
+The international body is also registered as a PACT partner whose host is the tool's webhook, as a real
+requester would be: the hub answers a RequestCreatedEvent only at a configured partner's host (never at the
+`source` an event names), and refuses one from a caller it could not answer (403, the spec's "respond with an
+appropriate 4xx" when the owner can tell at once it cannot handle the request). Offline the webhook is
+unreachable, so the tool's two callback cases (#13, #14.B) stay pending and the hub's answers wait in its outbox.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from cryptography.x509.oid import NameOID
 
 ROOT = Path(__file__).resolve().parent.parent
 CFHUB = Path(sys.executable).with_name("cfhub")
+# The tool's webhook (its CONFORMANCE_API); unreachable offline, which only leaves the callback cases pending.
+WEBHOOK = "https://localhost:9/conformance-webhook-unreachable"
 SERVE = """
 import sys, uvicorn
 from hub.app import create_app
@@ -78,6 +86,12 @@ def prepare_hub(env: dict[str, str]) -> tuple[str, str]:
         [str(CFHUB), "client", "create", "--org", "intl-body"], env=env, check=True, capture_output=True, text=True
     ).stdout
     found = dict(re.findall(r"^(client_id|client_secret): (\S+)$", out, re.M))
+    # the credentials the tool's webhook would give this hub; never used, the webhook being unreachable
+    partner = ["--client-id", "cfhub-at-conformance-tool", "--client-secret", "unused-offline", "--org", "intl-body"]
+    subprocess.run(
+        [str(CFHUB), "pact", "partners", "add", "conformance-tool", WEBHOOK, *partner],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
     return found["client_id"], found["client_secret"]
 
 
@@ -102,7 +116,7 @@ def run_tool(tool: Path, base_url: str, client: tuple[str, str], cert: Path, log
         "NODE_ENV": "development",
         "PORT": "0",
         "DB_CONNECTION_STRING": "unused://console-storage",
-        "CONFORMANCE_API": "https://localhost:9/conformance-webhook-unreachable",
+        "CONFORMANCE_API": WEBHOOK,
         "LOG_OUTPUT": "console",
     }
     command = [

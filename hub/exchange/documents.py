@@ -3,6 +3,10 @@
 The shape is `schema/json/footprint-document.schema.json`: the input fields of a footprint, plus its
 identity, status, product, owner, verification, stages, (optionally) inventory, the emission-factor
 datasets behind it, and its provenance. Built in a fixed number of queries for any number of footprints.
+
+Without the inventory, the inventory lines are not loaded at all: the datasets behind a footprint are read as
+distinct (dataset, version) pairs, one row per pair rather than one ORM entity per line and factor. That keeps
+the read behind the PACT host and `mapped(to:)` (hub/queries/mapped.py) proportional to what the mappings use.
 """
 
 from __future__ import annotations
@@ -63,7 +67,8 @@ async def footprint_documents(
         )
     ).all()
     stages = await _stages(session, footprint_ids)
-    lines = await _lines(session, footprint_ids)
+    lines = await _lines(session, footprint_ids) if include_inventory else None
+    sources = await _sources(session, footprint_ids) if lines is None else _sources_of_lines(lines)
     by_id: dict[int, dict[str, Any]] = {}
     for fp, product, category, industry_code, owner, by, supersedes_iri, pulled_sources, retired_by in rows:
         doc = _document(
@@ -75,8 +80,8 @@ async def footprint_documents(
             by,
             supersedes_iri,
             stages[fp.id],
-            lines[fp.id],
-            include_inventory,
+            sources[fp.id],
+            None if lines is None else lines[fp.id],
         )
         # a footprint pulled from a PACT host has no inventory lines: the factor datasets the host named
         doc["emission_factor_sources"] = doc["emission_factor_sources"] or list(pulled_sources or [])
@@ -115,6 +120,31 @@ async def _stages(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[d
     return found
 
 
+async def _sources(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[dict[str, str]]]:
+    """Each footprint's emission-factor datasets, `{name, version}` sorted, from its inventory lines' factors."""
+    rows = await session.execute(
+        select(InventoryLine.footprint_id, EmissionFactor.dataset, EmissionFactor.dataset_version)
+        .join(EmissionFactor, EmissionFactor.id == InventoryLine.emission_factor_id)
+        .where(InventoryLine.footprint_id.in_(ids))
+        .distinct()
+    )
+    seen: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for footprint_id, name, version in rows:
+        seen[footprint_id].add((name, version))
+    return defaultdict(list, {key: _named(pairs) for key, pairs in seen.items()})
+
+
+def _sources_of_lines(lines: dict[int, list[tuple[InventoryLine, Any, Any]]]) -> dict[int, list[dict[str, str]]]:
+    found: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for key, entries in lines.items():
+        found[key] = _named({(f.dataset, f.dataset_version) for _, f, _ in entries if f is not None})
+    return found
+
+
+def _named(pairs: set[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"name": name, "version": version} for name, version in sorted(pairs)]
+
+
 async def _lines(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[tuple[InventoryLine, Any, Any]]]:
     supplier = aliased(Footprint)
     found: dict[int, list[tuple[InventoryLine, Any, Any]]] = defaultdict(list)
@@ -139,9 +169,10 @@ def _document(
     verifier: Organization | None,
     supersedes_iri: str | None,
     stages: list[dict[str, Any]],
-    lines: list[tuple[InventoryLine, Any, Any]],
-    include_inventory: bool,
+    sources: list[dict[str, str]],
+    lines: list[tuple[InventoryLine, Any, Any]] | None,
 ) -> dict[str, Any]:
+    """One footprint's document; `lines` (its inventory) only when the inventory is asked for."""
     doc: dict[str, Any] = {
         "iri": fp.iri,
         "version": fp.version,
@@ -188,7 +219,7 @@ def _document(
             }
         ),
         "stages": stages,
-        "emission_factor_sources": _sources(lines),
+        "emission_factor_sources": sources,
         "provenance": _drop_none(
             {
                 "created_by": fp.created_by,
@@ -204,14 +235,9 @@ def _document(
             doc[name] = value.isoformat()
     if supersedes_iri:
         doc["supersedes_iri"] = supersedes_iri
-    if include_inventory:
+    if lines is not None:
         doc["inventory"] = [_line(line, factor, supplier_iri) for line, factor, supplier_iri in lines]
     return doc
-
-
-def _sources(lines: list[tuple[InventoryLine, Any, Any]]) -> list[dict[str, str]]:
-    seen = {(f.dataset, f.dataset_version) for _, f, _ in lines if f is not None}
-    return [{"name": name, "version": version} for name, version in sorted(seen)]
 
 
 def _line(line: InventoryLine, factor: EmissionFactor | None, supplier_iri: str | None) -> dict[str, Any]:

@@ -96,8 +96,13 @@ def encode_cursor(key: int) -> str:
     return str(key)
 
 
+# Keys are 32-bit integers (PostgreSQL `integer`): a larger cursor is none this hub issued, and passed on
+# to the database it would fail the query (a server error) rather than match nothing.
+MAX_KEY = 2**31 - 1
+
+
 def decode_cursor(cursor: str) -> int:
-    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 18:
+    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 10 or int(cursor) > MAX_KEY:
         raise bad_request(f"{CURSOR}: not a pagination cursor this hub issued")
     return int(cursor)
 

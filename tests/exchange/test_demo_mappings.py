@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from hub.bootstrap import Hub
 from hub.db.models import Footprint
@@ -52,6 +52,25 @@ async def test_every_demo_document_is_a_valid_zj_document(demo_hub: Hub) -> None
     assert len(docs) >= 88
     for doc in docs:
         assert problems("footprint-document", doc) == [], doc["iri"]
+
+
+async def test_without_the_inventory_the_documents_are_the_same_and_no_inventory_line_is_loaded(
+    demo_hub: Hub,
+) -> None:
+    """The read behind the PACT host and `mapped(to:)` skips the inventory lines (hub/exchange/documents.py):
+    it must still name the same emission-factor datasets as the full read, for every demo footprint."""
+    full = await _documents(demo_hub, include_inventory=True)
+    loaded: list[str] = []
+    async with demo_hub.sessions() as session:
+        ids = list(await session.scalars(select(Footprint.id).order_by(Footprint.id)))
+        # every entity this session loads, by class: the read's work, counted
+        event.listen(
+            session.sync_session, "loaded_as_persistent", lambda _, entity: loaded.append(type(entity).__name__)
+        )
+        narrow = await footprint_documents(session, ids)
+    assert narrow == [{k: v for k, v in doc.items() if k != "inventory"} for doc in full]
+    assert sum(1 for doc in narrow if doc["emission_factor_sources"]) >= 10
+    assert loaded.count("Footprint") == len(ids) and not {"InventoryLine", "EmissionFactor"} & set(loaded)
 
 
 async def test_every_exchanged_demo_footprint_maps_to_every_target_and_validates(demo_hub: Hub) -> None:

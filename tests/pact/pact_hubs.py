@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -128,8 +128,16 @@ def gba_settings(url: str, key_dir: Path) -> Settings:
 
 @contextlib.contextmanager
 def served(settings: Settings) -> Iterator[str]:
-    """A hub of its own over HTTP (like another process on the same database and keys), with its outbox worker."""
-    with LiveServer(host_app(open_hub(settings))) as server:
+    """A hub of its own over HTTP (like another process on the same database and keys), with its outbox worker,
+    configured with the public base URL it is served at, as a deployed host is (its pagination links use it)."""
+    inner: list[Starlette] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await inner[0](scope, receive, send)
+
+    server = LiveServer(app)
+    inner.append(host_app(open_hub(replace(settings, public_base_url=server.url))))
+    with server:
         yield server.url
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from hub.auth.principal import Principal, Role
 from hub.bootstrap import Hub, open_hub
 from hub.config import Settings
-from hub.db.models import Footprint, PactOutboxEvent, PactPartner, PactRequest, Product
+from hub.db.models import AuditEvent, Footprint, PactOutboxEvent, PactPartner, PactRequest, Product
 from hub.domain.codes import FootprintStatus
 from hub.mapping.functions import urn_for
 from hub.pact.answer import NOT_FOUND, answer
@@ -82,6 +82,15 @@ async def counts(hub: Hub) -> tuple[int, int]:
         requests = await session.scalar(select(func.count()).select_from(PactRequest))
         events = await session.scalar(select(func.count()).select_from(PactOutboxEvent))
         return int(requests or 0), int(events or 0)
+
+
+async def published_audited(hub: Hub) -> list[list[str]]:
+    """The pfIds of every PublishedEvent the hub recorded, oldest first."""
+    async with hub.sessions() as session:
+        details = await session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "pact:published").order_by(AuditEvent.id)
+        )
+        return [d["pfIds"] for d in details]
 
 
 async def _unreadable_product(hub: Hub) -> str:
@@ -173,11 +182,17 @@ async def test_without_a_valid_token_or_as_a_stranger_the_event_is_refused(live:
 
 async def test_a_published_event_is_accepted_from_any_authenticated_caller_and_audited(live: Live) -> None:
     event = {**created({}), "type": "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"}
-    event["data"] = {"pfIds": ["urn:gtin:4712345060507"]}
+    event["data"] = {"pfIds": ["3a6c14a7-4deb-498a-b5ea-16ce2535b576"]}
     response = live.post(event)
     assert (response.status_code, response.content) == (200, b"")
+    assert await published_audited(live.hub) == [["3a6c14a7-4deb-498a-b5ea-16ce2535b576"]]
     malformed = {**event, "data": {"productId": ["urn:gtin:4712345060507"]}}
     assert live.post(malformed).status_code == 400
+    # the conformance tool's case #40: a PfId is a UUID (spec: PublishedEvent.data.pfIds items, format uuid)
+    not_a_pf_id = live.post({**event, "data": {"pfIds": ["urn:gtin:4712345060507"]}})
+    assert not_a_pf_id.status_code == 400 and not_a_pf_id.json()["code"] == "BadRequest"
+    assert "$.data.pfIds.0: 'urn:gtin:4712345060507' is not a 'uuid'" in not_a_pf_id.json()["message"]
+    assert await published_audited(live.hub) == [["3a6c14a7-4deb-498a-b5ea-16ce2535b576"]]
 
 
 async def test_of_twenty_answers_to_one_request_posted_at_once_exactly_one_is_taken(live: Live) -> None:
