@@ -32,6 +32,7 @@ from hub.accounting.reconcile import (
 )
 from hub.accounting.settings import AccountingSettings, load_settings
 from hub.db.models import EmissionFactor, Footprint
+from hub.domain.codes import GasCoverage
 from hub.queries.targets import unseen
 from hub.units import units_of
 from hub.validation import FieldError, InvalidInput, require_valid
@@ -109,10 +110,13 @@ async def _sources(
         for field in ("emission_factor_iri", "supplier_footprint_iri")
     }
     found: dict[str, Source] = {}
+    co2_only: set[str] = set()
     for factor in await session.scalars(
         select(EmissionFactor).where(EmissionFactor.iri.in_(wanted["emission_factor_iri"]))
     ):
         found[factor.iri] = factor_source(factor)
+        if factor.gases_covered == GasCoverage.CO2:
+            co2_only.add(factor.iri)
     for supplier in await session.scalars(select(Footprint).where(Footprint.iri.in_(wanted["supplier_footprint_iri"]))):
         found[supplier.iri] = supplier_source(supplier)
     errors = []
@@ -121,7 +125,16 @@ async def _sources(
         if line[field] not in found:
             kind = "EmissionFactor" if field == "emission_factor_iri" else "Footprint"
             errors.append(unseen(f"$.inventory[{i}].{field}", kind, line[field]))
+        elif line[field] in co2_only:
+            errors.append(FieldError(f"$.inventory[{i}].{field}", CO2_ONLY))
     return found, errors
+
+
+# A CO2-only factor is never used as CO2e without saying so (issue 10 item 3): the line is refused.
+CO2_ONLY = (
+    "names a factor that covers CO2 only (kgCO2 per unit); a footprint is in CO2e and needs a factor that covers "
+    "every greenhouse gas (gases_covered co2e), such as an electricity carbon-footprint factor"
+)
 
 
 def factor_source(factor: EmissionFactor) -> Source:

@@ -132,12 +132,6 @@ async def _supersedable(session: AsyncSession, iri: str, product: Product) -> Fo
     return previous
 
 
-_CO2_ONLY = (
-    "names a factor that covers CO2 only (kgCO2 per unit); a footprint is in CO2e and needs a factor that covers "
-    "every greenhouse gas (gases_covered co2e), such as an electricity carbon-footprint factor"
-)
-
-
 async def _inventory_line(
     session: AsyncSession, line: dict[str, Any], index: int, origin: Origin, base_iri: str
 ) -> InventoryLine:
@@ -147,7 +141,7 @@ async def _inventory_line(
             session, EmissionFactor, line["emission_factor_iri"], f"$.inventory[{index}].emission_factor_iri"
         )
         if factor.gases_covered == GasCoverage.CO2:
-            raise InvalidInput([FieldError(f"$.inventory[{index}].emission_factor_iri", _CO2_ONLY)])
+            raise InvalidInput([FieldError(f"$.inventory[{index}].emission_factor_iri", accounting.CO2_ONLY)])
         factor_id = factor.id
     else:
         supplier = await by_iri(

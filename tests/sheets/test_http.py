@@ -58,6 +58,7 @@ def factors(served: Served) -> dict[str, str]:
             "gwp_basis": "IPCC AR6 GWP100",
             "source_citation": "test",
             "licence": "test",
+            "gases_covered": "co2e",
         }
         made = _data(served.gql(Role.REGULATOR, CREATE_FACTOR, {"d": data}), "createEmissionFactor")
         assert made["errors"] == [], made
