@@ -132,8 +132,12 @@ class LabelChange:
     status: str
 
 
+# The label steps (hub/labels/machine.yaml) that take a label out of `issued`, as the audit trail names them.
+LEAVE_ISSUED = ("suspend", "revoke", "expire", "supersede")
+
+
 async def label_changes(session: AsyncSession, w: Window) -> list[LabelChange]:
-    """Labels suspended or revoked in the window from `issued` (the only status a peer reads a label in), and
+    """Labels suspended, revoked, expired or superseded in the window from `issued` (the only status a peer reads a label in), and
     not issued again since: the peer may hold them as issued and must learn they no longer are."""
     rows = await session.execute(
         select(Label.iri, Footprint.iri, Label.status, AuditEvent.detail)
@@ -143,7 +147,7 @@ async def label_changes(session: AsyncSession, w: Window) -> list[LabelChange]:
             AuditEvent.id > w.since,
             AuditEvent.id <= w.until,
             AuditEvent.record_type == "Label",
-            AuditEvent.action.in_([f"status:{s.value}" for s in (LabelStatus.SUSPENDED, LabelStatus.REVOKED)]),
+            AuditEvent.action.in_([f"label:{step}" for step in LEAVE_ISSUED]),
             Label.status != LabelStatus.ISSUED,
         )
         .order_by(AuditEvent.id)
