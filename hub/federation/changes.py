@@ -137,8 +137,9 @@ LEAVE_ISSUED = ("suspend", "revoke", "expire", "supersede")
 
 
 async def label_changes(session: AsyncSession, w: Window) -> list[LabelChange]:
-    """Labels suspended, revoked, expired or superseded in the window from `issued` (the only status a peer reads a label in), and
-    not issued again since: the peer may hold them as issued and must learn they no longer are."""
+    """Labels suspended, revoked, expired or superseded in the window from `issued` (the only status a peer
+    reads a label in), and not issued again since: the peer may hold them as issued and must learn they no
+    longer are."""
     rows = await session.execute(
         select(Label.iri, Footprint.iri, Label.status, AuditEvent.detail)
         .join(Label, Label.iri == AuditEvent.record_iri)
