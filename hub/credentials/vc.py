@@ -18,11 +18,11 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.models import Footprint, Label, LabelCredential, Product
+from hub.db.models import Footprint, Label, LabelCredential, Product, StatusList
 from hub.integrity.contexts import LABEL_V1, VC_V2
 from hub.integrity.identity import HubIdentity
 from hub.integrity.proofs import EDDSA_RDFC_2022
@@ -163,8 +163,17 @@ async def credential_for(
             continue  # the index was taken: draw again
         detail = {"statusIndex": index, "verificationMethod": signed["proof"]["verificationMethod"]}
         await audit.record(session, identity.did, "sign-credential", "Label", label.iri, detail)
+        await _lists_stale(session)
         return signed
     raise CredentialError(f"no free status list index in {DRAWS} draws: the label status lists are nearly full")
+
+
+async def _lists_stale(session: AsyncSession) -> None:
+    """A new status index: a stored status list was built without it. A label suspended or revoked before anyone
+    fetched its credential would otherwise keep verifying until the next label step rebuilt the lists."""
+    await session.execute(
+        update(StatusList).values(revision=StatusList.revision + 1).execution_options(synchronize_session=False)
+    )
 
 
 def _dumps(document: dict[str, Any]) -> str:

@@ -44,6 +44,17 @@ def _list_bits(live: LiveHub, purpose: str) -> str:
     return str(listed["credentialSubject"]["encodedList"])
 
 
+def test_a_label_suspended_before_its_credential_was_first_fetched_shows_suspended(live: LiveHub) -> None:
+    """The lists are cached until a label step; a credential signed later brings a new index, which the cached
+    list does not hold: it must be rebuilt, or the suspended label's credential verifies."""
+    serial = live.serials()[0]  # a hub of its own (function-scoped fixture): no credential fetched yet
+    live.set_status(serial, LabelStatus.SUSPENDED)
+    _list_bits(live, "suspension")  # built and stored now, before the label has a credential
+    credential = live.credential(serial)  # signed now, with a new status index
+    report = live.verify(credential)
+    assert (report["verified"], report["status"]) == (False, {"revocation": False, "suspension": True})
+
+
 def test_suspension_reinstatement_and_revocation_show_in_the_lists(live: LiveHub) -> None:
     serial, other = live.serials()[:2]
     credential, bystander = live.credential(serial), live.credential(other)
