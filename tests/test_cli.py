@@ -7,6 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import make_url
@@ -25,20 +26,18 @@ def run(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     return invoke
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        [],
-        ["serve"],
-        ["db"],
-        ["db", "upgrade"],
-        ["db", "downgrade"],
-        ["demo", "load"],
-        ["audit", "verify"],
-        ["version"],
-        ["labels", "expire"],
-    ],
-)
+def _commands(group: click.Group, path: list[str]) -> list[list[str]]:
+    """Every command and group under `group`, read from click's own tree (so a new command is covered at once)."""
+    out = [path]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            out += _commands(command, [*path, name])
+        else:
+            out.append([*path, name])
+    return out
+
+
+@pytest.mark.parametrize("command", _commands(main, []), ids=lambda c: " ".join(c) or "cfhub")
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
