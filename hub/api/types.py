@@ -225,9 +225,10 @@ class Footprint(Node, Provenance):
 
     @strawberry.field(
         description="The footprint in another vocabulary, mapped by the hub's mapping engine from "
-        "the fields the caller may read; what the mapping loses, approximates or cannot fill is listed."
+        "the fields the caller may read; what the mapping loses, approximates or cannot fill is listed. "
+        "Null, with a FORBIDDEN error, for a caller who may not read it."
     )
-    async def mapped(self, info: Info[Context, None], to: MappingTarget) -> MappedFootprint:
+    async def mapped(self, info: Info[Context, None], to: MappingTarget) -> MappedFootprint | None:
         key = MappedKey(field_value(self, "mapped"), to.value, self.__dict__["_readable"])
         mapper, result = await info.context.loaders.mapped_footprints.load(key)
         return MappedFootprint(

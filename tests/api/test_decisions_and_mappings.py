@@ -38,7 +38,11 @@ async def test_the_public_sees_no_decisions(asgi: Any) -> None:
         body = await run(client, PUBLISHED_BATTERY, {})
         plain = await run(client, "{ footprints(first: 5) { edges { node { decisions { grade } } } } }", {})
     assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert plain["data"]["footprints"]["edges"] == []
+    # the public reads labelled footprints (behind a label page), but never their decisions
+    edges = plain["data"]["footprints"]["edges"]
+    assert edges and all(e["node"]["decisions"] is None for e in edges)
+    assert {e["extensions"]["code"] for e in plain["errors"]} == {"FORBIDDEN"}
+    assert len(plain["errors"]) == len(edges)
 
 
 async def test_an_international_body_reads_a_footprint_in_pact_v3(asgi: Any) -> None:

@@ -100,8 +100,15 @@ def caller_for(engine: Engine, live: Live, role: Role) -> Caller:
 
 # -- each kind's probe records and their attributes (plain SQL, independent of hub/policy) ------------
 
-FOOTPRINT_SQL = """
-SELECT f.iri, p.owner_id AS owner, o.region AS owner_region, f.status, f.verifier_id AS verifier
+# A label once issued has a serial: its footprint, and the footprint's product, are shown on its public page.
+LABELLED = "EXISTS (SELECT 1 FROM label lb WHERE lb.footprint_id = {fp} AND lb.serial IS NOT NULL)"
+PRODUCT_LABELLED = (
+    "EXISTS (SELECT 1 FROM label lb JOIN footprint lf ON lf.id = lb.footprint_id "
+    "WHERE lf.product_id = {product} AND lb.serial IS NOT NULL)"
+)
+FOOTPRINT_SQL = f"""
+SELECT f.iri, p.owner_id AS owner, o.region AS owner_region, f.status, f.verifier_id AS verifier,
+  {LABELLED.format(fp="f.id")} AS labelled, {PRODUCT_LABELLED.format(product="f.product_id")} AS product_labelled
 FROM footprint f JOIN product p ON p.id = f.product_id JOIN organization o ON o.id = p.owner_id
 ORDER BY f.id
 """
@@ -121,7 +128,8 @@ def probes(engine: Engine, kind: str) -> list[dict[str, Any]]:
             return out
         if kind == "Product":
             out = rows(
-                "SELECT p.id, p.iri, p.owner_id AS owner, o.region AS owner_region FROM product p "
+                "SELECT p.id, p.iri, p.owner_id AS owner, o.region AS owner_region, "
+                f"{PRODUCT_LABELLED.format(product='p.id')} AS labelled FROM product p "
                 "JOIN organization o ON o.id = p.owner_id ORDER BY p.id"
             )
             for r in out:
