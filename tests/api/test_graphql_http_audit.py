@@ -6,11 +6,8 @@ why, where they are not.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,31 +16,14 @@ from hub.app import create_app
 from hub.auth.principal import Principal, Role
 from hub.bootstrap import open_hub
 from hub.config import Settings
+from tests import node_packages
 from tests.api.live import LiveServer
 
 HERE = Path(__file__).resolve().parent / "graphql-http-audit"
 
 
 def _installed() -> Path:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("Node.js and npm are not installed: the graphql-http audit cannot run here")
-    manifest = (HERE / "package.json").read_bytes()
-    folder = Path(tempfile.gettempdir()) / "cfhub-graphql-http-audit" / hashlib.sha256(manifest).hexdigest()[:12]
-    if not (folder / "node_modules" / "graphql-http").is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(HERE / "package.json", folder / "package.json")
-        done = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode != 0:
-            pytest.skip(f"npm could not install graphql-http (no registry?): {done.stderr.strip()[:300]}")
-    shutil.copy(HERE / "audit.mjs", folder / "audit.mjs")
-    return folder
+    return node_packages.installed(HERE, "graphql-http-audit", "graphql-http", ("audit.mjs",))
 
 
 def _audit(folder: Path, url: str, token: str | None) -> list[dict[str, str]]:

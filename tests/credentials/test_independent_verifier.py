@@ -8,42 +8,22 @@ repository); skips, saying why, where they are not.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hub.domain.codes import LabelStatus
+from tests import node_packages
 from tests.credentials.live import LiveHub
 
 HERE = Path(__file__).resolve().parent / "vc-verifier"
 
 
 def _installed() -> Path:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("Node.js and npm are not installed: the independent VC verifier cannot run here")
-    manifest = (HERE / "package.json").read_bytes()
-    folder = Path(tempfile.gettempdir()) / "cfhub-vc-verifier" / hashlib.sha256(manifest).hexdigest()[:12]
-    if not (folder / "node_modules" / "@digitalbazaar" / "vc").is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(HERE / "package.json", folder / "package.json")
-        done = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode != 0:
-            pytest.skip(f"npm could not install the Digital Bazaar verifier (no registry?): {done.stderr[:300]}")
-    shutil.copy(HERE / "verify.mjs", folder / "verify.mjs")
-    return folder
+    return node_packages.installed(HERE, "vc-verifier", "@digitalbazaar/vc", ("verify.mjs",))
 
 
 def independent(folder: Path, live: LiveHub, tmp_path: Path, *credentials: dict[str, Any]) -> list[dict[str, Any]]:
