@@ -76,7 +76,7 @@ class Hub:
 
 
 def client_authenticator(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> ClientAuthenticator:
-    throttle = FailureThrottle(settings.oauth_failures_per_client, settings.oauth_failures_per_address)
+    throttle = FailureThrottle(sessions, settings.oauth_failures_per_client, settings.oauth_failures_per_address)
     return ClientAuthenticator(sessions, throttle, SecretChecker(workers=settings.oauth_hash_workers))
 
 

@@ -100,14 +100,14 @@ class ClientAuthenticator:
         self.sessions, self.throttle, self.checker = sessions, throttle, checker
 
     async def authenticate(self, client_id: str, secret: str, address: str) -> Principal | Throttled | None:
-        with self.throttle.attempt(client_id, address) as throttled:
-            if throttled is not None:
-                return throttled
+        async with self.throttle.attempt(client_id, address) as attempt:
+            if attempt.throttled is not None:
+                return attempt.throttled
             async with self.sessions() as session:
                 found = await _active_client(session, client_id)
             if await self.checker.matches(secret, found[0] if found else None) and found is not None:
                 return principal_for(found[1], client_id)
-            self.throttle.failed(client_id, address)
+            attempt.failed()
             return None
 
     async def revoked(self, client_id: str) -> bool:

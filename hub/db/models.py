@@ -745,3 +745,18 @@ class SyncCursor(Base):
     position: Mapped[int] = mapped_column(default=0)
     bundle_iri: Mapped[str | None] = mapped_column(String(255))  # the changes bundle that moved it last
     synced_at: Mapped[datetime]
+
+
+class AuthFailure(Base):
+    """One failed (or still running) client authentication at /oauth/token, counted in the throttle's moving
+    windows (hub/auth/throttle.py). Kept in the database, not in a process, so that every worker serving one
+    hub counts the same failures. The key is a digest: an attacker's client id is never stored as sent."""
+
+    __tablename__ = "auth_failure"
+    __table_args__ = (Index("ix_auth_failure_window", "kind", "key_digest", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "client" or "address"
+    key_digest: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    pending: Mapped[bool] = mapped_column(default=True)  # the attempt is still being checked
