@@ -1,4 +1,5 @@
-"""The failure throttle of /oauth/token: counts per client id and per address, in the hub's database: shared by its workers, never by two hubs."""
+"""The failure throttle of /oauth/token: counts per client id and per address in the hub's database, shared by
+its workers, never by two hubs."""
 
 from __future__ import annotations
 
