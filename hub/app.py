@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.api.http import GraphQLEndpoint
 from hub.auth import endpoints as auth
@@ -86,4 +88,34 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
         lifespan=lifespan,
     )
     app.state.hub = hub
+    if hub.settings.dev:
+        app.add_middleware(WorkerHeader)
     return app
+
+
+def app_from_env() -> Starlette:
+    """The application of one worker of `cfhub serve --workers N`: each worker process builds its own hub from
+    the environment the command set up (docs/deploy.md lists what the workers share, and how)."""
+    app = create_app(Settings.from_env())
+    tune_gc()
+    return app
+
+
+class WorkerHeader:
+    """Dev mode only: names the worker process that answered (`Cfhub-Worker: <pid>`), to see load spread."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.header = (b"cfhub-worker", str(os.getpid()).encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def named(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), self.header]
+            await send(message)
+
+        await self.app(scope, receive, named)

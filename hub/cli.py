@@ -39,6 +39,9 @@ def _settings(database: Literal["ready", "exists", "create"] = "ready") -> Setti
     return settings
 
 
+WORKER_START_SECONDS = 120
+
+
 @click.group(help="cfhub: the product-carbon-footprint data-exchange hub.")
 def main() -> None:
     pass
@@ -54,26 +57,46 @@ def version() -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--demo", is_flag=True, help="Create the database if needed and fill it with the demo data.")
 @click.option("--dev", is_flag=True, help="Dev mode: GraphiQL on GET /graphql, unmasked errors.")
-def serve(host: str, port: int, demo: bool, dev: bool) -> None:
-    from dataclasses import replace
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (PostgreSQL only; what they share: docs/deploy.md).",
+)
+def serve(host: str, port: int, demo: bool, dev: bool, workers: int) -> None:
+    import os
 
     import uvicorn
+    from sqlalchemy.engine import make_url
 
     settings = _settings("create")
-    settings = replace(settings, dev=True) if dev else settings
-    migrate.upgrade(settings.database_url)
+    if workers > 1 and make_url(settings.database_url).get_backend_name() == "sqlite":
+        raise click.UsageError(
+            "--workers needs PostgreSQL: SQLite has one writer per file, and workers writing at once wait on its "
+            "lock or fail with 'database is locked'. Set CFHUB_DATABASE_URL to a PostgreSQL database, or serve "
+            "with one worker."
+        )
+    if dev:
+        os.environ["CFHUB_DEV"] = "1"  # each worker reads its settings from the environment
+    migrate.upgrade(settings.database_url)  # once, before any worker starts
     if demo:
         _load_demo(settings, skip_if_present=True)
-    from hub.app import create_app
-
     click.echo(
-        f"cfhub serving {settings.region.value} hub on http://{host}:{port}/graphql (database {settings.database_url})"
+        f"cfhub serving {settings.region.value} hub on http://{host}:{port}/graphql "
+        f"({workers} worker{'s' if workers > 1 else ''}, database {settings.database_url})"
     )
-    from hub.app import tune_gc
-
-    app = create_app(settings)
-    tune_gc()
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "hub.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        # a worker builds its hub (policy, schema, rule sets) before it answers the supervisor's first ping: on a
+        # busy machine that takes longer than uvicorn's 5 s, and a worker killed for it restarts forever
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
+    )
 
 
 @main.group(help="Database migrations (alembic).")
