@@ -133,7 +133,7 @@ async def _lock(session: AsyncSession, windows: list[Window]) -> None:
     """Serialise check-and-hold per window; also drops the windows' expired rows (on SQLite that first write
     takes the database's write lock, which is the serialisation there)."""
     now = clock_of(session).now()
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         for key in sorted(w.lock_key for w in windows):  # one order for every caller: no deadlock
             await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
     expired = [
