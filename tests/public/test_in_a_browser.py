@@ -10,6 +10,7 @@ import base64
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
@@ -153,3 +154,21 @@ def test_the_qr_code_as_drawn_on_the_page_decodes_to_the_page_url(browser: Any, 
     pixels = np.frombuffer(base64.b64decode(grey), dtype=np.uint8).reshape(height, width)
     decoded = zxingcpp.read_barcodes(pixels)
     assert [(code.format, code.text) for code in decoded] == [(zxingcpp.BarcodeFormat.QRCode, f"{live.url}/l/{serial}")]
+
+
+def test_markup_in_the_lookup_runs_nothing_in_the_browser(browser: Any, live: LiveHub) -> None:
+    """An attacker's links: markup in the GTIN (shown back in the form) and in a serial (redirected to its page)."""
+    attacks = {
+        "gtin": '"><img id=injected src=x onerror="window.pwned=1"><script>window.pwned=1</script>',
+        "serial": "<img id=injected src=x onerror=window.pwned=1>",  # no slash: it reaches the label route
+    }
+    for query, attack in attacks.items():
+        browser.get(f"{live.url}/l?{urlencode({query: attack, 'lang': 'en'})}")
+        browser.execute_script("return new Promise((done) => setTimeout(done, 50))")  # let an onerror fire
+        assert browser.execute_script("return window.pwned") is None
+        assert not browser.find_elements("id", "injected")
+        assert not browser.find_elements("tag name", "script")
+        if query == "gtin":
+            assert browser.find_element("id", "gtin").get_attribute("value") == attack  # text, not markup
+    assert browser.find_element("tag name", "h1").text == "Carbon label"  # the serial's 404 page, naming nothing
+    assert "img" not in browser.find_element("tag name", "main").text
