@@ -113,6 +113,8 @@ def test_chinese_by_accept_language_and_the_switch_back_to_english(browser: Any,
     switch = browser.find_element("css selector", "nav a")
     assert switch.text == "English" and switch.get_attribute("lang") == "en"
     switch.click()  # the browser still asks for Chinese: the switch wins
+    wait = pytest.importorskip("selenium.webdriver.support.wait").WebDriverWait
+    wait(browser, 30).until(lambda b: b.execute_script("return document.documentElement.lang") == "en")
     assert browser.current_url.endswith(f"/l/{serial}?lang=en")
     assert browser.find_element("tag name", "html").get_attribute("lang") == "en"
     assert text(browser, "#status-banner").startswith("This carbon label has been REVOKED")
