@@ -1,10 +1,12 @@
 """Debian's headless Chromium driven by selenium, for the tests that read the label page as a browser shows it.
 
 Where Chromium or its driver is missing the tests skip and name the command that installs them (`scripts/test`
-installs them itself when it runs as root with apt-get)."""
+installs them itself when it runs as root with apt-get); in CI (`CI` set) they fail instead, so a CI run can never
+pass without having driven a browser."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +41,8 @@ FLAGS = (
 def chromium(profile: Path) -> Iterator[Any]:
     """A selenium WebDriver on headless Chromium with an empty profile in `profile`, quit on exit."""
     if CHROMIUM is None or DRIVER is None:
+        if os.environ.get("CI"):  # CI runs scripts/test as root, which installs them: missing there is a failure
+            pytest.fail(MISSING)
         pytest.skip(MISSING)
     webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (the test extra)")
     options = webdriver.ChromeOptions()
