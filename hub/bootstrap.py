@@ -26,6 +26,7 @@ from hub.auth.throttle import FailureThrottle
 from hub.auth.tokens import TokenService
 from hub.clock import CLOCK_KEY, SYSTEM_CLOCK, Clock
 from hub.config import Settings
+from hub.credentials.cache import VerificationCache
 from hub.db.engine import make_async_engine, make_sessionmaker
 from hub.decisions.registry import ShippedRuleSets
 from hub.integrity.identity import IDENTITY_FOLDER, HubIdentity, did_web
@@ -55,6 +56,8 @@ class Hub:
     _schema: strawberry.Schema | None = field(default=None, repr=False)
     # What this hub keeps of each peer hub between federated queries, by base URL (hub/federation/query.py)
     peer_sessions: dict[str, PeerSession] = field(default_factory=dict, repr=False)
+    # Reports of its own label credentials, kept between label page views (hub/credentials/cache.py)
+    verifications: VerificationCache = field(default_factory=VerificationCache, repr=False)
 
     @property
     def schema(self) -> strawberry.Schema:

@@ -65,6 +65,30 @@ def own_status_lists(hub: Hub, session: AsyncSession) -> StatusLists:
     return read
 
 
+async def label_report(hub: Hub, serial: str) -> dict[str, Any] | None:
+    """The hub's verification report of the credential of the label with this serial (None when the public may
+    read no such label), as the label page shows it: kept on the hub (hub/credentials/cache.py) until the
+    credential, a status list, the hub's keys or the day change."""
+    document = await label_credential(hub, serial)
+    if document is None:
+        return None
+    async with unit_of_work(hub.sessions) as session:
+        proof = document.get("proof")
+        key = (
+            document.get("id"),
+            proof.get("proofValue") if isinstance(proof, Mapping) else None,
+            await status_list.revisions(session),
+            tuple(hub.identity.ring.kids()),
+            hub.clock.today(),
+        )
+
+        async def compute() -> dict[str, Any]:
+            lists = own_status_lists(hub, session)
+            return (await verify_credential(document, own_dids(hub), lists, hub.clock.now())).as_json()
+
+        return await hub.verifications.report(key, compute)
+
+
 async def verify(hub: Hub, document: Any, known: Mapping[str, Mapping[str, Any]] | None = None) -> Report:
     """Verify a credential against this hub: its DID (and `known` ones), its own status lists, its clock."""
     async with unit_of_work(hub.sessions) as session:

@@ -50,14 +50,6 @@ async def _organization(reader: Reader, key: int | None) -> Record | None:
     return None if key is None else await _one(reader, "Organization", Organization.id == key)
 
 
-async def _credential_report(hub: Hub, serial: str) -> dict[str, Any] | None:
-    """Verify the label's own credential the way a buyer's verifier would (proof, issuer, validity, status)."""
-    document = await credentials.label_credential(hub, serial)
-    if document is None:
-        return None
-    return (await credentials.verify(hub, document)).as_json()
-
-
 async def label_page(hub: Hub, serial: str) -> LabelPage | None:
     """The page of the label with this serial, or None when the public may read no such label."""
     if not plausible_serial(serial):
@@ -75,7 +67,7 @@ async def label_page(hub: Hub, serial: str) -> LabelPage | None:
         )
     enterprise = await _organization(reader, product.get("owner") if product else None)
     verifier = await _organization(reader, footprint.get("verifier") if footprint else None)
-    report = await _credential_report(hub, serial)
+    report = await credentials.label_report(hub, serial)  # verified as a buyer would; kept until it changes
     return LabelPage(
         view.label, view.certifier, view.history, footprint, product, enterprise, verifier, versions or [], report
     )
