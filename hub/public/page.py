@@ -104,6 +104,20 @@ def plain(value: Any) -> Any:
     return value
 
 
+def number(value: Any) -> str:
+    """A figure as a person reads it: two decimals, more for small ones, nothing for a missing one."""
+    if value is None:
+        return ""
+    figure = float(value)
+    return f"{figure:,.2f}" if abs(figure) >= 1 else f"{figure:.4g}"
+
+
+def organization_name(record: dict[str, Any], lang: str) -> str:
+    """An organization's name in the page's language, the other one when that is missing."""
+    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    return str(record.get(first) or record.get(second) or "")
+
+
 def page_url(hub: Hub, serial: str) -> str:
     """The page's absolute URL, as printed in its QR code (the public base URL setting)."""
     return f"{hub.settings.public_base_url.rstrip('/')}/l/{serial}"
