@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from hub.bootstrap import Hub
 from hub.credentials import service as credentials
-from hub.db.models import Footprint, Label, Organization, Product
+from hub.db.models import Footprint, Label, Organization, Product, ProductCategory
 from hub.labels.public import label_public_view, public_reader
 from hub.queries.reader import Reader
 from hub.queries.records import Record, fetch
@@ -33,6 +33,7 @@ class LabelPage:
     verifier: Record | None
     versions: list[Record]
     credential: dict[str, Any] | None  # the hub's verification report of the label's credential
+    category: Record | None = None  # the product's category, whose benchmark page (/c/{code}) the page links
 
 
 def plausible_serial(serial: str) -> bool:
@@ -67,9 +68,21 @@ async def label_page(hub: Hub, serial: str) -> LabelPage | None:
         )
     enterprise = await _organization(reader, product.get("owner") if product else None)
     verifier = await _organization(reader, footprint.get("verifier") if footprint else None)
+    category = None
+    if product is not None and product.get("category") is not None:
+        category = await _one(reader, "ProductCategory", ProductCategory.id == product["category"])
     report = await credentials.label_report(hub, serial)  # verified as a buyer would; kept until it changes
     return LabelPage(
-        view.label, view.certifier, view.history, footprint, product, enterprise, verifier, versions or [], report
+        view.label,
+        view.certifier,
+        view.history,
+        footprint,
+        product,
+        enterprise,
+        verifier,
+        versions or [],
+        report,
+        category,
     )
 
 
@@ -87,7 +100,7 @@ async def serials_for_gtin(hub: Hub, gtin: str) -> list[str]:
 
 
 # Relation fields hold database keys: the related records are shown themselves, the keys never.
-RELATIONS = frozenset({"footprint", "product", "owner", "verifier", "supersedes", "label", "certifier"})
+RELATIONS = frozenset({"footprint", "product", "owner", "verifier", "supersedes", "label", "certifier", "category"})
 
 
 def plain(value: Any) -> Any:

@@ -5,6 +5,7 @@ GET /l/{serial}          the label page, HTML in Chinese or English (Accept-Lang
 GET /l/{serial}.json     the same data as JSON, for consumer apps
 GET /l/{serial}/qr.svg   the QR code of the page's absolute URL (also qr.png), for packaging
 GET /l/{serial}/certificate.pdf   the printable certificate (hub/public/certificate.py), in the page's language
+GET /c/{code}            a product category's benchmark chart (SVG, no JavaScript) under the minimum-group rule
 GET /l?serial=|gtin=     a lookup: a serial goes to its page, a GTIN lists the product's labels (`.json` too)
 
 An unknown serial is a 404 that names nothing but the serial asked for; a suspended, revoked or expired label
@@ -27,6 +28,7 @@ from hub.bootstrap import Hub
 from hub.credentials.vc import credential_url
 from hub.labels.public import label_public_view, public_reader
 from hub.public import certificate, i18n, qr
+from hub.public.category import category_page
 from hub.public.page import (
     as_json,
     label_page,
@@ -110,6 +112,15 @@ async def certificate_pdf(request: Request) -> Response:
     return Response(body, media_type="application/pdf", headers=headers)
 
 
+async def category(request: Request) -> Response:
+    hub: Hub = request.app.state.hub
+    lang = _lang(request)
+    found = await category_page(hub, request.path_params["code"])
+    if found is None:
+        return _render("category_not_found.html", lang, status_code=404)
+    return _render("category.html", lang, page=found)
+
+
 async def _readable(hub: Hub, serial: str) -> bool:
     """The QR code is drawn only for a label the public may read: no codes for serials that name nothing."""
     if not plausible_serial(serial):
@@ -167,4 +178,5 @@ routes = [
     Route("/l/{serial}/qr.png", qr_png, methods=["GET"]),
     Route("/l/{serial}/certificate.pdf", certificate_pdf, methods=["GET"]),
     Route("/l/{serial}", page, methods=["GET"]),
+    Route("/c/{code}", category, methods=["GET"]),
 ]
