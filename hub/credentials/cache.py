@@ -4,7 +4,7 @@ Verifying a credential canonicalises it and its two status lists (RDFC-1.0) and 
 twenty times the cost of serving a static page. A report stays true as long as nothing it was computed from
 changes, so it is kept under a key naming all of that:
 
-- the credential (its id and its proof value: a credential signed again is another key);
+- the label (its credential is signed once, on first read, and stored: hub/credentials/vc.py `credential_for`);
 - the revision of each status list: `on_label_status` (a label's status changed, hub/labels/lifecycle.py
   `change`) and `credential_for` (a new credential took an index) bump them in the transaction of the change,
   so the next view after a suspension verifies again and sees it;
@@ -18,7 +18,7 @@ Only the hub's own stored credentials are kept; a credential posted to /vc/verif
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,18 +36,18 @@ class VerificationCache:
     computed: int = 0
     _reports: OrderedDict[Key, dict[str, Any]] = field(default_factory=OrderedDict, repr=False)
 
-    async def report(self, key: Key, compute: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
-        """The report kept under `key`, or the one `compute` makes now (then kept)."""
+    def get(self, key: Key) -> dict[str, Any] | None:
         found = self._reports.get(key)
         if found is not None:
             self._reports.move_to_end(key)
-            return found
-        made = await compute()
+        return found
+
+    def put(self, key: Key, report: dict[str, Any]) -> None:
+        """Keep a report just computed (and count it)."""
         self.computed += 1
-        self._reports[key] = made
+        self._reports[key] = report
         while len(self._reports) > self.size:
             self._reports.popitem(last=False)
-        return made
 
     def clear(self) -> None:
         self._reports.clear()

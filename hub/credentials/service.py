@@ -65,28 +65,23 @@ def own_status_lists(hub: Hub, session: AsyncSession) -> StatusLists:
     return read
 
 
-async def label_report(hub: Hub, serial: str) -> dict[str, Any] | None:
-    """The hub's verification report of the credential of the label with this serial (None when the public may
-    read no such label), as the label page shows it: kept on the hub (hub/credentials/cache.py) until the
-    credential, a status list, the hub's keys or the day change."""
-    document = await label_credential(hub, serial)
-    if document is None:
-        return None
+async def label_report(hub: Hub, label_id: int) -> dict[str, Any]:
+    """The hub's verification report of the credential of the label `label_id` (the caller has already read the
+    label under its policy), as the label page shows it. Kept on the hub (hub/credentials/cache.py) under the
+    label, the status lists' revisions, the hub's keys and the day: signing a credential and changing a label's
+    status both move a revision, so a kept report is never one a fresh verification would contradict, and a view
+    that finds one makes a single small query."""
+    kids, today = tuple(hub.identity.ring.kids()), hub.clock.today()
     async with unit_of_work(hub.sessions) as session:
-        proof = document.get("proof")
-        key = (
-            document.get("id"),
-            proof.get("proofValue") if isinstance(proof, Mapping) else None,
-            await status_list.revisions(session),
-            tuple(hub.identity.ring.kids()),
-            hub.clock.today(),
-        )
-
-        async def compute() -> dict[str, Any]:
-            lists = own_status_lists(hub, session)
-            return (await verify_credential(document, own_dids(hub), lists, hub.clock.now())).as_json()
-
-        return await hub.verifications.report(key, compute)
+        found = hub.verifications.get((label_id, await status_list.revisions(session), kids, today))
+        if found is not None:
+            return found
+        now = hub.clock.now()
+        document = await credential_for(session, hub.identity, hub.settings.public_base_url, label_id, now)
+        report = (await verify_credential(document, own_dids(hub), own_status_lists(hub, session), now)).as_json()
+        # the revisions the lists were verified at (signing the credential just now moved them on)
+        hub.verifications.put((label_id, await status_list.revisions(session), kids, today), report)
+        return report
 
 
 async def verify(hub: Hub, document: Any, known: Mapping[str, Mapping[str, Any]] | None = None) -> Report:

@@ -15,8 +15,8 @@ import numpy as np
 from rules_engine.benchmarks import benchmark_facts
 
 WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 40, 56  # room for the axis labels and the grade letters
-MAX_BINS = 12
+LEFT, RIGHT, TOP, BOTTOM = 56, 36, 40, 56  # room for the axis labels and the grade letters
+MIN_BINS, MAX_BINS = 6, 12
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def histogram(values: Sequence[float], thresholds: Sequence[tuple[str, str | Non
     def x_of(value: float) -> float:
         return round(LEFT + (value - low) / (high - low) * plot_width, 2)
 
-    bins = int(min(MAX_BINS, max(4, np.ceil(np.sqrt(data.size)))))
+    bins = int(min(MAX_BINS, max(MIN_BINS, np.ceil(2 * np.cbrt(data.size)))))  # Rice's rule, within bounds
     counts, edges = np.histogram(data, bins=bins, range=(low, high))
     top_count = int(counts.max())
     bars = []

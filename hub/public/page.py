@@ -47,8 +47,12 @@ async def _one(reader: Reader, kind: str, *where: Any) -> Record | None:
     return found[0] if found else None
 
 
-async def _organization(reader: Reader, key: int | None) -> Record | None:
-    return None if key is None else await _one(reader, "Organization", Organization.id == key)
+async def _organizations(reader: Reader, *keys: int | None) -> list[Record | None]:
+    """The organizations with these keys, in one statement; None for a missing key or one the reader may not read."""
+    wanted = {key for key in keys if key is not None}
+    found = await fetch(reader, "Organization", Organization.id.in_(wanted)) if wanted else []
+    by_key = {record["_id"]: record for record in found}
+    return [by_key.get(key) if key is not None else None for key in keys]
 
 
 async def label_page(hub: Hub, serial: str) -> LabelPage | None:
@@ -59,19 +63,23 @@ async def label_page(hub: Hub, serial: str) -> LabelPage | None:
     view = await label_public_view(reader, serial)
     if view is None:
         return None
-    footprint = await _one(reader, "Footprint", Footprint.id == view.label.get("footprint"))
-    product = versions = None
+    # the labelled footprint among its product's versions: one statement for both
+    labelled = view.label.get("footprint")
+    same_product = select(Footprint.product_id).where(Footprint.id == labelled).scalar_subquery()
+    versions = await fetch(reader, "Footprint", Footprint.product_id == same_product, order_by=[Footprint.version])
+    footprint = next((v for v in versions if v["_id"] == labelled), None)
+    product = None
     if footprint is not None and footprint.get("product") is not None:
         product = await _one(reader, "Product", Product.id == footprint["product"])
-        versions = await fetch(
-            reader, "Footprint", Footprint.product_id == footprint["product"], order_by=[Footprint.version]
-        )
-    enterprise = await _organization(reader, product.get("owner") if product else None)
-    verifier = await _organization(reader, footprint.get("verifier") if footprint else None)
+    else:
+        versions = []
+    enterprise, verifier = await _organizations(
+        reader, product.get("owner") if product else None, footprint.get("verifier") if footprint else None
+    )
     category = None
     if product is not None and product.get("category") is not None:
         category = await _one(reader, "ProductCategory", ProductCategory.id == product["category"])
-    report = await credentials.label_report(hub, serial)  # verified as a buyer would; kept until it changes
+    report = await credentials.label_report(hub, view.label["_id"])  # verified as a buyer would; kept until it changes
     return LabelPage(
         view.label,
         view.certifier,
@@ -80,7 +88,7 @@ async def label_page(hub: Hub, serial: str) -> LabelPage | None:
         product,
         enterprise,
         verifier,
-        versions or [],
+        versions,
         report,
         category,
     )
