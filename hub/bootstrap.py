@@ -10,6 +10,7 @@ sessionmaker fills (hub/clock.py `clock_of`, hub/services/published.py `document
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -58,6 +59,8 @@ class Hub:
     peer_sessions: dict[str, PeerSession] = field(default_factory=dict, repr=False)
     # Reports of its own label credentials, kept between label page views (hub/credentials/cache.py)
     verifications: VerificationCache = field(default_factory=VerificationCache, repr=False)
+    # Printed label certificates by the hash of what they say (hub/public/certificate.py `kept`)
+    certificates: OrderedDict[str, bytes] = field(default_factory=OrderedDict, repr=False)
 
     @property
     def schema(self) -> strawberry.Schema:

@@ -11,7 +11,9 @@ of cfhub; fpdf2 embeds only the glyphs the page uses (a subset of a few kilobyte
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,6 +32,7 @@ VALID = "issued"
 INK, MUTED, ACCENT, WARN, PALE_WARN = (26, 26, 26), (74, 74, 74), (11, 93, 59), (138, 17, 17), (244, 214, 214)
 MARGIN, PAGE_WIDTH = 18.0, 210.0
 QR_SIZE = 38.0
+KEPT = 512  # certificates kept per hub: one per label and language a day, for the labels printed most
 
 
 class FontMissing(RuntimeError):
@@ -228,6 +231,28 @@ def _table(pdf: FPDF, rows: list[tuple[str, str]], wrap: WrapMode) -> None:
         bottom = max(pdf.get_y(), y + 6)
         pdf.line(MARGIN, bottom + 0.5, PAGE_WIDTH - MARGIN, bottom + 0.5)
         pdf.set_xy(MARGIN, bottom + 1.5)
+
+
+def fingerprint(page: Sheet) -> str:
+    """What a certificate says, as a key: the same words and figures make the same PDF."""
+    return hashlib.sha256(repr(page).encode("utf-8")).hexdigest()
+
+
+def kept(store: OrderedDict[str, bytes], key: str) -> bytes | None:
+    """The certificate kept under `key`, if any. Rendering takes about a second of CPU: without this, anyone
+    could keep a hub busy by asking for the same certificate again and again. Kept on the Hub, not the process."""
+    found = store.get(key)
+    if found is not None:
+        store.move_to_end(key)
+    return found
+
+
+def keep(store: OrderedDict[str, bytes], key: str, pdf: bytes) -> bytes:
+    """Keep `pdf` under `key`, dropping the least recently used past KEPT."""
+    store[key] = pdf
+    while len(store) > KEPT:
+        store.popitem(last=False)
+    return pdf
 
 
 def render(page: Sheet, font: Path) -> bytes:

@@ -102,7 +102,10 @@ async def certificate_pdf(request: Request) -> Response:
     content = certificate.sheet(
         found, TEXTS[lang], lang, page_url(hub, serial), credential_url(base, serial), hub.clock.today()
     )
-    body = await run_in_threadpool(certificate.render, content, font)
+    key = certificate.fingerprint(content)
+    body = certificate.kept(hub.certificates, key)
+    if body is None:
+        body = certificate.keep(hub.certificates, key, await run_in_threadpool(certificate.render, content, font))
     filename = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in serial)
     headers = {
         **CACHE,

@@ -148,3 +148,12 @@ def test_the_certificate_renders_to_an_image(live: LiveHub, tmp_path: Path) -> N
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", pdf, tmp_path / pdf.stem], check=True)
     png = (tmp_path / f"{pdf.stem}.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+
+
+def test_a_certificate_asked_again_is_not_rendered_again(live: LiveHub) -> None:
+    serial = live.serials()[0]
+    first = certificate(live, serial, EN)[0]
+    kept = len(live.hub.certificates)
+    assert kept >= 1
+    assert certificate(live, serial, EN)[0] == first  # the kept bytes
+    assert len(live.hub.certificates) == kept

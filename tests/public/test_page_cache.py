@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hub.domain.codes import LabelStatus
 from tests.credentials.live import live_hub
+from tests.public.test_certificate import certificate
 from tests.public.test_label_page import EN, text_of
 
 VERIFIES = "✓ The credential verifies"
@@ -27,12 +28,14 @@ def test_a_second_view_does_not_verify_again_and_a_status_change_is_seen_at_once
         assert own.client.get(f"/l/{serial}.json").json()["credential"]["verified"] is True
         assert cache.computed == made  # four more views, not one more verification
 
+        assert "NOT VALID" not in certificate(own, serial, EN)[2]
         own.set_status(serial, LabelStatus.SUSPENDED)  # the regulator's step, in another process's hub
         words = text_of(own.client.get(f"/l/{serial}", headers=EN).text)
         assert FAILS in words and "This carbon label is SUSPENDED" in words
         assert cache.computed == made + 1
         assert own.client.get(f"/l/{serial}.json").json()["credential"]["status"]["suspension"] is True
         assert cache.computed == made + 1
+        assert "This certificate is NOT VALID" in certificate(own, serial, EN)[2]  # never the one kept before
 
         own.set_status(serial, LabelStatus.ISSUED)  # reinstated: verifies again on the next view
         assert VERIFIES in text_of(own.client.get(f"/l/{serial}", headers=EN).text)
