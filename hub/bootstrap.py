@@ -10,6 +10,7 @@ sessionmaker fills (hub/clock.py `clock_of`, hub/services/published.py `document
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from hub.auth.throttle import FailureThrottle
 from hub.auth.tokens import TokenService
 from hub.clock import CLOCK_KEY, SYSTEM_CLOCK, Clock
 from hub.config import Settings
+from hub.credentials.cache import VerificationCache
 from hub.db.engine import make_async_engine, make_sessionmaker
 from hub.decisions.registry import ShippedRuleSets
 from hub.integrity.identity import IDENTITY_FOLDER, HubIdentity, did_web
@@ -55,6 +57,10 @@ class Hub:
     _schema: strawberry.Schema | None = field(default=None, repr=False)
     # What this hub keeps of each peer hub between federated queries, by base URL (hub/federation/query.py)
     peer_sessions: dict[str, PeerSession] = field(default_factory=dict, repr=False)
+    # Reports of its own label credentials, kept between label page views (hub/credentials/cache.py)
+    verifications: VerificationCache = field(default_factory=VerificationCache, repr=False)
+    # Printed label certificates by the hash of what they say (hub/public/certificate.py `kept`)
+    certificates: OrderedDict[str, bytes] = field(default_factory=OrderedDict, repr=False)
 
     @property
     def schema(self) -> strawberry.Schema:

@@ -65,6 +65,25 @@ def own_status_lists(hub: Hub, session: AsyncSession) -> StatusLists:
     return read
 
 
+async def label_report(hub: Hub, label_id: int) -> dict[str, Any]:
+    """The hub's verification report of the credential of the label `label_id` (the caller has already read the
+    label under its policy), as the label page shows it. Kept on the hub (hub/credentials/cache.py) under the
+    label, the status lists' revisions, the hub's keys and the day: signing a credential and changing a label's
+    status both move a revision, so a kept report is never one a fresh verification would contradict, and a view
+    that finds one makes a single small query."""
+    kids, today = tuple(hub.identity.ring.kids()), hub.clock.today()
+    async with unit_of_work(hub.sessions) as session:
+        found = hub.verifications.get((label_id, await status_list.revisions(session), kids, today))
+        if found is not None:
+            return found
+        now = hub.clock.now()
+        document = await credential_for(session, hub.identity, hub.settings.public_base_url, label_id, now)
+        report = (await verify_credential(document, own_dids(hub), own_status_lists(hub, session), now)).as_json()
+        # the revisions the lists were verified at (signing the credential just now moved them on)
+        hub.verifications.put((label_id, await status_list.revisions(session), kids, today), report)
+        return report
+
+
 async def verify(hub: Hub, document: Any, known: Mapping[str, Mapping[str, Any]] | None = None) -> Report:
     """Verify a credential against this hub: its DID (and `known` ones), its own status lists, its clock."""
     async with unit_of_work(hub.sessions) as session:

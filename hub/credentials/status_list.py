@@ -57,6 +57,13 @@ async def _bump(session: AsyncSession, purpose: str) -> None:
         await session.execute(stmt.execution_options(synchronize_session=False))
 
 
+async def revisions(session: AsyncSession) -> tuple[tuple[str, int], ...]:
+    """The revision of each stored list: it moves on whenever a list's bits may have changed (`on_label_status`,
+    a new credential's index), so a result computed from the lists is current while these are unchanged."""
+    rows = await session.execute(select(StatusList.purpose, StatusList.revision).order_by(StatusList.purpose))
+    return tuple((str(purpose), int(revision)) for purpose, revision in rows)
+
+
 def encode_bits(indexes: list[int], length: int = LIST_LENGTH) -> str:
     """The encodedList: bit i (the first bit is the most significant bit of the first byte) set for each index,
     GZIP-compressed, base64url without padding, with the multibase prefix `u`."""

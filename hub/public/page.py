@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from hub.bootstrap import Hub
 from hub.credentials import service as credentials
-from hub.db.models import Footprint, Label, Organization, Product
+from hub.db.models import Footprint, Label, Organization, Product, ProductCategory
 from hub.labels.public import label_public_view, public_reader
 from hub.queries.reader import Reader
 from hub.queries.records import Record, fetch
@@ -33,6 +33,7 @@ class LabelPage:
     verifier: Record | None
     versions: list[Record]
     credential: dict[str, Any] | None  # the hub's verification report of the label's credential
+    category: Record | None = None  # the product's category, whose benchmark page (/c/{code}) the page links
 
 
 def plausible_serial(serial: str) -> bool:
@@ -46,16 +47,12 @@ async def _one(reader: Reader, kind: str, *where: Any) -> Record | None:
     return found[0] if found else None
 
 
-async def _organization(reader: Reader, key: int | None) -> Record | None:
-    return None if key is None else await _one(reader, "Organization", Organization.id == key)
-
-
-async def _credential_report(hub: Hub, serial: str) -> dict[str, Any] | None:
-    """Verify the label's own credential the way a buyer's verifier would (proof, issuer, validity, status)."""
-    document = await credentials.label_credential(hub, serial)
-    if document is None:
-        return None
-    return (await credentials.verify(hub, document)).as_json()
+async def _organizations(reader: Reader, *keys: int | None) -> list[Record | None]:
+    """The organizations with these keys, in one statement; None for a missing key or one the reader may not read."""
+    wanted = {key for key in keys if key is not None}
+    found = await fetch(reader, "Organization", Organization.id.in_(wanted)) if wanted else []
+    by_key = {record["_id"]: record for record in found}
+    return [by_key.get(key) if key is not None else None for key in keys]
 
 
 async def label_page(hub: Hub, serial: str) -> LabelPage | None:
@@ -66,18 +63,34 @@ async def label_page(hub: Hub, serial: str) -> LabelPage | None:
     view = await label_public_view(reader, serial)
     if view is None:
         return None
-    footprint = await _one(reader, "Footprint", Footprint.id == view.label.get("footprint"))
-    product = versions = None
+    # the labelled footprint among its product's versions: one statement for both
+    labelled = view.label.get("footprint")
+    same_product = select(Footprint.product_id).where(Footprint.id == labelled).scalar_subquery()
+    versions = await fetch(reader, "Footprint", Footprint.product_id == same_product, order_by=[Footprint.version])
+    footprint = next((v for v in versions if v["_id"] == labelled), None)
+    product = None
     if footprint is not None and footprint.get("product") is not None:
         product = await _one(reader, "Product", Product.id == footprint["product"])
-        versions = await fetch(
-            reader, "Footprint", Footprint.product_id == footprint["product"], order_by=[Footprint.version]
-        )
-    enterprise = await _organization(reader, product.get("owner") if product else None)
-    verifier = await _organization(reader, footprint.get("verifier") if footprint else None)
-    report = await _credential_report(hub, serial)
+    else:
+        versions = []
+    enterprise, verifier = await _organizations(
+        reader, product.get("owner") if product else None, footprint.get("verifier") if footprint else None
+    )
+    category = None
+    if product is not None and product.get("category") is not None:
+        category = await _one(reader, "ProductCategory", ProductCategory.id == product["category"])
+    report = await credentials.label_report(hub, view.label["_id"])  # verified as a buyer would; kept until it changes
     return LabelPage(
-        view.label, view.certifier, view.history, footprint, product, enterprise, verifier, versions or [], report
+        view.label,
+        view.certifier,
+        view.history,
+        footprint,
+        product,
+        enterprise,
+        verifier,
+        versions,
+        report,
+        category,
     )
 
 
@@ -95,7 +108,7 @@ async def serials_for_gtin(hub: Hub, gtin: str) -> list[str]:
 
 
 # Relation fields hold database keys: the related records are shown themselves, the keys never.
-RELATIONS = frozenset({"footprint", "product", "owner", "verifier", "supersedes", "label", "certifier"})
+RELATIONS = frozenset({"footprint", "product", "owner", "verifier", "supersedes", "label", "certifier", "category"})
 
 
 def plain(value: Any) -> Any:
@@ -110,6 +123,20 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items() if not k.startswith("_") and k not in RELATIONS}
     return value
+
+
+def number(value: Any) -> str:
+    """A figure as a person reads it: two decimals, more for small ones, nothing for a missing one."""
+    if value is None:
+        return ""
+    figure = float(value)
+    return f"{figure:,.2f}" if abs(figure) >= 1 else f"{figure:.4g}"
+
+
+def organization_name(record: dict[str, Any], lang: str) -> str:
+    """An organization's name in the page's language, the other one when that is missing."""
+    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    return str(record.get(first) or record.get(second) or "")
 
 
 def page_url(hub: Hub, serial: str) -> str:

@@ -4,6 +4,8 @@
 GET /l/{serial}          the label page, HTML in Chinese or English (Accept-Language, `?lang=zh|en`)
 GET /l/{serial}.json     the same data as JSON, for consumer apps
 GET /l/{serial}/qr.svg   the QR code of the page's absolute URL (also qr.png), for packaging
+GET /l/{serial}/certificate.pdf   the printable certificate (hub/public/certificate.py), in the page's language
+GET /c/{code}            a product category's benchmark chart (SVG, no JavaScript) under the minimum-group rule
 GET /l?serial=|gtin=     a lookup: a serial goes to its page, a GTIN lists the product's labels (`.json` too)
 
 An unknown serial is a 404 that names nothing but the serial asked for; a suspended, revoked or expired label
@@ -17,29 +19,26 @@ from urllib.parse import quote
 
 import jinja2
 import orjson
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from hub.bootstrap import Hub
+from hub.credentials.vc import credential_url
 from hub.labels.public import label_public_view, public_reader
-from hub.public import i18n, qr
-from hub.public.page import as_json, label_page, page_url, plain, plausible_serial, serials_for_gtin
-
-
-def number(value: Any) -> str:
-    """A figure as a person reads it: two decimals, more for small ones, nothing for a missing one."""
-    if value is None:
-        return ""
-    figure = float(value)
-    return f"{figure:,.2f}" if abs(figure) >= 1 else f"{figure:.4g}"
-
-
-def organization_name(record: dict[str, Any], lang: str) -> str:
-    """An organization's name in the page's language, the other one when that is missing."""
-    first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
-    return str(record.get(first) or record.get(second) or "")
-
+from hub.public import certificate, i18n, qr
+from hub.public.category import category_page
+from hub.public.page import (
+    as_json,
+    label_page,
+    number,
+    organization_name,
+    page_url,
+    plain,
+    plausible_serial,
+    serials_for_gtin,
+)
 
 # Templates and texts are read once, like code; nothing in them changes while the process runs.
 TEMPLATES = jinja2.Environment(
@@ -84,6 +83,45 @@ async def page_json(request: Request) -> Response:
         return JSONResponse({"error": "no label with this serial"}, status_code=404)
     body = orjson.dumps(as_json(hub, found))
     return Response(body, media_type="application/json", headers={"Cache-Control": "public, max-age=60"})
+
+
+async def certificate_pdf(request: Request) -> Response:
+    """The printable certificate in the page's language; rendered in a worker thread (fpdf2 and the font subset
+    take a second of CPU, which must not stall every other request on the event loop)."""
+    hub: Hub = request.app.state.hub
+    serial = request.path_params["serial"]
+    lang = _lang(request)
+    found = await label_page(hub, serial)
+    if found is None:
+        return _not_found(lang)
+    try:
+        font = certificate.font_path()
+    except certificate.FontMissing as missing:
+        return JSONResponse({"error": str(missing)}, status_code=503)
+    base = hub.settings.public_base_url
+    content = certificate.sheet(
+        found, TEXTS[lang], lang, page_url(hub, serial), credential_url(base, serial), hub.clock.today()
+    )
+    key = certificate.fingerprint(content)
+    body = certificate.kept(hub.certificates, key)
+    if body is None:
+        body = certificate.keep(hub.certificates, key, await run_in_threadpool(certificate.render, content, font))
+    filename = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in serial)
+    headers = {
+        **CACHE,
+        "Content-Language": TEXTS[lang]["html_lang"],
+        "Content-Disposition": f'inline; filename="{filename}-{lang}.pdf"',
+    }
+    return Response(body, media_type="application/pdf", headers=headers)
+
+
+async def category(request: Request) -> Response:
+    hub: Hub = request.app.state.hub
+    lang = _lang(request)
+    found = await category_page(hub, request.path_params["code"])
+    if found is None:
+        return _render("category_not_found.html", lang, status_code=404)
+    return _render("category.html", lang, page=found)
 
 
 async def _readable(hub: Hub, serial: str) -> bool:
@@ -141,5 +179,7 @@ routes = [
     Route("/l/{serial}.json", page_json, methods=["GET"]),
     Route("/l/{serial}/qr.svg", qr_svg, methods=["GET"]),
     Route("/l/{serial}/qr.png", qr_png, methods=["GET"]),
+    Route("/l/{serial}/certificate.pdf", certificate_pdf, methods=["GET"]),
     Route("/l/{serial}", page, methods=["GET"]),
+    Route("/c/{code}", category, methods=["GET"]),
 ]

@@ -10,6 +10,7 @@ is withheld: its count and statistics are null and `withheld` says why, never an
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
 
@@ -29,11 +30,12 @@ def _reason(footprints: int, enterprises: int) -> str:
     return f"fewer than {footprints} published footprints of {enterprises} enterprises: too few to show"
 
 
-async def category_benchmarks(reader: Reader, category_code: str | None = None) -> list[Record]:
-    access = await reader.access()
-    if not access.grants("CategoryBenchmark"):
-        return []
-    readable = access.readable_fields("CategoryBenchmark")
+Groups = dict[tuple[int, str], tuple[list[float], set[int]]]
+
+
+async def _groups(reader: Reader, category_code: str | None) -> Groups:
+    """The benchmarked footprints per (category, declared unit), each per one of its category's declared unit
+    (hub/accounting/normalise.py), with the enterprises that own them."""
     stmt = (
         select(
             Product.category_id,
@@ -49,15 +51,23 @@ async def category_benchmarks(reader: Reader, category_code: str | None = None) 
     )
     if category_code is not None:
         stmt = stmt.where(ProductCategory.code == category_code)
-    # each footprint per one of its category's declared unit (hub/accounting/normalise.py), grouped by that unit
     units = units_of_maker(reader.sessions)
-    groups: dict[tuple[int, str], tuple[list[float], set[int]]] = {}
+    groups: Groups = {}
     for row in await reader.execute(stmt):
         category_id, code, unit, amount, total, owner_id = tuple(row)
         value, normal_unit = per_category_unit(units, code, unit, amount, total)
         members, owners = groups.setdefault((category_id, normal_unit), ([], set()))
         members.append(value)
         owners.add(owner_id)
+    return groups
+
+
+async def category_benchmarks(reader: Reader, category_code: str | None = None) -> list[Record]:
+    access = await reader.access()
+    if not access.grants("CategoryBenchmark"):
+        return []
+    readable = access.readable_fields("CategoryBenchmark")
+    groups = await _groups(reader, category_code)
     group = access.policy.minimum_group
     out: list[Record] = []
     for (category_id, unit), (per_unit, owners) in sorted(groups.items()):
@@ -78,3 +88,28 @@ async def category_benchmarks(reader: Reader, category_code: str | None = None) 
         rec.update({k: v for k, v in values.items() if k in readable})
         out.append(rec)
     return out
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The footprints of one category and declared unit, each per one unit, sorted: a group large enough to show."""
+
+    declared_unit: str
+    values: list[float]
+
+
+async def category_distribution(reader: Reader, category_code: str) -> list[Distribution]:
+    """The distribution of each of the category's groups that the minimum-group rule lets the caller see.
+
+    A group below the minimum is left out entirely, not listed as withheld: a public page must look the same
+    for a category with no footprint and one with a single one (no existence oracle), so it may not say that
+    a small group exists, nor in which unit."""
+    access = await reader.access()
+    if not (access.grants("CategoryBenchmark") and "min_kgco2e" in access.readable_fields("CategoryBenchmark")):
+        return []
+    group = access.policy.minimum_group
+    return [
+        Distribution(unit, sorted(values))
+        for (_, unit), (values, owners) in sorted((await _groups(reader, category_code)).items())
+        if group.met(access.role, len(values), len(owners))
+    ]

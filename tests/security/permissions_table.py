@@ -464,7 +464,7 @@ PUBLIC_LABEL: tuple[str, ...] = (
 KNOWN_ORGANIZATION: tuple[str, ...] = ("accreditation", "credit_code", "kind", "name_en", "name_zh", "region")
 PUBLIC_LABEL_EVENT: tuple[str, ...] = ("from_status", "label", "on", "reason", "step", "to_status")
 # What a label page (/l/{serial}) shows of the labelled product and its footprint versions.
-LABEL_PAGE_PRODUCT: tuple[str, ...] = ("gtin", "model", "name", "owner")
+LABEL_PAGE_PRODUCT: tuple[str, ...] = ("category", "gtin", "model", "name", "owner")
 LABEL_PAGE_FOOTPRINT: tuple[str, ...] = (
     "accounting_standards",
     "declared_unit",

@@ -73,8 +73,9 @@ def narrowing_agreement(live: Live) -> None:  # noqa: F811
 
 
 # The public reads footprints behind a label page only (policy `label_page_footprint`, docs/labels-public.md):
-# it may filter them by what that page shows (status, owner, period) and by nothing else.
-PUBLIC_MAY_FILTER = {"status", "owner", "owner region", "period"}
+# it may filter them by what that page shows (status, owner, period, the product's category, which the page
+# links to its category page) and by nothing else.
+PUBLIC_MAY_FILTER = {"status", "owner", "owner region", "period", "category"}
 
 
 @pytest.mark.parametrize("name", list(FOOTPRINT_FILTERS))
