@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.principal import Principal
 from hub.bootstrap import Hub
+from hub.config import Settings
 from hub.db.models import Dataset, Organization, SourceRecord
 from hub.domain.codes import DatasetDirection, OrgKind, SourceKind
 from hub.queries.reader import Reader
@@ -30,6 +32,7 @@ from hub.services.uow import unit_of_work
 from hub.sources.errors import RowError, SourceRefused
 from hub.sources.layout import SourceLayout, load_layout
 from hub.sources.parse import SourceRow, parse_source
+from hub.units import Units
 from hub.units.registry import units_of_maker
 
 MUTATION = "importSource"
@@ -61,28 +64,27 @@ async def import_source(hub: Hub, principal: Principal, file: SourceFile) -> Sou
     reader = Reader(hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, None, hub.clock)
     (await reader.access()).mutation_check(MUTATION)  # deny unless the policy names the caller's role
     layout = load_layout()
-    rows = await anyio.to_thread.run_sync(partial(_checked_rows, layout, hub, file))
+    today = hub.clock.today()
+    rows = await anyio.to_thread.run_sync(partial(checked_rows, layout, units_of_maker(hub.sessions), file, today))
     origin = Origin(actor=principal.actor, source=SourceKind.IMPORT, source_ref=file.name, clock=hub.clock)
-    digest = hashlib.sha256(file.body).hexdigest()
     try:
         async with unit_of_work(hub.sessions) as session:
-            return await _write(session, origin, hub, file, digest, rows)
+            return await store(session, origin, hub.settings, file, rows)
     except IntegrityError:  # the same file imported at the same moment: the other import wrote it
         async with hub.sessions() as session:
-            found = await _existing(session, file.kind, digest)
+            found = await _existing(session, file.kind, hashlib.sha256(file.body).hexdigest())
         if found is None:
             raise
         return found
 
 
-def _checked_rows(layout: SourceLayout, hub: Hub, file: SourceFile) -> list[SourceRow]:
+def checked_rows(layout: SourceLayout, units: Units, file: SourceFile, today: date) -> list[SourceRow]:
+    """Every row of `file`, checked; raises SourceRefused naming every problem. Pure: no database."""
     problems = _provenance_problems(layout, file)
     if file.kind not in layout.kinds:
         known = ", ".join(layout.kinds)
         raise SourceRefused([RowError(file.name, 0, "kind", f"{file.kind!r} is not a source kind; known: {known}")])
-    rows, errors = parse_source(
-        layout.kinds[file.kind], layout, units_of_maker(hub.sessions), file.name, file.body, hub.clock.today()
-    )
+    rows, errors = parse_source(layout.kinds[file.kind], layout, units, file.name, file.body, today)
     if problems or errors:
         raise SourceRefused(problems + errors)
     return rows
@@ -104,9 +106,12 @@ async def _existing(session: AsyncSession, kind: str, digest: str) -> SourceImpo
     return None if found is None else SourceImport(found.iri, False, found.record_count)
 
 
-async def _write(
-    session: AsyncSession, origin: Origin, hub: Hub, file: SourceFile, digest: str, rows: list[SourceRow]
+async def store(
+    session: AsyncSession, origin: Origin, settings: Settings, file: SourceFile, rows: list[SourceRow]
 ) -> SourceImport:
+    """Write the checked rows of `file` as a dataset in `session` (the caller's unit of work), or find the same
+    file already imported; raises SourceRefused for a credit code no enterprise on the hub holds."""
+    digest = hashlib.sha256(file.body).hexdigest()
     existing = await _existing(session, file.kind, digest)
     if existing is not None:
         return existing
@@ -119,10 +124,10 @@ async def _write(
     if unknown:
         raise SourceRefused(unknown)
     dataset = Dataset(
-        iri=new_iri(hub.settings.base_iri, "dataset"),
+        iri=new_iri(settings.base_iri, "dataset"),
         name=file.kind,
         version=digest[:32],
-        region=hub.settings.region,
+        region=settings.region,
         direction=DatasetDirection.IMPORT,
         record_count=len(rows),
         content_hash=f"sha256:{digest}",
