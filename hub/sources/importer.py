@@ -83,7 +83,8 @@ def checked_rows(layout: SourceLayout, units: Units, file: SourceFile, today: da
     problems = _provenance_problems(layout, file)
     if file.kind not in layout.kinds:
         known = ", ".join(layout.kinds)
-        raise SourceRefused([RowError(file.name, 0, "kind", f"{file.kind!r} is not a source kind; known: {known}")])
+        kind_error = RowError(file.name, 0, "kind", f"{file.kind!r} is not a source kind; known: {known}")
+        raise SourceRefused([kind_error, *problems])
     rows, errors = parse_source(layout.kinds[file.kind], layout, units, file.name, file.body, today)
     if problems or errors:
         raise SourceRefused(problems + errors)
