@@ -182,7 +182,8 @@ def main() -> None:
             f"give the same figures. Monte Carlo: {DRAWS:,} draws per footprint, one seeded generator "
             f"per footprint (as the hub stores it); the {LINES} lines cite {FACTORS} distinct factors, each drawn "
             "once per draw and shared by its lines (correlated, issue 14 item 3), against hand-written numpy "
-            "on the same normals (asserted equal). Seconds: median (min-max) of {args.runs} runs. Monte Carlo over many footprints "
+            f"on the same normals (asserted equal). Seconds: median (min-max) of {args.runs} runs. Monte Carlo "
+            "over many footprints "
             "is one footprint after another (each its own generator, so an interval never depends on what else "
             "was computed with it): its time is linear in the footprints, and a sample of them is timed and "
             "scaled.",
