@@ -18,7 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.models import Dataset, Organization, Product, SourceRecord
+from hub.db.models import Dataset, Footprint, Organization, Product, SourceRecord
 from hub.sources.layout import Item, load_layout
 from hub.units import UnitMismatch, Units
 from hub.units.registry import units_of
@@ -77,6 +77,30 @@ async def source_facts_for(
         rows = _covering(await _rows(session, kind, covered), covered)
         facts.update(_facts(kind, rows, covered, units))
     return facts
+
+
+async def source_facts_of(session: AsyncSession, footprint: Footprint) -> dict[str, float]:
+    """`source_facts_for` a stored footprint: its product's enterprise, reference period and declared unit (what
+    hub/quality/sources.py's `source_facts(session, footprint)` hook returns once plugged in)."""
+    return await source_facts_for(
+        session,
+        product_id=footprint.product_id,
+        declared_unit=footprint.declared_unit,
+        declared_unit_amount=footprint.declared_unit_amount,
+        period_start=footprint.reference_period_start,
+        period_end=footprint.reference_period_end,
+    )
+
+
+def covered_by(footprint: Footprint, org_id: int) -> Covered:
+    """What the sources must cover for `footprint` of enterprise `org_id` (for `source_provenance_for`)."""
+    return Covered(
+        org_id,
+        footprint.reference_period_start,
+        footprint.reference_period_end,
+        footprint.declared_unit,
+        footprint.declared_unit_amount,
+    )
 
 
 async def source_provenance_for(session: AsyncSession, covered: Covered) -> list[SourceProvenance]:

@@ -11,7 +11,16 @@ from sqlalchemy import select
 
 from hub.bootstrap import Hub
 from hub.db.models import Footprint, InventoryLine, Organization, Product
-from hub.sources.facts import ELECTRICITY, EMISSIONS, FUEL, Covered, source_facts_for, source_provenance_for
+from hub.sources.facts import (
+    ELECTRICITY,
+    EMISSIONS,
+    FUEL,
+    Covered,
+    covered_by,
+    source_facts_for,
+    source_facts_of,
+    source_provenance_for,
+)
 
 YEAR = {"period_start": date(2024, 1, 1), "period_end": date(2024, 12, 31)}
 CEMENT, PV, BATTERY, APPAREL = "913302007MA27K7Q3M", "913301006MA26K7Q3D", "913305008MA28K7Q38", "913306001MA21K7Q3P"
@@ -84,3 +93,20 @@ async def test_the_provenance_of_the_facts_names_each_dataset_and_its_rows(demo_
     assert monitoring.file == "energy-monitoring-2024.csv" and len(monitoring.rows) == 48  # 12 months x 4 items
     assert verified.rows == (2, 3, 4) and verified.content_hash.startswith("sha256:")
     assert monitoring.publisher and monitoring.licence and monitoring.imported_by.endswith("/org/zj-regulator")
+
+
+async def test_a_stored_footprint_gets_its_facts_and_their_provenance(demo_hub: Hub) -> None:
+    async with demo_hub.sessions() as session:
+        org, footprint = (
+            await session.execute(
+                select(Organization.id, Footprint)
+                .join(Product, Product.owner_id == Organization.id)
+                .join(Footprint, Footprint.product_id == Product.id)
+                .where(Organization.credit_code == BATTERY)
+                .limit(1)
+            )
+        ).one()
+        facts = await source_facts_of(session, footprint)
+        provenance = await source_provenance_for(session, covered_by(footprint, org))
+    assert set(facts) == {ELECTRICITY, FUEL, EMISSIONS}  # the demo battery footprints: per kWh, 2024
+    assert {p.kind for p in provenance} == {"energy-monitoring", "verified-emissions"}
