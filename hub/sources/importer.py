@@ -96,6 +96,8 @@ def _provenance_problems(layout: SourceLayout, file: SourceFile) -> list[RowErro
     for column, value in (("publisher", file.publisher), ("licence", file.licence)):
         if not value.strip():
             found.append(RowError(file.name, 0, column, "is empty; every dataset names its publisher and licence"))
+        elif "\x00" in value:
+            found.append(RowError(file.name, 0, column, "holds a NUL character"))
         elif len(value) > layout.limits.max_text:
             reason = f"has {len(value)} characters; at most {layout.limits.max_text}"
             found.append(RowError(file.name, 0, column, reason))

@@ -11,6 +11,7 @@ import calendar
 import csv
 import io
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,6 +44,15 @@ def parse_source(
     if whole is not None:
         return [], [RowError(file, 0, "file", whole)]
     reader = csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""))
+    try:
+        return _rows(kind, layout, units, file, reader, today)
+    except csv.Error as exc:  # a NUL byte, a cell beyond the csv module's field limit, an unclosed quote
+        return [], [RowError(file, reader.line_num, "file", f"is not CSV the hub can read: {exc}")]
+
+
+def _rows(
+    kind: FileKind, layout: SourceLayout, units: Units, file: str, reader: Iterator[list[str]], today: date
+) -> tuple[list[SourceRow], list[RowError]]:
     header = [h.strip() for h in next(reader, [])]
     errors = _header_problems(kind, file, header)
     if errors:
@@ -116,6 +126,8 @@ def _row(
     for column, value in values.items():
         if len(value) > layout.limits.max_text:
             problem(column, f"has {len(value)} characters; at most {layout.limits.max_text}")
+        elif "\x00" in value:  # no database text column holds one (PostgreSQL refuses it)
+            problem(column, "holds a NUL character")
     code = values.get("credit_code", "")
     code_problem = credit_code_problem(code) if code else "is empty"
     if code_problem:

@@ -98,6 +98,13 @@ async def test_a_kind_publisher_and_licence_are_required(demo_hub: Hub) -> None:
     with pytest.raises(SourceRefused) as refused:
         await import_source(demo_hub, regulator, bad)
     assert {e.column for e in refused.value.errors} == {"kind", "publisher", "licence"}
+    long = SourceFile("energy-monitoring", "g.csv", HEADER.encode(), "p" * 201, "a\x00b")
+    with pytest.raises(SourceRefused) as refused:
+        await import_source(demo_hub, regulator, long)
+    assert {(e.column, e.reason) for e in refused.value.errors} >= {
+        ("publisher", "has 201 characters; at most 200"),
+        ("licence", "holds a NUL character"),
+    }
 
 
 async def test_twenty_imports_of_one_file_at_once_write_it_once(demo_hub: Hub) -> None:

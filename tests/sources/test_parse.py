@@ -98,3 +98,11 @@ def test_headers_and_encoding_are_checked_before_any_row() -> None:
     layout = load_layout()
     _, errors = parse_source(layout.kinds["energy-monitoring"], layout, Units(), "f.csv", b"\xff\xfe\x00", TODAY)
     assert [(e.row, e.column) for e in errors] == [(0, "file")] and "UTF-8" in errors[0].reason
+
+
+def test_a_file_the_csv_reader_cannot_read_is_refused_naming_the_line() -> None:
+    huge = "9" * 200_000  # beyond the csv module's field limit
+    _, errors = _parse(HEADER + f"{CEMENT},2024-01,electricity,5,MWh\n{CEMENT},2024-02,electricity,{huge},MWh\n")
+    assert [(e.row, e.column) for e in errors] == [(3, "file")]
+    _, errors = _parse("credit_code,period,item,amount,unit,note\n" + f"{CEMENT},2024-01,electricity,5,MWh,a\x00b\n")
+    assert [(e.row, e.column, e.reason) for e in errors] == [(2, "note", "holds a NUL character")]
