@@ -144,7 +144,7 @@ async def store(
     session.add_all(_record(dataset.id, file.kind, orgs[row.credit_code].id, row) for row in rows)
     await session.flush()
     detail = {"kind": file.kind, "file": file.name, "rows": len(rows), "content_hash": dataset.content_hash}
-    await audit.record(session, origin.actor, "import", "Dataset", dataset.iri, detail)
+    await audit.record(session, origin.actor, "import-source", "Dataset", dataset.iri, detail)
     return SourceImport(dataset.iri, True, len(rows))
 
 
