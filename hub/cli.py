@@ -415,3 +415,6 @@ main.add_command(vc_group)
 main.add_command(pact_cli.pact)
 main.add_command(labels_group)
 main.add_command(import_sheet)
+from hub.sources.cli import import_source_command  # noqa: E402 (cross-source datasets, issue 14)
+
+main.add_command(import_source_command)

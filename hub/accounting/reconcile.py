@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from hub.accounting.montecarlo import Spread
 from hub.accounting.settings import AccountingSettings
 from hub.accounting.table import PARTS, STAGES, Accounts, LineTable, account
 from hub.units import UnitMismatch, Units
@@ -53,9 +54,14 @@ class Computed:
     """One footprint's figures as the hub computes them."""
 
     accounts: Accounts
-    sigma: np.ndarray  # per line
+    spread: Spread  # per distinct source and per line
     sources: tuple[Source, ...]  # per line
     used_stages: frozenset[int]  # indexes into STAGES of the stages that have lines
+
+    @property
+    def sigma(self) -> np.ndarray:
+        """Each line's own lognormal sigma, source and amount together."""
+        return self.spread.combined
 
     @property
     def lines(self) -> list[float]:
@@ -110,9 +116,7 @@ def compute(
         per_unit=np.array([s.per_unit for s in chosen], dtype=np.float64).reshape(len(lines), len(PARTS)),
         footprints=1,
     )
-    # a line's product of two independent lognormals (amount, source) is lognormal: the sigmas add in quadrature
-    amount_sigma = np.array([np.log1p(float(line.get("uncertainty_percent") or 0.0) / 100.0) / 1.96 for line in lines])
-    sigma = np.hypot(np.array([s.sigma for s in chosen], dtype=np.float64), amount_sigma)
+    spread = _spread(lines, chosen)
     accounts = account(table)
     with np.errstate(over="ignore", invalid="ignore"):
         finite = np.isfinite(accounts.lines) & np.isfinite(accounts.totals[0])
@@ -122,7 +126,23 @@ def compute(
             for i in np.flatnonzero(~finite).tolist()
         ]
     used = frozenset(table.stage.tolist())
-    return Computed(accounts=accounts, sigma=sigma, sources=tuple(chosen), used_stages=used), []
+    return Computed(accounts=accounts, spread=spread, sources=tuple(chosen), used_stages=used), []
+
+
+def _spread(lines: Sequence[Mapping[str, Any]], chosen: Sequence[Source]) -> Spread:
+    """One sigma per distinct source (lines citing one factor share its draws) and one per line's amount."""
+    index: dict[str, int] = {}
+    for source in chosen:
+        index.setdefault(source.iri, len(index))
+    by_iri = {source.iri: source for source in chosen}
+    return Spread(
+        source=np.array([index[source.iri] for source in chosen], dtype=np.int64),
+        source_sigma=np.array([by_iri[iri].sigma for iri in index], dtype=np.float64),
+        line_sigma=np.array(
+            [np.log1p(float(line.get("uncertainty_percent") or 0.0) / 100.0) / 1.96 for line in lines],
+            dtype=np.float64,
+        ),
+    )
 
 
 def gwp_problems(data: Mapping[str, Any], settings: AccountingSettings) -> list[FieldError]:

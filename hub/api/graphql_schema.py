@@ -31,6 +31,8 @@ from hub.api.labels import LabelsMutation, LabelsQuery, RegradeMutation
 from hub.api.mutations import Mutation
 from hub.api.pact import PactMutation, PactQuery
 from hub.api.query import Query
+from hub.api.sheets import SheetsMutation
+from hub.api.sources import SourcesMutation, SourcesQuery
 from hub.api.standards import StandardsMutation, StandardsQuery
 from hub.api.views import RECORD_TYPES, resolve_field
 
@@ -55,6 +57,7 @@ def build_schema() -> strawberry.federation.Schema:
                 FederationQuery,
                 LabelsQuery,
                 FactorSearchQuery,
+                SourcesQuery,
             ),
         ),
         mutation=merge_types(
@@ -67,6 +70,8 @@ def build_schema() -> strawberry.federation.Schema:
                 FederationMutation,
                 LabelsMutation,
                 RegradeMutation,
+                SheetsMutation,
+                SourcesMutation,
             ),
         ),
         config=StrawberryConfig(default_resolver=resolve_field),

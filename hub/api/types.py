@@ -402,6 +402,8 @@ class Dataset(Node, Provenance):
     signature: str | None
     signing_key_id: str | None
     source_hub: str | None
+    publisher: str | None = strawberry.field(description="Who publishes an imported source file's data.")
+    licence: str | None = strawberry.field(description="The terms an imported source file's data is used under.")
 
 
 @strawberry.federation.type(

@@ -417,6 +417,9 @@ class Dataset(Identified, Provenance, Base):
     signature: Mapped[str | None] = mapped_column(Text)
     signing_key_id: Mapped[str | None] = mapped_column(String(128))
     source_hub: Mapped[str] = mapped_column(String(255))
+    # An imported source file (hub/sources): who publishes the data, and under which licence.
+    publisher: Mapped[str | None] = mapped_column(String(200))
+    licence: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (UniqueConstraint("name", "version", name="uq_dataset_name_version"),)
 
@@ -760,3 +763,25 @@ class AuthFailure(Base):
     key_digest: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
     pending: Mapped[bool] = mapped_column(default=True)  # the attempt is still being checked
+
+
+class SourceRecord(Base):
+    """One figure of another data source (hub/sources, docs/sources.md): an enterprise's energy use, product
+    output or verified emissions for one period, as the file of its dataset states it (amount in its unit)."""
+
+    __tablename__ = "source_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # energy-monitoring or verified-emissions
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    item: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[float]
+    unit: Mapped[str] = mapped_column(String(16))
+    verifier: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(String(200))
+    row: Mapped[int]  # the row of the dataset's file it comes from
+
+    __table_args__ = (Index("ix_source_record_org_period", "org_id", "period_start"),)

@@ -29,6 +29,7 @@ from hub.mapping.functions import exact as exact_decimal
 from hub.services import categories, decisions, factors, footprints, organizations, products, sharing
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
+from hub.sources.demo import load_demo_sources
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_SOURCE = "cfhub demo data (illustrative)"
@@ -123,6 +124,9 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
             await sharing.create_sharing_agreement(session, data, regulator, _origin(regulator.iri), base)
             counts.sharing_agreements += 1
         progress(f"sharing agreements: {counts.sharing_agreements}")
+        progress(
+            f"source rows: {await load_demo_sources(session, hub, regulator.iri)} (energy monitoring, verified reports)"
+        )
     return counts
 
 

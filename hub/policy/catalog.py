@@ -432,10 +432,23 @@ _kind(
             "signature",
             "signing_key_id",
             "source_hub",
+            "publisher",
+            "licence",
             *PROVENANCE,
         ),
         {},
         {"region": lambda: m.Dataset.region},
+    )
+)
+_kind(
+    Kind(
+        "SourceRecord",
+        m.SourceRecord,
+        ("kind", "period_start", "period_end", "item", "amount", "unit", "verifier", "note", "row"),
+        {"organization": Relation("Organization", "org_id")},
+        {"owner": lambda: m.SourceRecord.org_id, "kind": lambda: m.SourceRecord.kind},
+        doc="A figure of another data source (hub/sources): an enterprise's monitored energy use, output or "
+        "verified emissions for one period.",
     )
 )
 _kind(

@@ -92,7 +92,7 @@ async def account_input(session: AsyncSession, data: dict[str, Any]) -> Accounte
     if errors:
         raise _refusal(data, errors)
     s = settings()
-    return Accounted(completed, simulate(computed.accounts.lines, computed.sigma, s.draws, s.seed))
+    return Accounted(completed, simulate(computed.accounts.lines, computed.spread, s.draws, s.seed))
 
 
 def _refusal(data: Mapping[str, Any], errors: list[FieldError]) -> InvalidInput:

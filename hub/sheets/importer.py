@@ -73,15 +73,33 @@ def parse_file(
     return plan(sheets_of(body, shape), shape, codes, progress)
 
 
-async def import_file(hub: Hub, principal: Principal, body: bytes, progress: Progress | None = None) -> ImportResult:
-    """Import `body` for `principal`: raises Forbidden, FileRefused or SheetRefused (nothing written)."""
+class _DryRun(Exception):
+    """Ends a dry run's unit of work so that it rolls back: everything was checked, nothing is kept."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
+async def import_file(
+    hub: Hub, principal: Principal, body: bytes, progress: Progress | None = None, *, dry_run: bool = False
+) -> ImportResult:
+    """Import `body` for `principal`: raises Forbidden, FileRefused or SheetRefused (nothing written). A dry
+    run goes through every check and write of a real one, then rolls back: what it reports is what a real
+    import would do."""
     reader = Reader(hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, None, hub.clock)
     access = await reader.access()
     access.mutation_check(MUTATION)  # a role the policy does not let create footprints reads nothing
     planned = await anyio.to_thread.run_sync(partial(parse_file, body, codes_of(hub), progress))
     origin = Origin(actor=principal.actor, clock=hub.clock)
-    async with unit_of_work(hub.sessions) as session:
-        return await write(session, access, origin, hub.settings.base_iri, planned)
+    try:
+        async with unit_of_work(hub.sessions) as session:
+            result = await write(session, access, origin, hub.settings.base_iri, planned)
+            if dry_run:
+                raise _DryRun(result)
+            return result
+    except _DryRun as done:
+        return done.result
 
 
 async def write(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hub.accounting.montecarlo import sigma_of_interval, simulate
+from hub.accounting.montecarlo import Spread, sigma_of_interval, simulate
 from hub.accounting.reconcile import Source, compute, reconcile
 from hub.accounting.settings import load_settings
 from hub.accounting.table import STAGES, LineTable, account
@@ -60,14 +60,15 @@ def test_stated_figures_within_tolerance_are_replaced_by_the_computed_ones() -> 
 
 def test_monte_carlo_is_reproducible_from_draws_and_seed_and_brackets_the_value() -> None:
     lines, sigma = np.array([6.0, 8.0, 1.0]), np.array([0.05, 0.2, 0.5])
-    first, again = simulate(lines, sigma, 2000, 7), simulate(lines, sigma, 2000, 7)
+    spread = Spread.independent(sigma)
+    first, again = simulate(lines, spread, 2000, 7), simulate(lines, spread, 2000, 7)
     assert first == again
     assert first.low < 15.0 < first.high and first.low < first.mean < first.high
-    assert simulate(lines, sigma, 2000, 8) != first
+    assert simulate(lines, spread, 2000, 8) != first
 
 
 def test_without_uncertainty_the_interval_is_the_value() -> None:
-    result = simulate(np.array([2.0, 3.0]), np.zeros(2), 100, 1)
+    result = simulate(np.array([2.0, 3.0]), Spread.independent(np.zeros(2)), 100, 1)
     assert (result.low, result.mean, result.high) == pytest.approx((5.0, 5.0, 5.0))
 
 
@@ -88,7 +89,7 @@ def test_an_amount_uncertainty_adds_to_the_factor_uncertainty_in_quadrature() ->
     assert plain.sigma.tolist() == pytest.approx([0.05])
     assert metered.sigma.tolist() == pytest.approx([np.hypot(0.05, np.log(1.2) / 1.96)])
     wide, narrow = (
-        simulate(metered.accounts.lines, metered.sigma, 4000, 3),
-        simulate(plain.accounts.lines, plain.sigma, 4000, 3),
+        simulate(metered.accounts.lines, metered.spread, 4000, 3),
+        simulate(plain.accounts.lines, plain.spread, 4000, 3),
     )
     assert wide.high - wide.low > narrow.high - narrow.low

@@ -297,6 +297,9 @@ MUTATION_CALLS = {
     "pullPactFootprints": 'pullPactFootprints(partner: "") { errors { path } }',
     "exportBundle": 'exportBundle(to: "MARS") { errors { path } }',
     "importBundle": "importBundle(bundle: {}) { errors { path } }",
+    # a string where the multipart file belongs: refused as no file, before anything is read
+    "importSheet": 'importSheet(file: "x") { errors { reason } }',
+    "importSource": 'importSource(kind: "x", file: "x", publisher: "p", licence: "l") { errors { reason } }',
 }
 WRITES = [(role, name) for role in ROLES for name in MUTATION_CALLS]
 

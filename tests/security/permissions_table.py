@@ -304,6 +304,8 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "signature",
         "signing_key_id",
         "source_hub",
+        "publisher",
+        "licence",
         "created_at",
         "created_by",
         "source",
@@ -312,6 +314,18 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "mapping_version",
         "ruleset_id",
         "ruleset_version",
+    ),
+    "SourceRecord": (
+        "kind",
+        "period_start",
+        "period_end",
+        "item",
+        "amount",
+        "unit",
+        "verifier",
+        "note",
+        "row",
+        "organization",
     ),
     "ImportedRecord": (
         "kind",
@@ -816,6 +830,17 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
         "verifier": (),
         "regulator": (Reach("every row", {}, ALL, aggregate=True),),
     },
+    # Other data sources (issue 14 item 4): an enterprise its own monitored energy use and verified emissions;
+    # the regulator, who imports them, all; nobody else any.
+    "SourceRecord": {
+        "public": (),
+        "enterprise": (Reach("the caller's organization's figures", {"owner": "caller.org"}, ALL, aggregate=False),),
+        "regional_platform": (),
+        "international_body": (),
+        "standards_team": (),
+        "verifier": (),
+        "regulator": (Reach("every row", {}, ALL, aggregate=True),),
+    },
     # Records peer hubs sent (issue 11): this hub's regulator and standards team only; each record's own ODRL
     # policy narrows that further to the roles it names (hub/queries/imported.py).
     "ImportedRecord": {
@@ -885,6 +910,7 @@ MUTATIONS: dict[str, dict[str, dict[str, Any]]] = {
         "recomputeFootprint": {"owner": "caller.org"},
         "withdrawFootprint": {"owner": "caller.org"},
         "applyForLabel": {"owner": "caller.org"},
+        "importSheet": {},
     },
     "regional_platform": {},
     "international_body": {},
@@ -916,5 +942,6 @@ MUTATIONS: dict[str, dict[str, dict[str, Any]]] = {
         "pullPactFootprints": {},
         "exportBundle": {},
         "importBundle": {},
+        "importSource": {},
     },
 }
