@@ -94,11 +94,9 @@ def records(stmt: Statement, rows: Rows, f: Field, path: Path, results: Results)
     strict = _inner_non_null(f)
     for i, row in enumerate(rows):
         item = record(stmt.root, row, [*path, i], results)
-        if item is NULLED:
-            if strict:
-                return NULLED
-            item = None
-        out.append(item)
+        if item is NULLED and strict:
+            return NULLED
+        out.append(None if item is NULLED else item)
     return out
 
 

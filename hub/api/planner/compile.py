@@ -146,7 +146,7 @@ def _joins(
     kind = KINDS[occ.kind]
     for f in occ.selections:
         name = occ.names.get(f.key)
-        if name is None or name not in kind.relations or name not in occ.field_pos and not kind.relations[name].many:
+        if name is None or name not in kind.relations or (name not in occ.field_pos and not kind.relations[name].many):
             continue
         rel = kind.relations[name]
         if rel.many:

@@ -13,9 +13,9 @@ from typing import Any
 
 from graphql import (
     FieldNode,
-    GraphQLEnumType,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLField,
     GraphQLIncludeDirective,
     GraphQLInterfaceType,

@@ -69,7 +69,7 @@ def pair(templates: databases.Templates, tmp_path_factory: pytest.TempPathFactor
         routes=[
             Route("/planned", planned.handle, methods=["POST"]),
             Route("/reference", reference.handle, methods=["POST"]),
-        ]
+        ],
     )
     with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=60) as client:
         yield Pair(hub, client, planned)
