@@ -80,7 +80,7 @@ class GraphQLEndpoint:
         self.limits = Limits(s.max_depth, s.max_aliases, s.max_directives, s.max_cost)
         self.protection = [*protection_rules(self.limits), BoundedNumberLiterals]
         self.cache = _Cache()
-        self.planner: Planner | None = Planner(hub, self.schema, s.dev)  # None: every query executed as usual
+        self.planner = Planner(hub, self.schema, s.dev)
 
     # -- the request ---------------------------------------------------------------------------
     async def handle(self, request: Request) -> Response:
@@ -186,7 +186,7 @@ class GraphQLEndpoint:
         cost_error = self._cost(document, operation, variables)
         if cost_error is not None:
             return self._refused(media, [cost_error])
-        planned = None if self.planner is None else await self.planner.answer(query, document, operation, variables, principal)
+        planned = await self.planner.answer(query, document, operation, variables, principal)
         if planned is not None:  # the query planner's answer (hub/api/planner); None: it does not cover the query
             return Response(planned, status_code=200, media_type=f"{media}; charset=utf-8")
         context = Context.create(self.hub, principal, parsed.wanted)
