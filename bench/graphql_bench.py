@@ -323,6 +323,12 @@ def _start(kind: str, url: str, key_dir: Path, after: int) -> tuple[subprocess.P
     raise RuntimeError(f"the {kind} server did not start")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time the server process has used (Linux /proc): a figure less moved by other load than latency."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 SERVERS = ("GraphQL as the regulator", "GraphQL as an enterprise", "baseline (plain JSON)")
 
 
@@ -344,7 +350,9 @@ def _one_run(
                 load = _load(f"http://127.0.0.1:{port}/graphql", "POST", body, headers, seconds, clients)
             else:
                 load = _load(f"http://127.0.0.1:{port}/rows", "GET", None, {}, seconds, clients)
+            cpu = _cpu_seconds(proc.pid)
             out[name] = asyncio.run(load)
+            out[name]["cpu_ms"] = (_cpu_seconds(proc.pid) - cpu) * 1000 / max(out[name]["requests"], 1)
         finally:
             proc.terminate()
             proc.wait(timeout=15)
@@ -379,8 +387,8 @@ def run(seconds: float, clients: int, runs: int) -> str:
         "page is answered by the query planner (hub/api/planner, docs/planner.md). Baseline: a bare Starlette "
         "route reading the same rows with three SELECTs, no policy at all, written with `json.dumps`. The load "
         "generator (httpx) shares the machine.\n\n"
-        "| server | p50 ms (min-max) | p99 ms | requests/s (min-max) | p50 / baseline | errors |\n"
-        "|---|---:|---:|---:|---:|---:|\n" + rows
+        "| server | p50 ms (min-max) | p99 ms | requests/s (min-max) | p50 / baseline | CPU ms / request | errors |\n"
+        "|---|---:|---:|---:|---:|---:|---:|\n" + rows
     )
 
 
@@ -391,7 +399,7 @@ def _row(name: str, runs: list[dict[str, float]], base_p50: float) -> str:
     return (
         f"| {name} | {med:.1f} ({min(p50):.1f}-{max(p50):.1f}) | {statistics.median(r['p99'] for r in runs):.1f} | "
         f"{statistics.median(rps):.1f} ({min(rps):.1f}-{max(rps):.1f}) | **{med / base_p50:.2f}x** | "
-        f"{sum(r['errors'] for r in runs):.0f} |\n"
+        f"{statistics.median(r['cpu_ms'] for r in runs):.1f} | {sum(r['errors'] for r in runs):.0f} |\n"
     )
 
 
