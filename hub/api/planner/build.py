@@ -16,10 +16,21 @@ from graphql import GraphQLError, GraphQLList, GraphQLNonNull
 
 from hub.api.errors import FieldForbidden
 from hub.api.pagination import encode_cursor
-from hub.api.planner.compile import Occurrence, Statement
+from hub.api.planner.compile import CONSTANT, IRI, LEAF, ONE, TEXT, Occurrence, Statement
 from hub.api.planner.shape import TYPENAME, Field
 
-Path = list[str | int]
+# A response path as a chain (parent chain, key), made into a list only for an error: most fields have none.
+Path = tuple[Any, str | int] | None
+
+
+def path_list(path: Path) -> list[str | int]:
+    out: list[str | int] = []
+    while path is not None:
+        path, key = path
+        out.append(key)
+    return out[::-1]
+
+
 Rows = Sequence[Any]
 
 
@@ -38,17 +49,13 @@ class Results:
     errors: list[GraphQLError] = field(default_factory=list)
 
     def error(self, exc: Exception, f: Field, path: Path) -> _Nulled:
-        self.errors.append(GraphQLError(str(exc), nodes=f.nodes, path=list(path), original_error=exc))
+        self.errors.append(GraphQLError(str(exc), nodes=f.nodes, path=path_list(path), original_error=exc))
         return NULLED
 
 
 def _inner_non_null(f: Field) -> bool:
     t = f.type.of_type if isinstance(f.type, GraphQLNonNull) else f.type
     return isinstance(t, GraphQLList) and isinstance(t.of_type, GraphQLNonNull)
-
-
-def _leaf(f: Field, raw: Any) -> Any:
-    return None if raw is None or f.serialize is None else f.serialize(raw)
 
 
 def _settle(out: dict[str, Any], f: Field, value: Any) -> bool:
@@ -62,30 +69,34 @@ def _settle(out: dict[str, Any], f: Field, value: Any) -> bool:
 
 
 def record(occ: Occurrence, row: Any, path: Path, results: Results) -> dict[str, Any] | _Nulled:
-    """The object of one record for its selections."""
-    readable = occ.readable_in(row)
+    """The object of one record for its selections (the hot loop: one pass over precompiled steps)."""
+    readable = occ.readable if occ.readable is not None else occ.readable_in(row)
     out: dict[str, Any] = {}
-    for f in occ.selections:
+    for what, key, name, pos, extra, f in occ.steps:
+        if what in (TEXT, LEAF):
+            if name in readable:
+                raw = row[pos]
+                out[key] = raw if raw is None or (what == TEXT and type(raw) is str) else extra(raw)
+                continue
+        elif what == IRI:
+            out[key] = row[pos]
+            continue
+        elif what == CONSTANT:
+            out[key] = extra
+            continue
         value: Any
-        if f.name == TYPENAME:
-            value = occ.kind
-        elif f.key not in occ.names:  # id: the record's IRI, never refused
-            value = None if occ.iri_pos is None else row[occ.iri_pos]
+        if name not in readable:
+            value = results.error(FieldForbidden(occ.kind, name), f, (path, key))
+        elif what == ONE:
+            value = None if row[extra.id_pos] is None else record(extra, row, (path, key), results)
         else:
-            name = occ.names[f.key]
-            if name not in readable:
-                value = results.error(FieldForbidden(occ.kind, name), f, [*path, f.key])
-            elif f.key in occ.to_one:
-                child = occ.to_one[f.key]
-                value = None if row[child.id_pos] is None else record(child, row, [*path, f.key], results)
-            elif f.key in occ.to_many:
-                stmt = occ.to_many[f.key]
-                found = results.children[id(stmt)].get(row[occ.id_pos], [])
-                value = records(stmt, found, f, [*path, f.key], results)
-            else:
-                value = _leaf(f, row[occ.field_pos[name]])
-        if not _settle(out, f, value):
-            return NULLED
+            found = results.children[id(extra)].get(row[occ.id_pos], ())
+            value = records(extra, found, f, (path, key), results)
+        if value is NULLED:
+            if f.non_null:
+                return NULLED
+            value = None
+        out[key] = value
     return out
 
 
@@ -93,7 +104,7 @@ def records(stmt: Statement, rows: Rows, f: Field, path: Path, results: Results)
     out: list[Any] = []
     strict = _inner_non_null(f)
     for i, row in enumerate(rows):
-        item = record(stmt.root, row, [*path, i], results)
+        item = record(stmt.root, row, (path, i), results)
         if item is NULLED and strict:
             return NULLED
         out.append(None if item is NULLED else item)
@@ -119,11 +130,11 @@ def connection(page: Page, f: Field, path: Path, results: Results) -> dict[str, 
         if sub.name == TYPENAME:
             value = f.named.name if f.named is not None else None
         elif sub.name == "edges":
-            value = _edges(page, sub, [*path, sub.key], results)
+            value = _edges(page, sub, (path, sub.key), results)
         elif sub.name == "pageInfo":
             value = _page_info(page, sub)
         elif page.count_refused is not None:  # totalCount
-            value = results.error(page.count_refused, sub, [*path, sub.key])
+            value = results.error(page.count_refused, sub, (path, sub.key))
         else:
             value = page.total
         if not _settle(out, sub, value):
@@ -143,7 +154,7 @@ def _edges(page: Page, f: Field, path: Path, results: Results) -> list[Any] | _N
             elif sub.name == "cursor":
                 value = encode_cursor(row[id_pos])
             else:
-                value = record(page.statement.root, row, [*path, i, sub.key], results)
+                value = record(page.statement.root, row, ((path, i), sub.key), results)
             if not _settle(edge, sub, value):
                 return NULLED  # edges are [Edge!]!: a nulled edge nulls the connection
         out.append(edge)

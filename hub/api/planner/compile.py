@@ -40,6 +40,7 @@ class Occurrence:
     flags: list[tuple[int, frozenset[str]]] = field(default_factory=list)
     to_one: dict[str, Occurrence] = field(default_factory=dict)  # response key -> joined occurrence
     to_many: dict[str, Statement] = field(default_factory=dict)  # response key -> child statement
+    steps: list[Step] = field(default_factory=list)  # what the builder does per selection, in order
 
     def readable_in(self, row: Any) -> frozenset[str]:
         if self.readable is not None:
@@ -49,6 +50,33 @@ class Occurrence:
             if row[pos]:
                 out |= fields
         return out
+
+
+# A builder step: (what, response key, record field, row position, extra, field). `extra` is the constant of
+# CONSTANT, the serializer of LEAF/TEXT, the occurrence of ONE, the statement of MANY.
+Step = tuple[int, str, str, int, Any, Field]
+CONSTANT, IRI, TEXT, LEAF, ONE, MANY = range(6)
+TEXT_TYPES = {"String", "ID"}  # a str is already its own serialization
+
+
+def _steps(occ: Occurrence) -> list[Step]:
+    out: list[Step] = []
+    for f in occ.selections:
+        name = occ.names.get(f.key)
+        if f.name == TYPENAME:
+            out.append((CONSTANT, f.key, "", 0, occ.kind, f))
+        elif name is None:  # id: the record's IRI
+            out.append(
+                (CONSTANT, f.key, "", 0, None, f) if occ.iri_pos is None else (IRI, f.key, "", occ.iri_pos, None, f)
+            )
+        elif f.key in occ.to_one:
+            out.append((ONE, f.key, name, 0, occ.to_one[f.key], f))
+        elif f.key in occ.to_many:
+            out.append((MANY, f.key, name, 0, occ.to_many[f.key], f))
+        else:
+            what = TEXT if f.named is not None and f.named.name in TEXT_TYPES else LEAF
+            out.append((what, f.key, name, occ.field_pos.get(name, -1), f.serialize, f))
+    return out
 
 
 @dataclass
@@ -161,6 +189,7 @@ def _joins(
         _place(child, access, child_source, columns)
         occ.to_one[f.key] = child
         _joins(child, access, child_source, columns, joins)
+    occ.steps = _steps(occ)
 
 
 def _statement(kind_name: str, selections: list[Field], access: Access) -> tuple[Occurrence, _Columns, Select[Any]]:

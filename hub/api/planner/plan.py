@@ -71,7 +71,10 @@ class Planner:
         reader = Reader(hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, None, hub.clock)
         access = await reader.access()
         name = operation.name.value if operation.name else None
-        key = plan_key(query, name, variables, access)
+        try:
+            key = plan_key(query, name, variables, access)
+        except orjson.JSONEncodeError:  # a value orjson cannot write (an integer beyond 64 bits)
+            return None
         plan = self.plans.get(key)
         if plan is None:
             try:
@@ -115,7 +118,7 @@ class Planner:
                 data[root.key] = "Query"
                 continue
             assert page is not None
-            value = build.connection(page, root.field, [root.field.key], results)
+            value = build.connection(page, root.field, (None, root.field.key), results)
             if value is build.NULLED:
                 data = None  # the roots are non-null: a null moves to data
                 break
