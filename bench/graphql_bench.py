@@ -254,7 +254,7 @@ def serve(kind: str, url: str, key_dir: str, port: int, after: int) -> None:
     from hub.app import tune_gc
 
     tune_gc()  # as `cfhub serve` does, for both servers
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, timeout_keep_alive=30)
 
 
 # -- the load -------------------------------------------------------------------------------------
@@ -278,7 +278,11 @@ async def _load(
             nonlocal errors
             while time.perf_counter() < stop:
                 t0 = time.perf_counter()
-                response = await client.request(method, url, content=body, headers=headers)
+                try:
+                    response = await client.request(method, url, content=body, headers=headers)
+                except httpx.TransportError:  # counted, not fatal: one lost connection must not lose the run
+                    errors += 1
+                    continue
                 latencies.append(time.perf_counter() - t0)
                 if response.status_code != 200 or b'"errors"' in response.content[:20]:
                     errors += 1

@@ -28,9 +28,11 @@ class Pair:
         self.hub, self.client, self.planned = hub, client, planned
         self.tokens = {role: token(hub, role) for role in Role}
 
-    def post(self, path: str, role: Role, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    def post(
+        self, path: str, role: Role, query: str, variables: dict[str, Any] | None = None, org: str | None = None
+    ) -> dict[str, Any]:
         headers = {"Accept": "application/json"}
-        bearer = self.tokens[role]
+        bearer = token(self.hub, role, org) if org else self.tokens[role]
         if bearer:
             headers["Authorization"] = f"Bearer {bearer}"
         response = self.client.post(path, json={"query": query, "variables": variables or {}}, headers=headers)

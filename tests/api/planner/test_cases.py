@@ -125,3 +125,14 @@ def test_what_the_planner_leaves_to_ordinary_execution(pair: Pair) -> None:
     ):
         _same(pair, Role.REGULATOR, query)
         assert not _planned(pair, Role.REGULATOR, query), query
+
+
+def test_a_plan_is_never_shared_between_enterprises(pair: Pair) -> None:
+    """The same query as two enterprises: each gets its own rows and fields (the plan cache keys the caller)."""
+    query = "{ footprints(first: 100) { totalCount edges { node { id comment product { gtin } } } } }"
+    answers = []
+    for org in ("zj-battery", "zj-cement"):
+        planned = pair.post("/planned", Role.ENTERPRISE, query, org=org)
+        assert normalized(planned) == normalized(pair.post("/reference", Role.ENTERPRISE, query, org=org))
+        answers.append(normalized(planned))
+    assert answers[0] != answers[1]
