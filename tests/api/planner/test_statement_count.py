@@ -1,0 +1,43 @@
+"""The page is answered with one statement for the footprints and their to-one relations, and one per
+to-many relation requested: (1 + 2) for labels and decisions, on one connection, whatever the page size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from hub.auth.principal import Role
+from tests.api.planner.conftest import Pair, normalized
+
+PAGE = """query($n: Int) { footprints(first: $n) { totalCount edges { node { id status totalKgco2e declaredUnit
+  product { name category { code parent { code } } owner { nameEn } }
+  verifier { nameEn } labels { grade serial } decisions { kind jurisdiction grade score passed } } } } }"""
+
+
+@contextmanager
+def _statements(pair: Pair) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    engine = pair.hub.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.mark.parametrize("role", [Role.REGULATOR, Role.ENTERPRISE], ids=lambda r: r.value)
+@pytest.mark.parametrize("n", [5, 100])
+def test_the_page_takes_one_statement_plus_one_per_to_many_relation(pair: Pair, role: Role, n: int) -> None:
+    with _statements(pair) as seen:
+        body = pair.post("/planned", role, PAGE, {"n": n})
+    assert len(seen) <= 1 + 2, seen
+    assert len(body["data"]["footprints"]["edges"]) == min(n, body["data"]["footprints"]["totalCount"])
+    assert normalized(body) == normalized(pair.post("/reference", role, PAGE, {"n": n}))
