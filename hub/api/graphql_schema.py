@@ -2,14 +2,14 @@
 service, map the result.
 
 A field the caller's record does not hold is an authorization error on that field (hub/api/views.py),
-never an empty value. The record types' plain fields and relations resolve on a fast path (hub/api/fast.py).
+never an empty value (strawberry's default resolver is `views.resolve_field`); relations resolve through the
+catalog's DataLoaders (hub/api/relations.py).
 
 Every record type with a global id is a federation entity keyed by it (`@key(fields: "id")`), so a
 regional gateway can compose this hub with other services (docs/gateway.md); `_entities` reads records
 under the caller's policy exactly as `node(id:)` does (hub/api/entities.py).
 
-There is no schema global: each hub builds its own (`Hub.schema`, hub/bootstrap.py), since installing the
-fast path changes the built schema in place.
+There is no schema global: each hub builds its own (`Hub.schema`, hub/bootstrap.py), with its own extensions.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from hub.api import fast
 from hub.api.accounting import AccountingMutation, AccountingQuery
 from hub.api.context import Context
 from hub.api.entities import EntitiesQuery
@@ -32,7 +31,7 @@ from hub.api.mutations import Mutation
 from hub.api.pact import PactMutation, PactQuery
 from hub.api.query import Query
 from hub.api.standards import StandardsMutation, StandardsQuery
-from hub.api.views import RECORD_TYPES, resolve_field
+from hub.api.views import resolve_field
 
 __all__ = ["FEDERATION_VERSION", "Context", "build_schema"]
 
@@ -41,7 +40,7 @@ FEDERATION_VERSION: Final = "2.3"
 
 
 def build_schema() -> strawberry.federation.Schema:
-    """A new schema with the fast path installed on the record types' plain fields and relations."""
+    """A new schema for one hub."""
     schema = strawberry.federation.Schema(
         query=merge_types(
             "Query",
@@ -72,5 +71,4 @@ def build_schema() -> strawberry.federation.Schema:
         config=StrawberryConfig(default_resolver=resolve_field),
         federation_version=FEDERATION_VERSION,
     )
-    fast.install(schema._schema, set(RECORD_TYPES))
     return schema

@@ -30,7 +30,6 @@ from starlette.responses import HTMLResponse, Response
 from hub.api import json_body
 from hub.api.context import Context
 from hub.api.errors import format_error, unexpected, without_suggestions
-from hub.api.executor import HubExecutor, is_awaitable
 from hub.api.literals import BoundedNumberLiterals
 from hub.api.protection import Limits, NoIntrospection, estimate_cost, protection_rules
 from hub.api.selection import requested_fields
@@ -193,8 +192,6 @@ class GraphQLEndpoint:
                 variable_values=variables,
                 operation_name=operation_name,
                 hide_suggestions=not self.dev,
-                executor_class=HubExecutor,
-                is_awaitable=is_awaitable,
             )
             if isawaitable(result):
                 result = await result
