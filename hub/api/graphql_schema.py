@@ -17,12 +17,15 @@ from __future__ import annotations
 from typing import Final
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from hub.api.accounting import AccountingMutation, AccountingQuery
 from hub.api.context import Context
 from hub.api.entities import EntitiesQuery
+from hub.api.extensions import schema_extensions
 from hub.api.factor_search import FactorSearchQuery
 from hub.api.federated import FederatedQuery
 from hub.api.federation import FederationMutation, FederationQuery
@@ -32,6 +35,7 @@ from hub.api.pact import PactMutation, PactQuery
 from hub.api.query import Query
 from hub.api.standards import StandardsMutation, StandardsQuery
 from hub.api.views import resolve_field
+from hub.config import Settings
 
 __all__ = ["FEDERATION_VERSION", "Context", "build_schema"]
 
@@ -39,9 +43,16 @@ __all__ = ["FEDERATION_VERSION", "Context", "build_schema"]
 FEDERATION_VERSION: Final = "2.3"
 
 
-def build_schema() -> strawberry.federation.Schema:
-    """A new schema for one hub."""
-    schema = strawberry.federation.Schema(
+class HubSchema(strawberry.federation.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """strawberry's hook, which by default logs every error: the view formats them instead
+        (hub/api/errors.format_error), logging each unexpected one once under the id its answer carries, and
+        not the refusals (FORBIDDEN, bad input) that are answers, not faults."""
+
+
+def build_schema(settings: Settings | None = None) -> HubSchema:
+    """A new schema for one hub, with its extensions (hub/api/extensions.py) made from its settings."""
+    schema = HubSchema(
         query=merge_types(
             "Query",
             (
@@ -70,5 +81,6 @@ def build_schema() -> strawberry.federation.Schema:
         ),
         config=StrawberryConfig(default_resolver=resolve_field),
         federation_version=FEDERATION_VERSION,
+        extensions=schema_extensions(settings or Settings()),
     )
     return schema

@@ -23,8 +23,10 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Visitor,
     get_named_type,
     value_from_ast_untyped,
+    visit,
 )
 from graphql.validation import MaxIntrospectionDepthRule
 
@@ -159,13 +161,27 @@ def directive_rule(max_directives: int) -> type[ASTValidationRule]:
     return MaxDirectives
 
 
-class NoIntrospection(ASTValidationRule):
-    """Introspection is for authenticated callers outside dev mode (`__typename` is always allowed); so is
-    federation's `_service`, which prints the whole schema."""
+# Introspection is for authenticated callers outside dev mode (`__typename` is always allowed); so is
+# federation's `_service`, which prints the whole schema.
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type", "_service"})
 
-    def enter_field(self, node: FieldNode, *_: Any) -> None:
-        if node.name.value in {"__schema", "__type", "_service"}:
-            self.report_error(GraphQLError("Introspection needs a bearer token on this hub (or dev mode).", node))
+
+def introspection_fields(document: DocumentNode) -> list[FieldNode]:
+    """The fields of `document` (operations and fragments) that introspect the schema. Whether the caller
+    may run them depends on the caller, so this is checked per request (hub/api/extensions.CallerChecks)."""
+
+    class Find(Visitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[FieldNode] = []
+
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            if node.name.value in INTROSPECTION_FIELDS:
+                self.found.append(node)
+
+    finder = Find()
+    visit(document, finder)
+    return finder.found
 
 
 def protection_rules(limits: Limits) -> list[type[ASTValidationRule]]:
