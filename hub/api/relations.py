@@ -25,22 +25,28 @@ def catalog_relation(type_name: str, field: str) -> Relation:
         raise KeyError(f"{type_name}.{field} is a relation field the catalog does not declare") from None
 
 
-def resolve_relation(root: Any, info: Info) -> Any:
-    """The related record (or list) through the loader for the catalog's relation: a future, not a coroutine,
-    so a page does not schedule a task per row."""
-    name = info.python_name
-    key = field_value(root, name)
-    if key is None:
-        return None
-    return info.context.loaders.of(catalog_relation(type(root).__name__, name)).load(key)
-
-
 def relation(description: str | None = None) -> Any:
-    """A relation field: its type is the attribute's annotation, its target and key the catalog's."""
-    return strawberry.field(resolver=resolve_relation, description=description)
+    """A relation field: its type is the attribute's annotation, its target and key the catalog's, looked up
+    once (at the field's first use: the field's name and type are known only once its class is built)."""
+    found: list[Relation] = []
+
+    def resolve(root: Any, info: Info) -> Any:
+        """The related record (or list) through the request's loader for the relation: a future, not a
+        coroutine, so a page does not schedule a task per row for it."""
+        name = field.python_name
+        key = field_value(root, name)
+        if key is None:
+            return None
+        if not found:
+            found.append(catalog_relation(type(root).__name__, name))
+        return info.context.loaders.of(found[0]).load(key)
+
+    resolve.__dict__["catalog_relation"] = True  # how is_relation knows it
+    field: Any = strawberry.field(resolver=resolve, description=description)
+    return field
 
 
 def is_relation(field: Any) -> bool:
     """Whether a strawberry field is a relation declared with `relation()`."""
     resolver = getattr(field, "base_resolver", None)
-    return resolver is not None and resolver.wrapped_func is resolve_relation
+    return resolver is not None and bool(getattr(resolver.wrapped_func, "__dict__", {}).get("catalog_relation"))
