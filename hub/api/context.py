@@ -16,11 +16,20 @@ class Context:
     principal: Principal
     reader: Reader
     loaders: Loaders
+    # The operationName the request gave, if any: strawberry's execution context names the document's first
+    # operation when none is given, where GraphQL asks for a name once a document holds several.
+    operation_name: str | None = None
 
     @classmethod
-    def create(cls, hub: Hub, principal: Principal, wanted: dict[str, frozenset[str]] | None = None) -> Context:
+    def create(
+        cls,
+        hub: Hub,
+        principal: Principal,
+        wanted: dict[str, frozenset[str]] | None = None,
+        operation_name: str | None = None,
+    ) -> Context:
         reader = Reader(hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, wanted, hub.clock)
-        return cls(hub=hub, principal=principal, reader=reader, loaders=Loaders.create(reader))
+        return cls(hub, principal, reader, Loaders.create(reader), operation_name)
 
     def fresh(self) -> None:
         """After a write: forget what was read, so the next read sees the new state."""

@@ -43,6 +43,7 @@ from hub.api.selection import requested_fields
 from hub.api.views import RECORD_TYPES
 from hub.config import Settings
 
+NO_OPERATION = "No operation to run: name it with operationName."
 CACHE_SIZE = 512  # documents kept parsed, validated and described, per hub
 
 
@@ -117,11 +118,13 @@ class CallerChecks(SchemaExtension):
         ec = self.execution_context
         document, schema = ec.graphql_document, ec.schema._schema
         if document is not None and ec.query is not None:
-            operation = get_operation_ast(document, ec.operation_name)
-            if operation is not None:
+            operation = get_operation_ast(document, ec.context.operation_name)
+            if operation is None:  # several operations and no operationName: graphql-core's rule, our words
+                error: GraphQLError | None = GraphQLError(NO_OPERATION)
+            else:
                 error = _cost_error(schema, document, operation, ec.variables or {}, self.settings.max_cost)
-                if error is not None:
-                    ec.result = ExecutionResult(data=None, errors=[error])
+            if error is not None:
+                ec.result = ExecutionResult(data=None, errors=[error])
             ec.context.reader.wanted = self.facts.of(ec.query, schema, document).wanted
         yield
 

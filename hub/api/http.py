@@ -14,6 +14,7 @@ import strawberry
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -21,6 +22,7 @@ from strawberry.types.graphql import OperationType
 from hub.api import json_body
 from hub.api.context import Context
 from hub.api.errors import format_error, unexpected, without_suggestions
+from hub.api.extensions import NO_OPERATION
 from hub.auth.principal import PUBLIC, Principal
 from hub.auth.tokens import InvalidToken
 from hub.bootstrap import Hub
@@ -128,11 +130,13 @@ class GraphQLEndpoint:
         variables: dict[str, Any],
         operation_name: str | None,
     ) -> Response:
-        context = Context.create(self.hub, principal)
+        context = Context.create(self.hub, principal, operation_name=operation_name)
         try:
             result = await self._execute(context, query, variables, operation_name, request.method == "GET")
         except CannotGetOperationTypeError:
-            return self._refused(media, [GraphQLError("No operation to run: name it with operationName.")])
+            return self._refused(media, [GraphQLError(NO_OPERATION)])
+        except MissingQueryError:
+            return self._refused(media, [GraphQLError("The request's 'query' is empty: send a GraphQL document.")])
         except InvalidOperationTypeError:
             return _plain(405, "Only queries may be sent over GET; use POST.", {"Allow": "POST"})
         finally:
@@ -165,6 +169,10 @@ class GraphQLEndpoint:
         return self._respond(media, status, {"errors": [self._shown(e) for e in errors]})
 
     def _shown(self, error: GraphQLError) -> dict[str, Any]:
+        """A refusal as shown; a fault no step expected (strawberry answers an extension's exception as an
+        error of the request) is logged and masked like any other."""
+        if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
+            return format_error(error, self.dev)
         out: dict[str, Any] = dict(error.formatted)
         if not self.dev:
             out["message"] = without_suggestions(out["message"])
