@@ -1,8 +1,9 @@
 """The schema extensions every hub's GraphQL schema runs (strawberry's own where they serve, ours where not).
 
 strawberry's: `MaxTokensLimiter` (the parser's token limit), `ParserCache` and `ValidationCache` (a document is
-parsed and validated once per query text; both are strawberry's bounded LRU caches, keyed by the query text and,
-for validation, by the schema object, so two hubs in one process never share an answer).
+parsed and validated once per query text). Both are strawberry's bounded LRU caches, which live in strawberry's
+module (one per process, not on the Hub): the parse cache holds schema-independent ASTs, and the validation
+cache is keyed by the schema object as well, so two hubs in one process never share a validation answer.
 
 Ours, where strawberry has none or its own cannot serve (hub/api/protection.py says why): `CallerChecks` runs
 the protection rules (validation rules, their answer cached per query text on the hub; a document over a limit
@@ -44,7 +45,7 @@ from hub.api.views import RECORD_TYPES
 from hub.config import Settings
 
 NO_OPERATION = "No operation to run: name it with operationName."
-CACHE_SIZE = 512  # documents kept parsed, validated and described, per hub
+CACHE_SIZE = 512  # documents kept parsed and validated (strawberry's caches) and described (DocumentFacts, per hub)
 
 
 @dataclass(frozen=True)
