@@ -68,7 +68,7 @@ class Hub:
         if self._schema is None:
             from hub.api.graphql_schema import build_schema
 
-            self._schema = build_schema()
+            self._schema = build_schema(self.settings)
         return self._schema
 
     @property

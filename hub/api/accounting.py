@@ -9,7 +9,8 @@ from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.mutations import FootprintPayload, _payload, _write
-from hub.api.types import Footprint, _one
+from hub.api.relations import relation
+from hub.api.types import Footprint
 from hub.api.views import RECORD_TYPES, views
 from hub.db.models import Footprint as FootprintRecord
 from hub.policy.access import Access
@@ -30,9 +31,7 @@ class FactorChange:
     superseded_factor_iri: str | None
     newest_factor_iri: str | None
 
-    @strawberry.field
-    async def footprint(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "footprint", info.context.loaders.footprints)
+    footprint: Footprint | None = relation()
 
 
 RECORD_TYPES["FactorChange"] = FactorChange

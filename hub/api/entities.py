@@ -18,7 +18,6 @@ from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.pagination import MAX_PAGE
-from hub.api.prefetch import field_selections, prefetch
 from hub.api.types import (
     Dataset,
     Decision,
@@ -100,9 +99,7 @@ async def resolve_entities(info: GraphQLResolveInfo, representations: list[Any])
     found: dict[tuple[str, str], Any] = {}
     for type_name, iris in wanted.items():
         records = await by_keys(info.context.reader, type_name, "iri", iris)
-        objects = [record_view(r) for r in records]
-        await prefetch(info, type_name, objects, field_selections(info))
-        found.update(((type_name, r["id"]), o) for r, o in zip(records, objects, strict=True))
+        found.update(((type_name, r["id"]), record_view(r)) for r in records)
     return [item if isinstance(item, InvalidInput) else found.get(item) for item in checked]
 
 

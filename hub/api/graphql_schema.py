@@ -2,14 +2,14 @@
 service, map the result.
 
 A field the caller's record does not hold is an authorization error on that field (hub/api/views.py),
-never an empty value. The record types' plain fields and relations resolve on a fast path (hub/api/fast.py).
+never an empty value (strawberry's default resolver is `views.resolve_field`); relations resolve through the
+catalog's DataLoaders (hub/api/relations.py).
 
 Every record type with a global id is a federation entity keyed by it (`@key(fields: "id")`), so a
 regional gateway can compose this hub with other services (docs/gateway.md); `_entities` reads records
 under the caller's policy exactly as `node(id:)` does (hub/api/entities.py).
 
-There is no schema global: each hub builds its own (`Hub.schema`, hub/bootstrap.py), since installing the
-fast path changes the built schema in place.
+There is no schema global: each hub builds its own (`Hub.schema`, hub/bootstrap.py), with its own extensions.
 """
 
 from __future__ import annotations
@@ -17,13 +17,15 @@ from __future__ import annotations
 from typing import Final
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
-from hub.api import fast
 from hub.api.accounting import AccountingMutation, AccountingQuery
 from hub.api.context import Context
 from hub.api.entities import EntitiesQuery
+from hub.api.extensions import schema_extensions
 from hub.api.factor_search import FactorSearchQuery
 from hub.api.federated import FederatedQuery
 from hub.api.federation import FederationMutation, FederationQuery
@@ -34,7 +36,8 @@ from hub.api.query import Query
 from hub.api.sheets import SheetsMutation
 from hub.api.sources import SourcesMutation, SourcesQuery
 from hub.api.standards import StandardsMutation, StandardsQuery
-from hub.api.views import RECORD_TYPES, resolve_field
+from hub.api.views import resolve_field
+from hub.config import Settings
 
 __all__ = ["FEDERATION_VERSION", "Context", "build_schema"]
 
@@ -42,9 +45,16 @@ __all__ = ["FEDERATION_VERSION", "Context", "build_schema"]
 FEDERATION_VERSION: Final = "2.3"
 
 
-def build_schema() -> strawberry.federation.Schema:
-    """A new schema with the fast path installed on the record types' plain fields and relations."""
-    schema = strawberry.federation.Schema(
+class HubSchema(strawberry.federation.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """strawberry's hook, which by default logs every error: the view formats them instead
+        (hub/api/errors.format_error), logging each unexpected one once under the id its answer carries, and
+        not the refusals (FORBIDDEN, bad input) that are answers, not faults."""
+
+
+def build_schema(settings: Settings | None = None) -> HubSchema:
+    """A new schema for one hub, with its extensions (hub/api/extensions.py) made from its settings."""
+    schema = HubSchema(
         query=merge_types(
             "Query",
             (
@@ -76,6 +86,6 @@ def build_schema() -> strawberry.federation.Schema:
         ),
         config=StrawberryConfig(default_resolver=resolve_field),
         federation_version=FEDERATION_VERSION,
+        extensions=schema_extensions(settings or Settings()),
     )
-    fast.install(schema._schema, set(RECORD_TYPES))
     return schema

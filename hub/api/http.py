@@ -8,80 +8,39 @@ reach execution) or application/json (200 for any well-formed request).
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
-from dataclasses import dataclass
-from inspect import isawaitable
 from typing import Any
 
-from graphql import (
-    DocumentNode,
-    GraphQLError,
-    OperationDefinitionNode,
-    OperationType,
-    execute,
-    get_operation_ast,
-    parse,
-    specified_rules,
-    validate,
-)
+import strawberry
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
-from hub.api import json_body, multipart
+from hub.api import json_body
 from hub.api.context import Context
 from hub.api.errors import format_error, unexpected, without_suggestions
-from hub.api.executor import HubExecutor, is_awaitable
-from hub.api.literals import BoundedNumberLiterals
+from hub.api.extensions import NO_OPERATION
 from hub.api.planner.plan import Planner
-from hub.api.protection import Limits, NoIntrospection, estimate_cost, protection_rules
-from hub.api.selection import requested_fields
-from hub.api.views import RECORD_TYPES
 from hub.auth.principal import PUBLIC, Principal
 from hub.auth.tokens import InvalidToken
 from hub.bootstrap import Hub
-from hub.sheets.layout import layout as sheet_layout
 from hub.validation import FieldError, InvalidInput, bound_problems
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+_QUERY_ONLY = frozenset({OperationType.QUERY})
 JSON = "application/json"
 
 
-@dataclass(frozen=True)
-class Parsed:
-    document: DocumentNode | None
-    errors: list[GraphQLError]
-    wanted: dict[str, frozenset[str]] | None = None  # fields asked for, per record kind
-
-
-class _Cache:
-    """Parsed and validated documents by (query, introspection allowed): parsing is paid once per query."""
-
-    def __init__(self, size: int = 512) -> None:
-        self.size = size
-        self.items: OrderedDict[tuple[str, bool], Parsed] = OrderedDict()
-
-    def get(self, key: tuple[str, bool]) -> Parsed | None:
-        found = self.items.get(key)
-        if found is not None:
-            self.items.move_to_end(key)
-        return found
-
-    def put(self, key: tuple[str, bool], value: Parsed) -> None:
-        self.items[key] = value
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
-
-
 class GraphQLEndpoint:
-    def __init__(self, hub: Hub, schema: Any) -> None:
-        s = hub.settings
+    def __init__(self, hub: Hub, schema: strawberry.Schema) -> None:
         self.hub = hub
-        self.schema = schema._schema
-        self.dev = s.dev
-        self.limits = Limits(s.max_depth, s.max_aliases, s.max_directives, s.max_cost)
-        self.protection = [*protection_rules(self.limits), BoundedNumberLiterals]
-        self.cache = _Cache()
-        self.planner = Planner(hub, self.schema, s.dev)
+        self.schema = schema
+        self.dev = hub.settings.dev
+        # the query planner (hub/api/planner): answers the pages it covers from SQL, after the caller's checks
+        self.planner = Planner(hub, schema._schema, hub.settings.dev)
 
     # -- the request ---------------------------------------------------------------------------
     async def handle(self, request: Request) -> Response:
@@ -139,21 +98,15 @@ class GraphQLEndpoint:
                 return self._bad_input(media, f"The request's {name} are not valid JSON", exc.errors)
         else:
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype == "multipart/form-data":  # file uploads (hub/api/multipart.py)
-                try:
-                    raw = await multipart.operations(request, sheet_layout().limits.max_bytes)
-                except multipart.MultipartRefused as exc:
-                    return _plain(exc.status, str(exc))
-            elif ctype != JSON:
+            if ctype != JSON:
                 return _plain(415, f"Send the request body as {JSON}.")
-            else:
-                body = await _body(request, self.hub.settings.max_body_bytes)
-                if body is None:
-                    return _plain(413, f"The request body is larger than {self.hub.settings.max_body_bytes} bytes.")
-                try:
-                    raw = json_body.loads(body)
-                except InvalidInput as exc:
-                    return self._bad_input(media, "The request body is not valid JSON", exc.errors)
+            body = await _body(request, self.hub.settings.max_body_bytes)
+            if body is None:
+                return _plain(413, f"The request body is larger than {self.hub.settings.max_body_bytes} bytes.")
+            try:
+                raw = json_body.loads(body)
+            except InvalidInput as exc:
+                return self._bad_input(media, "The request body is not valid JSON", exc.errors)
         if not isinstance(raw, dict):
             return self._bad(media, "The request body must be a JSON object.")
         query, variables = raw.get("query"), raw.get("variables")
@@ -180,80 +133,40 @@ class GraphQLEndpoint:
         variables: dict[str, Any],
         operation_name: str | None,
     ) -> Response:
-        introspection = principal.authenticated or self.hub.settings.allow_public_introspection
-        parsed = self._document(query, introspection)
-        document, errors = parsed.document, parsed.errors
-        if document is None or errors:
-            return self._refused(media, errors)
-        operation = get_operation_ast(document, operation_name)
-        if operation is None:
-            return self._refused(media, [GraphQLError("No operation to run: name it with operationName.")])
-        if request.method == "GET" and operation.operation is not OperationType.QUERY:
-            return _plain(405, "Only queries may be sent over GET; use POST.", {"Allow": "POST"})
-        cost_error = self._cost(document, operation, variables)
-        if cost_error is not None:
-            return self._refused(media, [cost_error])
-        planned = await self.planner.answer(query, document, operation, variables, principal)
-        if planned is not None:  # the query planner's answer (hub/api/planner); None: it does not cover the query
-            return Response(planned, status_code=200, media_type=f"{media}; charset=utf-8")
-        context = Context.create(self.hub, principal, parsed.wanted)
+        context = Context.create(self.hub, principal, operation_name=operation_name, planner=self.planner)
         try:
-            result = execute(
-                self.schema,
-                document,
-                context_value=context,
-                variable_values=variables,
-                operation_name=operation_name,
-                hide_suggestions=not self.dev,
-                executor_class=HubExecutor,
-                is_awaitable=is_awaitable,
-            )
-            if isawaitable(result):
-                result = await result
+            result = await self._execute(context, query, variables, operation_name, request.method == "GET")
+        except CannotGetOperationTypeError:
+            return self._refused(media, [GraphQLError(NO_OPERATION)])
+        except MissingQueryError:
+            return self._refused(media, [GraphQLError("The request's 'query' is empty: send a GraphQL document.")])
+        except InvalidOperationTypeError:
+            return _plain(405, "Only queries may be sent over GET; use POST.", {"Allow": "POST"})
         finally:
             await context.reader.close()
+        if context.planned is not None:  # the planner's answer, written by it (hub/api/extensions.py CallerChecks)
+            return Response(context.planned, status_code=200, media_type=f"{media}; charset=utf-8")
         if result.data is None and result.errors and all(e.path is None for e in result.errors):
-            return self._refused(media, list(result.errors))  # variables that did not coerce
+            return self._refused(media, list(result.errors))  # never executed: parsing, validation, limits
         body: dict[str, Any] = {}
         if result.errors:
             body["errors"] = [format_error(e, self.dev) for e in result.errors]
         body["data"] = result.data
         return self._respond(media, 200, body)
 
-    def _document(self, query: str, introspection: bool) -> Parsed:
-        key = (query, introspection)
-        found = self.cache.get(key)
-        if found is not None:
-            return found
-        try:
-            document = parse(
-                query,
-                max_lexical_tokens=self.hub.settings.max_tokens,
-                max_comments=self.hub.settings.max_tokens,
-            )
-        except GraphQLError as exc:
-            value = Parsed(None, [exc])
-        else:
-            hide = not self.dev
-            errors = validate(self.schema, document, self.protection, hide_suggestions=hide)
-            if not errors:
-                rules = list(specified_rules) if introspection else [*specified_rules, NoIntrospection]
-                errors = validate(self.schema, document, rules, hide_suggestions=hide)
-            wanted = None if errors else requested_fields(self.schema, document, set(RECORD_TYPES))
-            value = Parsed(document, list(errors), wanted)
-        self.cache.put(key, value)
-        return value
-
-    def _cost(
-        self, document: DocumentNode, operation: OperationDefinitionNode, variables: dict[str, Any]
-    ) -> GraphQLError | None:
-        cost = estimate_cost(self.schema, document, operation, variables)
-        if cost > self.limits.max_cost:
-            return GraphQLError(
-                f"The query's estimated cost {cost} is above the limit of {self.limits.max_cost}: "
-                "ask for smaller pages or fewer fields."
-            )
-        return None
+    async def _execute(
+        self, context: Context, query: str, variables: dict[str, Any], operation_name: str | None, get: bool
+    ) -> ExecutionResult:
+        """Where an operation is answered: strawberry's execution, with the schema's extensions (parsing and
+        validation caches, protection limits, the caller's checks; hub/api/extensions.py). The one seam for
+        a component that answers some operations another way before falling back to this."""
+        return await self.schema.execute(
+            query,
+            variable_values=variables,
+            context_value=context,
+            operation_name=operation_name,
+            allowed_operation_types=_QUERY_ONLY if get else None,
+        )
 
     # -- responses -----------------------------------------------------------------------------
     def _refused(self, media: str, errors: list[GraphQLError]) -> Response:
@@ -261,6 +174,10 @@ class GraphQLEndpoint:
         return self._respond(media, status, {"errors": [self._shown(e) for e in errors]})
 
     def _shown(self, error: GraphQLError) -> dict[str, Any]:
+        """A refusal as shown; a fault no step expected (strawberry answers an extension's exception as an
+        error of the request) is logged and masked like any other."""
+        if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
+            return format_error(error, self.dev)
         out: dict[str, Any] = dict(error.formatted)
         if not self.dev:
             out["message"] = without_suggestions(out["message"])

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.pagination import Connection, connection, decode_cursor, page_size
-from hub.api.prefetch import connection_nodes, field_selections, prefetch
 from hub.api.types import (
     AuditEvent,
     CategoryBenchmark,
@@ -121,9 +119,7 @@ class Query:
     ) -> Connection[Product]:
         reader, key = info.context.reader, decode_cursor(after)
         result = await page(reader, "Product", first=page_size(first), after=key)
-        out = connection(Product, result, key, lambda: count(reader, "Product"))
-        await _prefetch_page(info, "Product", out)
-        return out
+        return connection(Product, result, key, lambda: count(reader, "Product"))
 
     @strawberry.field(description="Search emission factors by activity, region, year and unit.")
     async def emission_factors(
@@ -154,14 +150,7 @@ class Query:
         reader, key = info.context.reader, decode_cursor(after)
         f = (filter or FootprintFilter()).to_query()
         result = await footprints.footprint_page(reader, f, page_size(first), key)
-        out = connection(
-            Footprint,
-            result,
-            key,
-            lambda: footprints.footprint_count(reader, f),
-        )
-        await _prefetch_page(info, "Footprint", out)
-        return out
+        return connection(Footprint, result, key, lambda: footprints.footprint_count(reader, f))
 
     @strawberry.field
     async def labels(self, info: Info[Context, None], status: str | None = None) -> list[Label]:
@@ -199,12 +188,4 @@ class Query:
         record = await by_iri(info.context.reader, str(id))
         if record is None:
             return None
-        obj = record_view(record)
-        raw = info._raw_info
-        await prefetch(raw, record["_kind"], [obj], field_selections(raw))
-        return obj
-
-
-async def _prefetch_page(info: Info[Context, None], type_name: str, conn: Any) -> None:
-    raw = info._raw_info
-    await prefetch(raw, type_name, [edge.node for edge in conn.edges], connection_nodes(raw))
+        return record_view(record)

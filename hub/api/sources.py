@@ -12,7 +12,8 @@ from strawberry.types import Info
 
 from hub.api.context import Context
 from hub.api.multipart import Uploaded
-from hub.api.types import Organization, _one
+from hub.api.relations import relation
+from hub.api.types import Organization
 from hub.api.views import RECORD_TYPES, views
 from hub.queries import sources as source_queries
 from hub.sources.errors import RowError, SourceRefused
@@ -30,10 +31,7 @@ class SourceRecord:
     verifier: str | None = strawberry.field(description="Who verified the report (verified-emissions).")
     note: str | None
     row: int | None = strawberry.field(description="The row of its dataset's file.")
-
-    @strawberry.field
-    async def organization(self, info: Info[Context, None]) -> Organization | None:
-        return await _one(self, "organization", info.context.loaders.organizations)
+    organization: Organization | None = relation()
 
 
 RECORD_TYPES["SourceRecord"] = SourceRecord

@@ -3,7 +3,8 @@
 Each object is built from a record of the data-access layer (hub/queries), which holds only the fields
 the caller may read: `resolve_field` (the schema's default resolver) raises an authorization error for
 a field that is absent, so a hidden field is an error on that field, never a silently empty value.
-Scalar fields are plain attribute reads (sync); relations go through the context's DataLoaders.
+Scalar fields are plain attribute reads (sync); a relation is declared by its type alone (`relation()`): its
+target and key come from the catalog, its rows through the request's DataLoaders (hub/api/relations.py).
 Every type with a global id is an Apollo Federation entity keyed by it (`@key(fields: "id")`).
 """
 
@@ -11,24 +12,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from hub.api.context import Context
+from hub.api.relations import relation
 from hub.api.views import RECORD_TYPES, field_value, view, views
 from hub.queries.mapped import MappedKey
-
-
-async def _one(obj: Any, name: str, loader: Any) -> Any:
-    key = field_value(obj, name)
-    return None if key is None else await loader.load(key)
-
-
-async def _many(obj: Any, name: str, loader: Any) -> Any:
-    return await loader.load(field_value(obj, name))
 
 
 @strawberry.interface(description="A record with a global identifier: its IRI (JSON-LD @id).")
@@ -58,9 +50,7 @@ class ProductCategory(Node):
     stat_code: str | None
     stat_path_zh: str | None
 
-    @strawberry.field(description="The industry of a key product.")
-    async def parent(self, info: Info[Context, None]) -> ProductCategory | None:
-        return await _one(self, "parent", info.context.loaders.categories)
+    parent: ProductCategory | None = relation(description="The industry of a key product.")
 
 
 @strawberry.federation.type(
@@ -82,17 +72,11 @@ class Product(Node, Provenance):
     gtin: str | None
     description: str | None
 
-    @strawberry.field
-    async def owner(self, info: Info[Context, None]) -> Organization | None:
-        return await _one(self, "owner", info.context.loaders.organizations)
+    owner: Organization | None = relation()
 
-    @strawberry.field
-    async def category(self, info: Info[Context, None]) -> ProductCategory | None:
-        return await _one(self, "category", info.context.loaders.categories)
+    category: ProductCategory | None = relation()
 
-    @strawberry.field(description="The product's footprints the caller may read.")
-    async def footprints(self, info: Info[Context, None]) -> list[Footprint] | None:
-        return await _many(self, "footprints", info.context.loaders.footprints_by_product)
+    footprints: list[Footprint] | None = relation(description="The product's footprints the caller may read.")
 
 
 @strawberry.federation.type(
@@ -119,9 +103,9 @@ class EmissionFactor(Node, Provenance):
     biogenic_kgco2e_per_unit: float | None = strawberry.field(description="The biogenic part of the value.")
     land_use_change_kgco2e_per_unit: float | None = strawberry.field(description="The land-use-change part.")
 
-    @strawberry.field(description="The factor this version supersedes (factors are never edited).")
-    async def supersedes(self, info: Info[Context, None]) -> EmissionFactor | None:
-        return await _one(self, "supersedes", info.context.loaders.emission_factors)
+    supersedes: EmissionFactor | None = relation(
+        description="The factor this version supersedes (factors are never edited)."
+    )
 
 
 @strawberry.type(description="One life-cycle stage's share of a footprint.")
@@ -129,9 +113,7 @@ class FootprintStage:
     stage: str | None
     kgco2e: float | None
 
-    @strawberry.field
-    async def footprint(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "footprint", info.context.loaders.footprints)
+    footprint: Footprint | None = relation()
 
 
 @strawberry.federation.type(
@@ -192,36 +174,24 @@ class Footprint(Node, Provenance):
     uncertainty_draws: int | None = strawberry.field(description="Monte Carlo draws behind the interval.")
     uncertainty_seed: int | None = strawberry.field(description="The seed that reproduces the draws.")
 
-    @strawberry.field
-    async def product(self, info: Info[Context, None]) -> Product | None:
-        return await _one(self, "product", info.context.loaders.products)
+    product: Product | None = relation()
 
-    @strawberry.field(description="The verifier assigned to the footprint.")
-    async def verifier(self, info: Info[Context, None]) -> Organization | None:
-        return await _one(self, "verifier", info.context.loaders.organizations)
+    verifier: Organization | None = relation(description="The verifier assigned to the footprint.")
 
-    @strawberry.field(description="The footprint this version replaces.")
-    async def supersedes(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "supersedes", info.context.loaders.footprints)
+    supersedes: Footprint | None = relation(description="The footprint this version replaces.")
 
-    @strawberry.field
-    async def stages(self, info: Info[Context, None]) -> list[FootprintStage] | None:
-        return await _many(self, "stages", info.context.loaders.stages_by_footprint)
+    stages: list[FootprintStage] | None = relation()
 
-    @strawberry.field(description="The activity data behind the footprint; every read is audited.")
-    async def inventory(self, info: Info[Context, None]) -> list[InventoryLine] | None:
-        return await _many(self, "inventory", info.context.loaders.inventory_by_footprint)
+    inventory: list[InventoryLine] | None = relation(
+        description="The activity data behind the footprint; every read is audited."
+    )
 
-    @strawberry.field
-    async def labels(self, info: Info[Context, None]) -> list[Label] | None:
-        return await _many(self, "labels", info.context.loaders.labels_by_footprint)
+    labels: list[Label] | None = relation()
 
-    @strawberry.field(
+    decisions: list[Decision] | None = relation(
         description="The rules engine's decisions on the footprint: label grade and score, "
         "recognition per region, each with its trace and rule-set versions."
     )
-    async def decisions(self, info: Info[Context, None]) -> list[Decision] | None:
-        return await _many(self, "decisions", info.context.loaders.decisions_by_footprint)
 
     @strawberry.field(
         description="The footprint in another vocabulary, mapped by the hub's mapping engine from "
@@ -285,9 +255,7 @@ class Decision(Node, Provenance):
     chain: JSON | None = strawberry.field(description="The rule sets applied, general -> industry -> product.")
     trace: JSON | None = strawberry.field(description="Every check and table row, the inputs read, thresholds.")
 
-    @strawberry.field
-    async def footprint(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "footprint", info.context.loaders.footprints)
+    footprint: Footprint | None = relation()
 
 
 @strawberry.type(description="A rule set of this hub (rulesets/), as a document.")
@@ -333,17 +301,11 @@ class InventoryLine(Node, Provenance):
     kgco2e: float | None
     uncertainty_percent: float | None = strawberry.field(description="Half-width of the amount's 95 % interval.")
 
-    @strawberry.field
-    async def footprint(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "footprint", info.context.loaders.footprints)
+    footprint: Footprint | None = relation()
 
-    @strawberry.field
-    async def emission_factor(self, info: Info[Context, None]) -> EmissionFactor | None:
-        return await _one(self, "emission_factor", info.context.loaders.emission_factors)
+    emission_factor: EmissionFactor | None = relation()
 
-    @strawberry.field
-    async def supplier_footprint(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "supplier_footprint", info.context.loaders.footprints)
+    supplier_footprint: Footprint | None = relation()
 
 
 @strawberry.federation.type(keys=["id"], description="A carbon label: a grade or score for a published footprint.")
@@ -366,13 +328,9 @@ class Label(Node, Provenance):
     status_on: date | None = strawberry.field(description="The day of the label's last step.")
     status_reason: str | None = strawberry.field(description="The reason given for the label's last step.")
 
-    @strawberry.field
-    async def footprint(self, info: Info[Context, None]) -> Footprint | None:
-        return await _one(self, "footprint", info.context.loaders.footprints)
+    footprint: Footprint | None = relation()
 
-    @strawberry.field(description="The accredited certification body the enterprise named.")
-    async def certifier(self, info: Info[Context, None]) -> Organization | None:
-        return await _one(self, "certifier", info.context.loaders.organizations)
+    certifier: Organization | None = relation(description="The accredited certification body the enterprise named.")
 
 
 @strawberry.federation.type(
@@ -386,9 +344,7 @@ class LabelEvent(Node, Provenance):
     reason: str | None
     detail: JSON | None = strawberry.field(description="What a re-grading changed: old and new grade, and why.")
 
-    @strawberry.field
-    async def label(self, info: Info[Context, None]) -> Label | None:
-        return await _one(self, "label", info.context.loaders.labels)
+    label: Label | None = relation()
 
 
 @strawberry.federation.type(keys=["id"], description="A named, versioned set of records exchanged with a region.")
@@ -418,9 +374,7 @@ class SharingAgreement(Node, Provenance):
     valid_from: date | None
     valid_until: date | None
 
-    @strawberry.field
-    async def granted_by(self, info: Info[Context, None]) -> Organization | None:
-        return await _one(self, "granted_by", info.context.loaders.organizations)
+    granted_by: Organization | None = relation()
 
 
 @strawberry.type(description="One link of the hash-chained audit trail.")
@@ -450,9 +404,7 @@ class CategoryBenchmark:
         description="Why the statistics are null: the group is below the minimum shown (docs/security.md)."
     )
 
-    @strawberry.field
-    async def category(self, info: Info[Context, None]) -> ProductCategory | None:
-        return await _one(self, "category", info.context.loaders.categories)
+    category: ProductCategory | None = relation()
 
 
 @strawberry.federation.type(

@@ -37,6 +37,12 @@ class Relation:
     column: str  # to one: this row's foreign key; to many: the target's foreign key to this row
     many: bool = False
 
+    @property
+    def target_key(self) -> str:
+        """The target's column its rows are loaded by: its key (to one) or its foreign key to this row (to many).
+        One DataLoader serves every relation with the same (target, target_key) (hub/api/loaders)."""
+        return self.column if self.many else "id"
+
 
 # A test on an attribute's value, as SQL: given the expression the attribute is read from, the condition.
 Test = Callable[[SQLColumnExpression[Any]], ColumnElement[bool]]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import hub.api.protection as protection
+import hub.api.walk as walk
 from hub.auth.principal import Principal, Role
 from tests.api.work import calls_into
 
@@ -24,17 +25,17 @@ async def test_a_query_of_depth_50_is_refused_after_one_walk_per_rule(asgi: Any)
     query = "{ " + "productCategories { parent { " * 25 + "code" + " } }" * 25 + " }"
     async with asgi() as client:
         await post(client, "{ __typename }")  # the app's first request wires what it caches
-        with calls_into(protection) as work:
+        with calls_into(protection, walk) as work:
             response = await post(client, query)
     assert response.status_code == 400
     assert response.headers["content-type"].startswith(GQL_RESPONSE)
     [error] = response.json()["errors"]
     assert "nested deeper than the limit of 8" in error["message"]
     assert "data" not in response.json()
-    # each walk of the query (depth, aliases) visits each of its 51 selection sets once, plus the root;
-    # the cost estimate never starts on a refused query
-    assert work.by_function["_depth"] == work.by_function["_aliases"] == 52
-    assert work.by_function["_cost"] == 0 and work.count < 2 * 52 + 20
+    # each walk of the query (depth, aliases: hub/api/walk.py) visits each of its 51 fields' selection sets
+    # once, plus the root; the cost estimate never starts on a refused query
+    assert work.by_function["selection_set"] == 2 * 52 and work.by_function["field"] == 2 * 51
+    assert work.by_function["estimate_cost"] == 0 and work.count < 2 * 5 * 52
 
 
 async def test_a_query_with_1000_aliases_is_refused_by_the_parser(asgi: Any) -> None:

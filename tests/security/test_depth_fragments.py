@@ -17,6 +17,7 @@ import pytest
 from graphql import parse, validate
 
 import hub.api.protection as protection
+import hub.api.walk as walk
 from hub.api.graphql_schema import build_schema
 from hub.api.protection import Limits, estimate_cost, protection_rules
 from tests.api.conftest import Live, live  # noqa: F401 (the module's live hub over real HTTP)
@@ -145,12 +146,12 @@ def test_aliases_in_a_fragment_spread_at_the_root_count_each_time(live: Live) ->
 
 @pytest.fixture
 def calls() -> Iterator[dict[str, int]]:
-    """Counts the Python calls made inside hub/api/protection.py: work, not time."""
+    """Counts the Python calls made inside hub/api/protection.py and its walk (hub/api/walk.py): work, not time."""
     counter = {"calls": 0}
-    target = protection.__file__
+    targets = {protection.__file__, walk.__file__}
 
     def profile(frame: FrameType, event: str, _arg: Any) -> None:
-        if event == "call" and frame.f_code.co_filename == target:
+        if event == "call" and frame.f_code.co_filename in targets:
             counter["calls"] += 1
 
     previous = sys.getprofile()

@@ -1,58 +1,46 @@
-"""DataLoaders, one per file, gathered in a typed `Loaders`: every relation is reached through one."""
+"""DataLoaders derived from the catalog's relations (hub/policy/catalog.py): one per (record kind, key column),
+made when a request first follows a relation to that kind by that column, so every relation is reached through
+a loader reading under the caller's policy, and adding a relation adds no loader code.
+
+What cannot be derived from a relation stays named here: `mapped_footprints` (a footprint in another vocabulary).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from hub.api.loaders import (
-    categories,
-    decisions_by_footprint,
-    emission_factors,
-    footprints,
-    footprints_by_product,
-    inventory_by_footprint,
-    labels,
-    labels_by_footprint,
-    mapped_footprints,
-    organizations,
-    products,
-    stages_by_footprint,
-)
+from hub.api.loaders import mapped_footprints
+from hub.api.loaders.batch import records_by_key, records_by_parent
+from hub.api.views import record_view
+from hub.policy.catalog import Relation
 from hub.queries.mapped import MappedKey
 from hub.queries.reader import Reader
 
 
-@dataclass(frozen=True)
 class Loaders:
-    organizations: DataLoader[int, Any]
-    products: DataLoader[int, Any]
-    categories: DataLoader[int, Any]
-    footprints: DataLoader[int, Any]
-    emission_factors: DataLoader[int, Any]
-    footprints_by_product: DataLoader[int, list[Any]]
-    stages_by_footprint: DataLoader[int, list[Any]]
-    inventory_by_footprint: DataLoader[int, list[Any]]
-    labels_by_footprint: DataLoader[int, list[Any]]
-    labels: DataLoader[int, Any]
-    decisions_by_footprint: DataLoader[int, list[Any]]
-    mapped_footprints: DataLoader[MappedKey, Any]
+    """One request's loaders: a loader per (kind, column), shared by every relation that reads it, so a
+    level of a page asks once per target (the footprints behind `supersedes` and `Decision.footprint` alike)."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.mapped_footprints: DataLoader[MappedKey, Any] = mapped_footprints.make(reader)
+        self._made: dict[tuple[str, str], DataLoader[Any, Any]] = {}
 
     @classmethod
     def create(cls, reader: Reader) -> Loaders:
-        return cls(
-            organizations=organizations.make(reader),
-            products=products.make(reader),
-            categories=categories.make(reader),
-            footprints=footprints.make(reader),
-            emission_factors=emission_factors.make(reader),
-            footprints_by_product=footprints_by_product.make(reader),
-            stages_by_footprint=stages_by_footprint.make(reader),
-            inventory_by_footprint=inventory_by_footprint.make(reader),
-            labels_by_footprint=labels_by_footprint.make(reader),
-            labels=labels.make(reader),
-            decisions_by_footprint=decisions_by_footprint.make(reader),
-            mapped_footprints=mapped_footprints.make(reader),
-        )
+        return cls(reader)
+
+    def of(self, relation: Relation) -> DataLoader[Any, Any]:
+        """The loader behind `relation`: records by key (to one; None where unreadable) or lists by parent key."""
+        key = (relation.target, relation.target_key)
+        loader = self._made.get(key)
+        if loader is None:
+            loader = self._made[key] = self._make(relation)
+        return loader
+
+    def _make(self, relation: Relation) -> DataLoader[Any, Any]:
+        if relation.many:
+            return records_by_parent(self.reader, relation.target, relation.column, record_view)
+        return records_by_key(self.reader, relation.target, record_view)
