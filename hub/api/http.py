@@ -19,7 +19,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from hub.api import json_body
+from hub.api import json_body, multipart
 from hub.api.context import Context
 from hub.api.errors import format_error, unexpected, without_suggestions
 from hub.api.extensions import NO_OPERATION
@@ -27,6 +27,7 @@ from hub.api.planner.plan import Planner
 from hub.auth.principal import PUBLIC, Principal
 from hub.auth.tokens import InvalidToken
 from hub.bootstrap import Hub
+from hub.sheets.layout import layout as sheet_layout
 from hub.validation import FieldError, InvalidInput, bound_problems
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -98,15 +99,21 @@ class GraphQLEndpoint:
                 return self._bad_input(media, f"The request's {name} are not valid JSON", exc.errors)
         else:
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype != JSON:
+            if ctype == "multipart/form-data":  # file uploads (hub/api/multipart.py)
+                try:
+                    raw = await multipart.operations(request, sheet_layout().limits.max_bytes)
+                except multipart.MultipartRefused as exc:
+                    return _plain(exc.status, str(exc))
+            elif ctype != JSON:
                 return _plain(415, f"Send the request body as {JSON}.")
-            body = await _body(request, self.hub.settings.max_body_bytes)
-            if body is None:
-                return _plain(413, f"The request body is larger than {self.hub.settings.max_body_bytes} bytes.")
-            try:
-                raw = json_body.loads(body)
-            except InvalidInput as exc:
-                return self._bad_input(media, "The request body is not valid JSON", exc.errors)
+            else:
+                body = await _body(request, self.hub.settings.max_body_bytes)
+                if body is None:
+                    return _plain(413, f"The request body is larger than {self.hub.settings.max_body_bytes} bytes.")
+                try:
+                    raw = json_body.loads(body)
+                except InvalidInput as exc:
+                    return self._bad_input(media, "The request body is not valid JSON", exc.errors)
         if not isinstance(raw, dict):
             return self._bad(media, "The request body must be a JSON object.")
         query, variables = raw.get("query"), raw.get("variables")

@@ -42,7 +42,7 @@ ROLES = [Role(name) for name in default_policy().roles]
 
 def _schema(pair: Pair, records: bool = False) -> Any:
     """The hub's schema without the fields left out; with `records`, its Query reads one footprint or product."""
-    sdl = print_schema(pair.planned.schema)
+    sdl = print_schema(pair.planned.schema._schema)
     if records:
         sdl = re.sub(
             r"type Query \{.*?\n\}", "type Query {\n  footprint: Footprint\n  product: Product\n}", sdl, flags=re.S
