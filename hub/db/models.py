@@ -310,6 +310,9 @@ class Footprint(Identified, Provenance, Base):
         CheckConstraint("total_kgco2e >= 0", name="total_nonnegative"),
         CheckConstraint("declared_unit_amount > 0", name="declared_amount_positive"),
         CheckConstraint("reference_period_start <= reference_period_end", name="reference_period_order"),
+        # Keyset pages in key order under the two common row filters (issue 15, migration 0020).
+        Index("ix_footprint_product_id_id", "product_id", "id"),
+        Index("ix_footprint_status_id", "status", "id"),
     )
 
 
@@ -465,6 +468,8 @@ class Decision(Identified, Provenance, Base):
         Index("ix_decision_footprint_kind", "footprint_id", "kind", "jurisdiction"),
         # The grade filter's semi-join: the decisions of one kind and grade, by footprint (issue 15).
         Index("ix_decision_kind_grade_footprint", "kind", "grade", "footprint_id"),
+        # The newest decision of a kind on a footprint: the grade filter's "superseded" probe (migration 0020).
+        Index("ix_decision_footprint_kind_id", "footprint_id", "kind", "id"),
     )
 
 
@@ -745,3 +750,14 @@ class SyncCursor(Base):
     position: Mapped[int] = mapped_column(default=0)
     bundle_iri: Mapped[str | None] = mapped_column(String(255))  # the changes bundle that moved it last
     synced_at: Mapped[datetime]
+
+
+class DataVersion(Base):
+    """One row whose `version` database triggers bump with every write to the tables a footprint read depends
+    on (migration 0020): exact counts cached on the Hub are keyed by it (hub/queries/counting.py), so every
+    worker and every writer agrees on when a cached count is stale."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
