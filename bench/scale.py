@@ -14,7 +14,6 @@ ratio to the 1k median of the same query and database.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import sys
@@ -106,8 +105,7 @@ def _tokens(url: str, key_dir: Path) -> dict[str, str]:
     settings = Settings(database_url=url, key_dir=key_dir)
     service = token_service(settings)
     return {
-        role: service.issue(Principal(Role(role), f"{settings.base_iri}org/{org}", "ZJ"))
-        for role, org in ROLES.items()
+        role: service.issue(Principal(Role(role), f"{settings.base_iri}org/{org}", "ZJ")) for role, org in ROLES.items()
     }
 
 

@@ -31,6 +31,7 @@ from hub.decisions.registry import ShippedRuleSets
 from hub.integrity.identity import IDENTITY_FOLDER, HubIdentity, did_web
 from hub.policy.load import default_policy
 from hub.policy.model import Policy
+from hub.queries.counting import CountCache
 from hub.services.published import DOCUMENTS_KEY, PublishedDocuments
 from hub.units import UNITS_KEY, Units
 
@@ -55,6 +56,8 @@ class Hub:
     _schema: strawberry.Schema | None = field(default=None, repr=False)
     # What this hub keeps of each peer hub between federated queries, by base URL (hub/federation/query.py)
     peer_sessions: dict[str, PeerSession] = field(default_factory=dict, repr=False)
+    # Exact counts per (statement, parameters, data version) (hub/queries/counting.py): totalCount of a large set
+    counts: CountCache = field(default_factory=CountCache, repr=False)
 
     @property
     def schema(self) -> strawberry.Schema:

@@ -19,7 +19,9 @@ class Context:
 
     @classmethod
     def create(cls, hub: Hub, principal: Principal, wanted: dict[str, frozenset[str]] | None = None) -> Context:
-        reader = Reader(hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, wanted, hub.clock)
+        reader = Reader(
+            hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, wanted, hub.clock, counts=hub.counts
+        )
         return cls(hub=hub, principal=principal, reader=reader, loaders=Loaders.create(reader))
 
     def fresh(self) -> None:

@@ -10,9 +10,10 @@ from sqlalchemy.orm import aliased
 
 from hub.db.models import Decision, Footprint, Label, Organization, Product, ProductCategory
 from hub.policy.access import Access, Forbidden
+from hub.queries.counting import cached_count
 from hub.queries.filters import may_filter, require_filterable
 from hub.queries.reader import Reader
-from hub.queries.records import Page, count, page
+from hub.queries.records import Page, count_statement, page
 
 
 @dataclass(frozen=True)
@@ -90,4 +91,6 @@ async def footprint_page(reader: Reader, f: FootprintFilter, first: int, after: 
 
 
 async def footprint_count(reader: Reader, f: FootprintFilter) -> int:
-    return await count(reader, "Footprint", *(await conditions(reader, f)))
+    """Exact, and counted once per data version for a given filter and grant set (hub/queries/counting.py)."""
+    stmt = await count_statement(reader, "Footprint", *(await conditions(reader, f)))
+    return await cached_count(reader, stmt, reader.counts)

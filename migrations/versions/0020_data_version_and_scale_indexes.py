@@ -23,7 +23,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 WATCHED = ("footprint", "product", "organization", "decision", "label", "sharing_agreement")
-BUMP = "UPDATE data_version SET version = version + 1 WHERE id = 1"
+BUMP = "UPDATE data_version SET version = version + 1"  # its one row (tests shift its key)
 
 
 def upgrade() -> None:
