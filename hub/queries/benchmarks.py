@@ -10,71 +10,89 @@ is withheld: its count and statistics are null and `withheld` says why, never an
 
 from __future__ import annotations
 
-from statistics import fmean
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 
 from hub.accounting.normalise import per_category_unit
 from hub.db.models import Footprint, Product, ProductCategory
 from hub.queries.current import benchmarked
 from hub.queries.reader import Reader
 from hub.queries.records import Record
-from hub.units import units_of_maker
+from hub.units import Units, units_of_maker
 
 STATISTICS = ("footprint_count", "min_kgco2e", "mean_kgco2e", "max_kgco2e")
+# (category id, declared unit) -> (factor to one of the category's unit, that unit)
+Conversions = dict[tuple[int, str], tuple[float, str]]
 
 
 def _reason(footprints: int, enterprises: int) -> str:
     return f"fewer than {footprints} published footprints of {enterprises} enterprises: too few to show"
 
 
+def _benchmarked(stmt: Select[Any], category_code: str | None) -> Select[Any]:
+    stmt = (
+        stmt.join(Product, Product.id == Footprint.product_id)
+        .join(ProductCategory, ProductCategory.id == Product.category_id)
+        .where(benchmarked())
+    )
+    return stmt if category_code is None else stmt.where(ProductCategory.code == category_code)
+
+
+async def _conversions(reader: Reader, units: Units, category_code: str | None) -> Conversions:
+    """Each (category, declared unit) the benchmarked footprints use, with its factor to the category's unit
+    (hub/accounting/normalise.py, pint): a few dozen pairs, read with one GROUP BY."""
+    stmt = _benchmarked(select(Product.category_id, ProductCategory.code, Footprint.declared_unit), category_code)
+    pairs = await reader.execute(stmt.group_by(Product.category_id, ProductCategory.code, Footprint.declared_unit))
+    return {(cat, unit): per_category_unit(units, code, unit, 1.0, 1.0) for cat, code, unit in pairs}
+
+
+def _converted(conversions: Conversions) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """SQL for (kgCO2e per one category unit, that unit) of a footprint row, from the conversions."""
+    keys = [and_(Product.category_id == cat, Footprint.declared_unit == unit) for cat, unit in conversions]
+    factor = case(*((k, literal(f)) for k, (f, _) in zip(keys, conversions.values(), strict=True)), else_=None)
+    unit = case(*((k, literal(u)) for k, (_, u) in zip(keys, conversions.values(), strict=True)), else_=None)
+    return Footprint.total_kgco2e / Footprint.declared_unit_amount * factor, unit
+
+
 async def category_benchmarks(reader: Reader, category_code: str | None = None) -> list[Record]:
+    """Aggregated in SQL (count, min, mean, max and distinct owners per category and unit): the database sends
+    one row per group, not every benchmarked footprint."""
     access = await reader.access()
     if not access.grants("CategoryBenchmark"):
         return []
     readable = access.readable_fields("CategoryBenchmark")
-    stmt = (
+    conversions = await _conversions(reader, units_of_maker(reader.sessions), category_code)
+    if not conversions:
+        return []
+    value, unit = _converted(conversions)
+    stmt = _benchmarked(
         select(
             Product.category_id,
-            ProductCategory.code,
-            Footprint.declared_unit,
-            Footprint.declared_unit_amount,
-            Footprint.total_kgco2e,
-            Product.owner_id,
-        )
-        .join(Product, Product.id == Footprint.product_id)
-        .join(ProductCategory, ProductCategory.id == Product.category_id)
-        .where(benchmarked())
-    )
-    if category_code is not None:
-        stmt = stmt.where(ProductCategory.code == category_code)
-    # each footprint per one of its category's declared unit (hub/accounting/normalise.py), grouped by that unit
-    units = units_of_maker(reader.sessions)
-    groups: dict[tuple[int, str], tuple[list[float], set[int]]] = {}
-    for row in await reader.execute(stmt):
-        category_id, code, unit, amount, total, owner_id = tuple(row)
-        value, normal_unit = per_category_unit(units, code, unit, amount, total)
-        members, owners = groups.setdefault((category_id, normal_unit), ([], set()))
-        members.append(value)
-        owners.add(owner_id)
+            unit.label("unit"),
+            func.count(),
+            func.min(value),
+            func.avg(value),
+            func.max(value),
+            func.count(Product.owner_id.distinct()),
+        ),
+        category_code,
+    ).group_by(Product.category_id, unit)
     group = access.policy.minimum_group
     out: list[Record] = []
-    for (category_id, unit), (per_unit, owners) in sorted(groups.items()):
-        n, enterprises = len(per_unit), len(owners)
-        low, mean, high = min(per_unit), fmean(per_unit), max(per_unit)
+    for category_id, normal_unit, n, low, mean, high, enterprises in sorted(await reader.execute(stmt)):
         values: dict[str, Any] = {
             "category": category_id,
-            "declared_unit": unit,
+            "declared_unit": normal_unit,
             "footprint_count": n,
-            "min_kgco2e": low,
-            "mean_kgco2e": mean,
-            "max_kgco2e": high,
+            "min_kgco2e": float(low),
+            "mean_kgco2e": float(mean),
+            "max_kgco2e": float(high),
             "withheld": None,
         }
         if not group.met(access.role, n, enterprises):
             values.update(dict.fromkeys(STATISTICS), withheld=_reason(group.footprints, group.enterprises))
-        rec: Record = {"_kind": "CategoryBenchmark", "_id": f"{category_id}:{unit}"}
+        rec: Record = {"_kind": "CategoryBenchmark", "_id": f"{category_id}:{normal_unit}"}
         rec.update({k: v for k, v in values.items() if k in readable})
         out.append(rec)
     return out
