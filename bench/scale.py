@@ -46,14 +46,31 @@ DEFAULT_RESULTS = Path(tempfile.gettempdir()) / "cfhub-scale-results.json"
 # -- a database per size -----------------------------------------------------------------------------
 
 
-def _new_database(server: str | None, n: int, work: Path) -> str:
-    if server is None:
-        return f"sqlite:///{work / f'scale-{n}.db'}"
+def _database(server: str | None, n: int, work: Path, keep: bool) -> tuple[str, bool]:
+    """The URL of the size's database, and whether it is there already (kept from an earlier run)."""
     from sqlalchemy.engine import make_url
 
+    if server is None:
+        path = work / f"scale-{n}.db"
+        return f"sqlite:///{path}", keep and path.exists()
     name = f"cfhub_scale_{n}"
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    if keep and _pg_exists(server, name):
+        return url, True
     _pg_admin(server, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
-    return make_url(server).set(database=name).render_as_string(hide_password=False)
+    return url, False
+
+
+def _pg_exists(server: str, name: str) -> bool:
+    from sqlalchemy import text
+
+    from hub.db.engine import make_engine
+
+    engine = make_engine(server)
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+    engine.dispose()
+    return found is not None
 
 
 def _drop_database(server: str | None, url: str) -> None:
@@ -129,16 +146,18 @@ def _measure(port: int, tokens: dict[str, str], keys: dict[str, str], runs: int)
     return out
 
 
-def run_size(n: int, server: str | None, runs: int) -> dict[str, Any]:
+def run_size(n: int, server: str | None, runs: int, keep: Path | None) -> dict[str, Any]:
     from bench.graphql_bench import _start
     from bench.scale_data import fill
     from hub.db import migrate
 
-    work = Path(tempfile.mkdtemp(prefix="cfhub-scale-"))
-    url = _new_database(server, n, work)
+    work = keep or Path(tempfile.mkdtemp(prefix="cfhub-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    url, there = _database(server, n, work, keep is not None)
     try:
         migrate.upgrade(url)
-        filled = fill(url, n)
+        filled = _kept_fill(work, n, server) if there else fill(url, n)
+        (work / f"fill-{n}-{server is None}.json").write_text(json.dumps([filled.rows, filled.seconds]))
         print(f"{n} footprints: {filled.rows} rows written in {filled.seconds:.1f} s", flush=True)
         keys, tokens = _keys(url), _tokens(url, work / "keys")
         proc, port = _start("graphql", url, work / "keys")
@@ -148,8 +167,16 @@ def run_size(n: int, server: str | None, runs: int) -> dict[str, Any]:
             proc.terminate()
             proc.wait(timeout=30)
     finally:
-        _drop_database(server, url)
+        if keep is None:
+            _drop_database(server, url)
     return {"footprints": n, "rows": filled.rows, "fill_seconds": filled.seconds, "times": times}
+
+
+def _kept_fill(work: Path, n: int, server: str | None) -> Any:
+    from bench.scale_data import Filled
+
+    rows, seconds = json.loads((work / f"fill-{n}-{server is None}.json").read_text())
+    return Filled(n, rows, seconds)
 
 
 # -- the table ---------------------------------------------------------------------------------------
@@ -190,12 +217,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", help="a PostgreSQL server URL (a database per size is made there)")
     parser.add_argument("--runs", type=int, default=5, help="runs of each query (the first reported apart)")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
+    parser.add_argument(
+        "--keep", type=Path, help="keep each size's database (here, or on the server) and reuse it when there"
+    )
     parser.add_argument("--no-write", action="store_true", help="print the table without writing the report")
     args = parser.parse_args(argv)
     results = json.loads(args.results.read_text()) if args.results.exists() else {}
     dialect = "PostgreSQL" if args.database else "SQLite"
     for n in args.footprints:
-        results.setdefault(dialect, {})[str(n)] = run_size(n, args.database, args.runs)
+        results.setdefault(dialect, {})[str(n)] = run_size(n, args.database, args.runs, args.keep)
         args.results.write_text(json.dumps(results, indent=1))
     markdown = (
         "## Scale: the documented footprint queries from 1k to 1M footprints\n\n"

@@ -4,8 +4,8 @@ label decisions (some superseded by a newer one) and labels.
 
     fill(url, n)    # SQLite file or PostgreSQL, migrated to head first
 
-The rows go in with SQLAlchemy Core `insert` in batches of executemany (one statement per batch, PostgreSQL's
-driver sends multi-row VALUES), not through the services: a million footprints take minutes, not hours. The
+The rows go in batches, with `COPY ... FROM STDIN` on PostgreSQL and SQLAlchemy Core executemany on SQLite,
+not through the services: a million footprints take minutes, not hours. The
 shares below are what a regional hub holds: most footprints published, a few hundred thousand enterprises'
 products, one enterprise (the demo's `zj-battery`, the bench's caller) owning a handful of them whatever `n`.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy import JSON, Engine, Table, func, insert, select, text
 
 from hub.db import models as m
 from hub.db.engine import make_engine
@@ -67,8 +67,35 @@ def _insert(engine: Engine, table: Table, rows: Iterator[dict[str, Any]]) -> int
 
 
 def _flush(engine: Engine, table: Table, batch: list[dict[str, Any]]) -> int:
+    if engine.dialect.name == "postgresql":
+        return _copy(engine, table, batch)
     with engine.begin() as conn:
         conn.execute(insert(table), batch)
+    return len(batch)
+
+
+def _copy(engine: Engine, table: Table, batch: list[dict[str, Any]]) -> int:
+    """PostgreSQL: the batch through `COPY ... FROM STDIN` (psycopg), five times faster than executemany."""
+    from psycopg.types.json import Json
+
+    # the models' Python-side defaults, which COPY (unlike an INSERT through SQLAlchemy) does not apply
+    defaults = {
+        c.name: c.default.arg
+        for c in table.c
+        if c.name not in batch[0] and c.default is not None and getattr(c.default, "is_scalar", False)
+    }
+    batch = [{**defaults, **row} for row in batch] if defaults else batch
+    names = list(batch[0])
+    as_json = {n for n in names if isinstance(table.c[n].type, JSON)}
+    columns = ", ".join(f'"{n}"' for n in names)
+    raw = engine.raw_connection()
+    try:
+        with raw.driver_connection.cursor() as cur, cur.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in batch:
+                copy.write_row([Json(row[n]) if n in as_json else row[n] for n in names])
+        raw.commit()
+    finally:
+        raw.close()
     return len(batch)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from hub.db.models import Decision, Footprint, Label, Organization, Product, ProductCategory
 from hub.policy.access import Access, Forbidden
@@ -27,7 +28,14 @@ class FootprintFilter:
     period_to: date | None = None
 
 
-async def conditions(reader: Reader, f: FootprintFilter) -> list[ColumnElement[bool]]:
+async def conditions(reader: Reader, f: FootprintFilter, probe: bool = False) -> list[ColumnElement[bool]]:
+    """The filter as SQL. Two shapes of the same conditions (issue 15): for a count (`probe` False), the
+    non-selective tests (grade, owner region, category) are semi-joins, `footprint.id IN (SELECT ...)` driven
+    by their indexes, read once in O(matches); for a keyset page (`probe` True) they are `EXISTS` probes of
+    the same indexes per footprint row, so that the page walks `footprint` in key order and stops once it is
+    full: (page size / share of rows that match) probes, whatever the table's size. A semi-join would read
+    every match to return twenty of them. (PostgreSQL turns a lone `EXISTS` back into a semi-join when its
+    statistics say that is cheaper; SQLite has no such choice, hence the two shapes.)"""
     access = await reader.access()
     out: list[ColumnElement[bool]] = []
     # Relations are tested through the related kind's own row filter: a caller cannot learn, by
@@ -38,8 +46,8 @@ async def conditions(reader: Reader, f: FootprintFilter) -> list[ColumnElement[b
     if f.category_codes:
         cats = select(ProductCategory.id).where(ProductCategory.code.in_(f.category_codes))
         require_filterable(access, "Product", ["category"])
-        out.append(Footprint.product_id.in_(product_ids.where(Product.category_id.in_(cats))))
-    if f.owners:
+        out.append(_product_test(product_ids.where(Product.category_id.in_(cats)), probe))
+    if f.owners:  # a few organizations' products: selective, a semi-join in both shapes
         require_filterable(access, "Product", ["owner"])
         orgs = select(Organization.id).where(Organization.iri.in_(f.owners), access.where("Organization"))
         out.append(Footprint.product_id.in_(product_ids.where(Product.owner_id.in_(orgs))))
@@ -47,12 +55,12 @@ async def conditions(reader: Reader, f: FootprintFilter) -> list[ColumnElement[b
         require_filterable(access, "Product", ["owner"])
         require_filterable(access, "Organization", ["region"])
         orgs = select(Organization.id).where(Organization.region.in_(f.owner_regions), access.where("Organization"))
-        out.append(Footprint.product_id.in_(product_ids.where(Product.owner_id.in_(orgs))))
+        out.append(_product_test(product_ids.where(Product.owner_id.in_(orgs)), probe))
     if f.statuses:
         require_filterable(access, "Footprint", ["status"])
         out.append(Footprint.status.in_(f.statuses))
     if f.grades:
-        out.append(_grade_condition(access, f.grades))
+        out.append(_grade_condition(access, f.grades, probe))
     if f.period_from or f.period_to:
         require_filterable(access, "Footprint", ["reference_period_start", "reference_period_end"])
         if f.period_to:
@@ -62,13 +70,35 @@ async def conditions(reader: Reader, f: FootprintFilter) -> list[ColumnElement[b
     return out
 
 
-def _grade_condition(access: Access, grades: tuple[str, ...]) -> ColumnElement[bool]:
+def _probe(key: InstrumentedAttribute[int], outer: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """`key = outer`, written as a range of one value so that PostgreSQL keeps the `EXISTS` a per-row index
+    probe: given a plain equality it also plans a hashed alternative (every match read into a hash table, a
+    million rows at scale) and picks it for an ordered page too. The index serves the range as it does `=`."""
+    return key.between(outer, outer)
+
+
+def _product_test(products: Select[Any], probe: bool) -> ColumnElement[bool]:
+    """The footprint's product is one of `products` (a SELECT of product ids): a semi-join, or a probe by key."""
+    if probe:
+        return exists(products.where(_probe(Product.id, Footprint.product_id)))
+    return Footprint.product_id.in_(products)
+
+
+def _keyed(footprint_id: InstrumentedAttribute[int], rows: Select[Any], probe: bool) -> ColumnElement[bool]:
+    """`rows` (a SELECT of footprint ids from `footprint_id`'s table) holds the footprint: semi-join or probe."""
+    if probe:
+        return exists(rows.where(_probe(footprint_id, Footprint.id)))
+    return Footprint.id.in_(rows)
+
+
+def _grade_condition(access: Access, grades: tuple[str, ...], probe: bool) -> ColumnElement[bool]:
     """A footprint has a grade when the rules engine's newest label decision on it gives that grade, or when
     one of its labels carries it; each is tested only as far as the caller may read it.
 
-    Both are semi-joins (`footprint.id IN (SELECT footprint_id ...)`) driven by the grade indexes
-    (`ix_decision_kind_grade_footprint`, `ix_label_grade_footprint`): a subquery correlated with each footprint
-    row ran once per footprint, a million times at province scale (issue 15)."""
+    Both read the grade indexes (`ix_decision_kind_grade_footprint`, `ix_label_grade_footprint`) as semi-joins
+    for a count, or probe the footprint's decisions and labels (`ix_decision_footprint_kind_id`,
+    `ix_label_footprint_id`) for a page (see `conditions`): a subquery correlated with each footprint row of
+    the whole table ran once per footprint, a million times at province scale (issue 15)."""
     parts: list[ColumnElement[bool]] = []
     if may_filter(access, "Footprint", "decisions") and may_filter(access, "Decision", "grade"):
         newer = aliased(Decision)
@@ -78,16 +108,17 @@ def _grade_condition(access: Access, grades: tuple[str, ...]) -> ColumnElement[b
         graded = select(Decision.footprint_id).where(
             Decision.kind == "label_grade", Decision.grade.in_(grades), ~superseded, access.where("Decision")
         )
-        parts.append(Footprint.id.in_(graded))
+        parts.append(_keyed(Decision.footprint_id, graded, probe))
     if may_filter(access, "Footprint", "labels") and may_filter(access, "Label", "grade"):
-        parts.append(Footprint.id.in_(select(Label.footprint_id).where(Label.grade.in_(grades), access.where("Label"))))
+        labelled = select(Label.footprint_id).where(Label.grade.in_(grades), access.where("Label"))
+        parts.append(_keyed(Label.footprint_id, labelled, probe))
     if not parts:
         raise Forbidden(f"role {access.role} may not filter Footprint records by grade")
     return or_(*parts)
 
 
 async def footprint_page(reader: Reader, f: FootprintFilter, first: int, after: int | None) -> Page:
-    return await page(reader, "Footprint", *(await conditions(reader, f)), first=first, after=after)
+    return await page(reader, "Footprint", *(await conditions(reader, f, probe=True)), first=first, after=after)
 
 
 async def footprint_count(reader: Reader, f: FootprintFilter) -> int:
