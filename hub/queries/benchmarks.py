@@ -30,9 +30,10 @@ def _reason(footprints: int, enterprises: int) -> str:
     return f"fewer than {footprints} published footprints of {enterprises} enterprises: too few to show"
 
 
-def _benchmarked(stmt: Select[Any], category_code: str | None) -> Select[Any]:
-    stmt = (
-        stmt.join(Product, Product.id == Footprint.product_id)
+def _benchmarked(columns: list[Any], category_code: str | None) -> Select[Any]:
+    stmt: Select[Any] = (
+        select(*columns)
+        .join(Product, Product.id == Footprint.product_id)
         .join(ProductCategory, ProductCategory.id == Product.category_id)
         .where(benchmarked())
     )
@@ -42,8 +43,8 @@ def _benchmarked(stmt: Select[Any], category_code: str | None) -> Select[Any]:
 async def _conversions(reader: Reader, units: Units, category_code: str | None) -> Conversions:
     """Each (category, declared unit) the benchmarked footprints use, with its factor to the category's unit
     (hub/accounting/normalise.py, pint): a few dozen pairs, read with one GROUP BY."""
-    stmt = _benchmarked(select(Product.category_id, ProductCategory.code, Footprint.declared_unit), category_code)
-    pairs = await reader.execute(stmt.group_by(Product.category_id, ProductCategory.code, Footprint.declared_unit))
+    columns = [Product.category_id, ProductCategory.code, Footprint.declared_unit]
+    pairs = [tuple(row) for row in await reader.execute(_benchmarked(columns, category_code).group_by(*columns))]
     return {(cat, unit): per_category_unit(units, code, unit, 1.0, 1.0) for cat, code, unit in pairs}
 
 
@@ -67,7 +68,7 @@ async def category_benchmarks(reader: Reader, category_code: str | None = None) 
         return []
     value, unit = _converted(conversions)
     stmt = _benchmarked(
-        select(
+        [
             Product.category_id,
             unit.label("unit"),
             func.count(),
@@ -75,12 +76,13 @@ async def category_benchmarks(reader: Reader, category_code: str | None = None) 
             func.avg(value),
             func.max(value),
             func.count(Product.owner_id.distinct()),
-        ),
+        ],
         category_code,
     ).group_by(Product.category_id, unit)
     group = access.policy.minimum_group
     out: list[Record] = []
-    for category_id, normal_unit, n, low, mean, high, enterprises in sorted(await reader.execute(stmt)):
+    rows = sorted(tuple(row) for row in await reader.execute(stmt))
+    for category_id, normal_unit, n, low, mean, high, enterprises in rows:
         values: dict[str, Any] = {
             "category": category_id,
             "declared_unit": normal_unit,

@@ -68,7 +68,8 @@ async def cached_count(reader: Reader, stmt: Select[Any], cache: CountCache | No
     version = (await reader.execute(select(_version())))[0][0]
     if version is not None and (hit := cache.get(key, int(version))) is not None:
         return hit
-    counted, version = (await reader.execute(select(stmt.scalar_subquery(), _version())))[0]
+    row = (await reader.execute(select(stmt.scalar_subquery(), _version())))[0]
+    counted, version = tuple(row)
     cache.computed += 1
     if version is not None:
         cache.put(key, int(version), int(counted))
