@@ -37,6 +37,7 @@ async def conditions(reader: Reader, f: FootprintFilter, probe: bool = False) ->
     every match to return twenty of them. (PostgreSQL turns a lone `EXISTS` back into a semi-join when its
     statistics say that is cheaper; SQLite has no such choice, hence the two shapes.)"""
     access = await reader.access()
+    shape = reader.engine.dialect.name if probe else None  # a probe's form depends on the planner (`_probe`)
     out: list[ColumnElement[bool]] = []
     # Relations are tested through the related kind's own row filter: a caller cannot learn, by
     # filtering, anything about a product, owner or label it may not read.
@@ -46,7 +47,7 @@ async def conditions(reader: Reader, f: FootprintFilter, probe: bool = False) ->
     if f.category_codes:
         cats = select(ProductCategory.id).where(ProductCategory.code.in_(f.category_codes))
         require_filterable(access, "Product", ["category"])
-        out.append(_product_test(product_ids.where(Product.category_id.in_(cats)), probe))
+        out.append(_product_test(product_ids.where(Product.category_id.in_(cats)), shape))
     if f.owners:  # a few organizations' products: selective, a semi-join in both shapes
         require_filterable(access, "Product", ["owner"])
         orgs = select(Organization.id).where(Organization.iri.in_(f.owners), access.where("Organization"))
@@ -55,12 +56,12 @@ async def conditions(reader: Reader, f: FootprintFilter, probe: bool = False) ->
         require_filterable(access, "Product", ["owner"])
         require_filterable(access, "Organization", ["region"])
         orgs = select(Organization.id).where(Organization.region.in_(f.owner_regions), access.where("Organization"))
-        out.append(_product_test(product_ids.where(Product.owner_id.in_(orgs)), probe))
+        out.append(_product_test(product_ids.where(Product.owner_id.in_(orgs)), shape))
     if f.statuses:
         require_filterable(access, "Footprint", ["status"])
         out.append(Footprint.status.in_(f.statuses))
     if f.grades:
-        out.append(_grade_condition(access, f.grades, probe))
+        out.append(_grade_condition(access, f.grades, shape))
     if f.period_from or f.period_to:
         require_filterable(access, "Footprint", ["reference_period_start", "reference_period_end"])
         if f.period_to:
@@ -70,28 +71,30 @@ async def conditions(reader: Reader, f: FootprintFilter, probe: bool = False) ->
     return out
 
 
-def _probe(key: InstrumentedAttribute[int], outer: InstrumentedAttribute[int]) -> ColumnElement[bool]:
-    """`key = outer`, written as a range of one value so that PostgreSQL keeps the `EXISTS` a per-row index
-    probe: given a plain equality it also plans a hashed alternative (every match read into a hash table, a
-    million rows at scale) and picks it for an ordered page too. The index serves the range as it does `=`."""
-    return key.between(outer, outer)
+def _probe(key: InstrumentedAttribute[int], outer: InstrumentedAttribute[int], dialect: str) -> ColumnElement[bool]:
+    """`key = outer`; on PostgreSQL written as a range of one value, so that the `EXISTS` stays a per-row index
+    probe: given a plain equality PostgreSQL also plans a hashed alternative (every match read into a hash
+    table, a million rows at scale) and picks it for an ordered page too. Its index serves the range as it does
+    `=`. SQLite, given the range, drives the probe from another index of the subquery (a product probe walked
+    every product of the region's owners per footprint row), so it gets the equality it plans well."""
+    return key.between(outer, outer) if dialect == "postgresql" else key == outer
 
 
-def _product_test(products: Select[Any], probe: bool) -> ColumnElement[bool]:
+def _product_test(products: Select[Any], probe: str | None) -> ColumnElement[bool]:
     """The footprint's product is one of `products` (a SELECT of product ids): a semi-join, or a probe by key."""
     if probe:
-        return exists(products.where(_probe(Product.id, Footprint.product_id)))
+        return exists(products.where(_probe(Product.id, Footprint.product_id, probe)))
     return Footprint.product_id.in_(products)
 
 
-def _keyed(footprint_id: InstrumentedAttribute[int], rows: Select[Any], probe: bool) -> ColumnElement[bool]:
+def _keyed(footprint_id: InstrumentedAttribute[int], rows: Select[Any], probe: str | None) -> ColumnElement[bool]:
     """`rows` (a SELECT of footprint ids from `footprint_id`'s table) holds the footprint: semi-join or probe."""
     if probe:
-        return exists(rows.where(_probe(footprint_id, Footprint.id)))
+        return exists(rows.where(_probe(footprint_id, Footprint.id, probe)))
     return Footprint.id.in_(rows)
 
 
-def _grade_condition(access: Access, grades: tuple[str, ...], probe: bool) -> ColumnElement[bool]:
+def _grade_condition(access: Access, grades: tuple[str, ...], probe: str | None) -> ColumnElement[bool]:
     """A footprint has a grade when the rules engine's newest label decision on it gives that grade, or when
     one of its labels carries it; each is tested only as far as the caller may read it.
 
