@@ -43,6 +43,9 @@ class CountCache:
         self._entries.move_to_end(key)
         return entry[1]
 
+    def clear(self) -> None:
+        self._entries.clear()
+
     def put(self, key: CountKey, version: int, count: int) -> None:
         self._entries[key] = (version, count)
         self._entries.move_to_end(key)
