@@ -34,8 +34,8 @@ async def conditions(reader: Reader, f: FootprintFilter, probe: bool = False) ->
     by their indexes, read once in O(matches); for a keyset page (`probe` True) they are `EXISTS` probes of
     the same indexes per footprint row, so that the page walks `footprint` in key order and stops once it is
     full: (page size / share of rows that match) probes, whatever the table's size. A semi-join would read
-    every match to return twenty of them. (PostgreSQL turns a lone `EXISTS` back into a semi-join when its
-    statistics say that is cheaper; SQLite has no such choice, hence the two shapes.)"""
+    every match to return twenty of them. (Neither planner makes that choice well by itself: see `_probe`.)
+    The shapes are for the query planner of issue 15 too: it compiles the same filters through here."""
     access = await reader.access()
     shape = reader.engine.dialect.name if probe else None  # a probe's form depends on the planner (`_probe`)
     out: list[ColumnElement[bool]] = []
