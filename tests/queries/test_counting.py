@@ -23,8 +23,8 @@ from tests.api.live import LiveServer
 COUNT = "{ footprints(first: 1) { totalCount } }"
 
 
-def _total(client: httpx.Client, hub: Hub, role: Role) -> int:
-    body = gql(client, COUNT, token(hub, role)).json()
+def _total(client: httpx.Client, hub: Hub, role: Role, key: str | None = None) -> int:
+    body = gql(client, COUNT, token(hub, role, key)).json()
     assert "errors" not in body, body
     return int(body["data"]["footprints"]["totalCount"])
 
@@ -66,6 +66,8 @@ def test_total_count_is_cached_per_data_version_and_two_workers_agree(demo_db_ur
         assert one.counts.computed == 1, "the second identical count was counted again"
         regulator = _total(c1, one, Role.REGULATOR)
         assert regulator > before and one.counts.computed == 2, "another grant set must not share the entry"
+        _total(c1, one, Role.ENTERPRISE, "zj-cement")
+        assert one.counts.computed == 3, "another enterprise must not read zj-battery's count"
         assert _total(c2, two, Role.ENTERPRISE) == before
 
         iri = _verified_of_another_enterprise(demo_db_url, one)
@@ -77,7 +79,7 @@ def test_total_count_is_cached_per_data_version_and_two_workers_agree(demo_db_ur
 
         assert _total(c1, one, Role.ENTERPRISE) == before + 1, "worker one served a count from before the write"
         assert _total(c2, two, Role.ENTERPRISE) == before + 1
-        assert one.counts.computed == 3
+        assert one.counts.computed == 4
 
 
 def test_every_write_to_a_watched_table_bumps_the_data_version(demo_db_url: str) -> None:
