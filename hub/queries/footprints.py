@@ -81,8 +81,11 @@ def _probe(key: InstrumentedAttribute[int], outer: InstrumentedAttribute[int], d
 
 
 def _product_test(products: Select[Any], probe: str | None) -> ColumnElement[bool]:
-    """The footprint's product is one of `products` (a SELECT of product ids): a semi-join, or a probe by key."""
-    if probe:
+    """The footprint's product is one of `products` (a SELECT of product ids): a semi-join, or a probe by key.
+
+    PostgreSQL keeps the semi-join on pages too: it hashes the products once and walks the page in key order
+    (at 1M, a region's probe per row ran its owners' subquery per row: 4.5 s, against 0.3 s at 100k)."""
+    if probe and probe != "postgresql":
         return exists(products.where(_probe(Product.id, Footprint.product_id, probe)))
     return Footprint.product_id.in_(products)
 
