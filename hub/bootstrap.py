@@ -33,6 +33,7 @@ from hub.decisions.registry import ShippedRuleSets
 from hub.integrity.identity import IDENTITY_FOLDER, HubIdentity, did_web
 from hub.policy.load import default_policy
 from hub.policy.model import Policy
+from hub.queries.counting import CountCache
 from hub.services.published import DOCUMENTS_KEY, PublishedDocuments
 from hub.units import UNITS_KEY, Units
 
@@ -61,6 +62,8 @@ class Hub:
     verifications: VerificationCache = field(default_factory=VerificationCache, repr=False)
     # Printed label certificates by the hash of what they say (hub/public/certificate.py `kept`)
     certificates: OrderedDict[str, bytes] = field(default_factory=OrderedDict, repr=False)
+    # Exact counts per (statement, parameters, data version) (hub/queries/counting.py): totalCount of a large set
+    counts: CountCache = field(default_factory=CountCache, repr=False)
 
     @property
     def schema(self) -> strawberry.Schema:

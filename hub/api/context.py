@@ -36,7 +36,9 @@ class Context:
         operation_name: str | None = None,
         planner: Planner | None = None,
     ) -> Context:
-        reader = Reader(hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, wanted, hub.clock)
+        reader = Reader(
+            hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, wanted, hub.clock, counts=hub.counts
+        )
         return cls(hub, principal, reader, Loaders.create(reader), operation_name, planner)
 
     def fresh(self) -> None:

@@ -310,6 +310,9 @@ class Footprint(Identified, Provenance, Base):
         CheckConstraint("total_kgco2e >= 0", name="total_nonnegative"),
         CheckConstraint("declared_unit_amount > 0", name="declared_amount_positive"),
         CheckConstraint("reference_period_start <= reference_period_end", name="reference_period_order"),
+        # Keyset pages in key order under the two common row filters (issue 15, migration 0020).
+        Index("ix_footprint_product_id_id", "product_id", "id"),
+        Index("ix_footprint_status_id", "status", "id"),
     )
 
 
@@ -468,6 +471,8 @@ class Decision(Identified, Provenance, Base):
         Index("ix_decision_footprint_kind", "footprint_id", "kind", "jurisdiction"),
         # The grade filter's semi-join: the decisions of one kind and grade, by footprint (issue 15).
         Index("ix_decision_kind_grade_footprint", "kind", "grade", "footprint_id"),
+        # The newest decision of a kind on a footprint: the grade filter's "superseded" probe (migration 0020).
+        Index("ix_decision_footprint_kind_id", "footprint_id", "kind", "id"),
     )
 
 
@@ -785,3 +790,14 @@ class SourceRecord(Base):
     row: Mapped[int]  # the row of the dataset's file it comes from
 
     __table_args__ = (Index("ix_source_record_org_period", "org_id", "period_start"),)
+
+
+class DataVersion(Base):
+    """One row whose `version` database triggers bump with every write to the tables a footprint read depends
+    on (migration 0020): exact counts cached on the Hub are keyed by it (hub/queries/counting.py), so every
+    worker and every writer agrees on when a cached count is stale."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Executable, Row, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -15,6 +15,9 @@ from hub.db.models import SharingAgreement
 from hub.decisions.registry import ShippedRuleSets
 from hub.policy.access import Access, Agreement, active
 from hub.policy.model import Policy
+
+if TYPE_CHECKING:
+    from hub.queries.counting import CountCache
 
 
 class Reader:
@@ -30,6 +33,7 @@ class Reader:
         wanted: dict[str, frozenset[str]] | None = None,
         clock: Clock = SYSTEM_CLOCK,
         agreements: list[Agreement] | None = None,
+        counts: CountCache | None = None,
     ) -> None:
         self.engine = engine
         self.sessions = sessions
@@ -43,6 +47,8 @@ class Reader:
         # Given: read under exactly these agreements (a bundle for a peer, under the one that governs it);
         # None: under every agreement in force for the caller's region.
         self._given = agreements
+        # The hub's cache of exact counts (hub/queries/counting.py); None: every count is counted.
+        self.counts = counts
 
     async def execute(self, stmt: Executable) -> Sequence[Row[Any]]:
         # A pooled connection per statement, not per request: a request spends most of its time building

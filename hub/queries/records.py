@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Enum, String, case, func, literal, select, type_coerce
+from sqlalchemy import ColumnElement, Enum, Select, String, case, func, literal, select, type_coerce
 
 from hub.policy.access import Access, Forbidden
 from hub.policy.catalog import KINDS, Kind
@@ -161,13 +161,18 @@ async def by_keys(reader: Reader, kind_name: str, column: str, keys: Iterable[An
     return await fetch(reader, kind_name, KINDS[kind_name].column(column).in_(keys), internal=internal)
 
 
-async def count(reader: Reader, kind_name: str, *where: ColumnElement[bool]) -> int:
-    """How many readable rows match; refused unless the policy allows the role aggregates of the kind."""
+async def count_statement(reader: Reader, kind_name: str, *where: ColumnElement[bool]) -> Select[Any]:
+    """`SELECT count(*)` of the readable rows that match; refused unless the policy allows the role aggregates
+    of the kind."""
     access = await reader.access()
     if not access.may_aggregate(kind_name):
         raise Forbidden(f"role {access.role} may not aggregate {kind_name} records")
-    stmt = select(func.count()).select_from(KINDS[kind_name].stored()).where(access.where(kind_name), *where)
-    return int((await reader.execute(stmt))[0][0])
+    return select(func.count()).select_from(KINDS[kind_name].stored()).where(access.where(kind_name), *where)
+
+
+async def count(reader: Reader, kind_name: str, *where: ColumnElement[bool]) -> int:
+    """How many readable rows match; refused unless the policy allows the role aggregates of the kind."""
+    return int((await reader.execute(await count_statement(reader, kind_name, *where)))[0][0])
 
 
 @dataclass(frozen=True)
