@@ -86,7 +86,6 @@ class Statement:
     select: Select[Any]
     root: Occurrence
     parent_pos: int | None = None
-    count_pos: int | None = None
 
 
 def names_of(kind: Kind) -> dict[str, str]:
@@ -222,19 +221,16 @@ def page(
     conditions: list[ColumnElement[bool]],
     first: int,
     after: int | None,
-    with_count: bool,
 ) -> Statement:
-    """Up to `first + 1` readable rows after key `after` (keyset pagination), and the count if asked for."""
+    """Up to `first + 1` readable rows after key `after` (keyset pagination). The count is its own statement
+    (`count`), answered from the hub's count cache."""
     occ, columns, stmt = _statement(kind_name, selections, access)
     kind = KINDS[kind_name]
-    count_pos = None
-    if with_count:
-        count_pos = columns.add(count(kind_name, access, conditions).scalar_subquery())
     where = [access.where(kind_name), *conditions]
     if after is not None:
         where.append(kind.column("id") > after)
     stmt = stmt.add_columns(*columns.items).where(*where).order_by(kind.column("id")).limit(first + 1)
-    return Statement(stmt, occ, count_pos=count_pos)
+    return Statement(stmt, occ)
 
 
 def count(kind_name: str, access: Access, conditions: list[ColumnElement[bool]]) -> Select[Any]:

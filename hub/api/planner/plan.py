@@ -29,6 +29,7 @@ from hub.auth.principal import Principal
 from hub.bootstrap import Hub
 from hub.policy.access import Access, Forbidden
 from hub.queries import footprints
+from hub.queries.counting import cached_count
 from hub.queries.reader import Reader
 from hub.validation import InvalidInput
 
@@ -41,7 +42,7 @@ class RootPlan:
     statement: compile.Statement
     first: int
     after: int | None
-    count: Select[Any] | None  # the count alone, for a page that came back empty
+    count: Select[Any] | None  # the count statement, when totalCount is asked for and may be answered
     count_refused: Forbidden | None
 
 
@@ -68,7 +69,9 @@ class Planner:
         if not self.enabled:
             return None
         hub = self.hub
-        reader = Reader(hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, None, hub.clock)
+        reader = Reader(
+            hub.engine, hub.sessions, hub.policy, principal, hub.rulesets, None, hub.clock, counts=hub.counts
+        )
         access = await reader.access()
         name = operation.name.value if operation.name else None
         try:
@@ -82,7 +85,7 @@ class Planner:
             except (Unplannable, Forbidden, InvalidInput):
                 return None
             self.plans.put(key, plan)
-        return await self._run(plan)
+        return await self._run(plan, reader)
 
     async def _plan(
         self,
@@ -107,11 +110,11 @@ class Planner:
                 raise Unplannable(f"root field {f.name}")
         return plan
 
-    async def _run(self, plan: Plan) -> bytes:
+    async def _run(self, plan: Plan, reader: Reader) -> bytes:
         results = build.Results()
         data: dict[str, Any] | None = {}
         async with self.hub.engine.connect() as conn:
-            pages = [await _read(conn, root, results) if isinstance(root, RootPlan) else None for root in plan]
+            pages = [await _read(conn, root, results, reader) if isinstance(root, RootPlan) else None for root in plan]
         for root, page in zip(plan, pages, strict=True):
             assert data is not None
             if isinstance(root, Field):
@@ -132,7 +135,11 @@ class Planner:
 
 async def _root(f: Field, kind: str, reader: Reader, access: Access) -> RootPlan:
     first, after = page_size(f.args.get("first")), decode_cursor(f.args.get("after"))
-    conditions = await footprints.conditions(reader, _filter(f.args.get("filter"))) if kind == "Footprint" else []
+    # the two shapes of one filter (hub/queries/footprints.py): per-row probes for a page in key order, semi-joins
+    # for the count
+    given = _filter(f.args.get("filter"))
+    conditions = await footprints.conditions(reader, given, probe=True) if kind == "Footprint" else []
+    counting = await footprints.conditions(reader, given) if kind == "Footprint" else []
     counted = any(sub.name == "totalCount" for sub in f.children)
     edges = [sub for sub in f.children if sub.name == "edges"]
     nodes = [node for edge in edges for node in edge.children if node.name == "node"]
@@ -140,9 +147,9 @@ async def _root(f: Field, kind: str, reader: Reader, access: Access) -> RootPlan
         raise Unplannable("more than one node selection on a connection")
     selections = nodes[0].children if nodes else []
     may_count = access.may_aggregate(kind)
-    statement = compile.page(kind, selections, access, conditions, first, after, counted and may_count)
+    statement = compile.page(kind, selections, access, conditions, first, after)
     refused = None if may_count else Forbidden(f"role {access.role} may not aggregate {kind} records")
-    count = compile.count(kind, access, conditions) if counted and may_count else None
+    count = compile.count(kind, access, counting) if counted and may_count else None
     return RootPlan(f, statement, first, after, count, refused if counted else None)
 
 
@@ -156,17 +163,14 @@ def _filter(raw: Any) -> footprints.FootprintFilter:
     return footprints.FootprintFilter(**values)
 
 
-async def _read(conn: AsyncConnection, root: RootPlan, results: build.Results) -> build.Page:
+async def _read(conn: AsyncConnection, root: RootPlan, results: build.Results, reader: Reader) -> build.Page:
     stmt = root.statement
     rows = (await conn.execute(stmt.select)).all()
     has_next = len(rows) > root.first
     rows = rows[: root.first]
     total = None
-    if root.count is not None:
-        if rows and stmt.count_pos is not None:
-            total = rows[0][stmt.count_pos]
-        else:
-            total = (await conn.execute(root.count)).scalar_one()
+    if root.count is not None:  # exact, counted once per data version (hub/queries/counting.py)
+        total = await cached_count(reader, root.count, reader.counts)
     await _children(conn, stmt.root, rows, results)
     return build.Page(stmt, rows, has_next, root.after, total, root.count_refused)
 
