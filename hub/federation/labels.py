@@ -104,9 +104,7 @@ def _refuse(errors: list[FieldError]) -> InvalidInput:
 
 
 def _carried(bundle: Mapping[str, Any]) -> bool:
-    return STATUS_LISTS in bundle or any(
-        isinstance(e, Mapping) and e.get("labels") for e in bundle.get("records", ())
-    )
+    return STATUS_LISTS in bundle or any(isinstance(e, Mapping) and e.get("labels") for e in bundle.get("records", ()))
 
 
 async def check(hub: Hub, bundle: Mapping[str, Any], origin: Peer, http: httpx.AsyncClient) -> Received | None:
@@ -117,7 +115,9 @@ async def check(hub: Hub, bundle: Mapping[str, Any], origin: Peer, http: httpx.A
     try:
         did_document = await fetch_did_document(http, origin.base_url, origin.did)
     except PeerError as error:
-        raise _refuse([FieldError("$.records.labels", f"the origin's DID document could not be read: {error}")])
+        raise _refuse(
+            [FieldError("$.records.labels", f"the origin's DID document could not be read: {error}")]
+        ) from None
     lists = _lists(bundle, origin, did_document)
     created = datetime.fromisoformat(str(bundle["created_at"]).replace("Z", "+00:00"))
     received = Received(origin, created, lists, did_document)
@@ -205,7 +205,7 @@ async def _incoming(
 
 def _same_number(a: Any, b: Any) -> bool:
     try:
-        return a is None and b is None or float(a) == float(b)
+        return (a is None and b is None) or float(a) == float(b)
     except (TypeError, ValueError):
         return False
 
@@ -260,7 +260,8 @@ _FACT_SOURCES = {
 def partner_facts(document: Mapping[str, Any], on: date) -> dict[str, Any]:
     """The facts of a received footprint document, as `footprint_facts` makes them of a local one, without the
     facts whose fields the partner did not share (never a default in their place)."""
-    product = document.get("product") if isinstance(document.get("product"), Mapping) else {}
+    raw = document.get("product")
+    product: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     filled = {
         "total_kgco2e": 0.0,
         "declared_unit": "",
@@ -378,7 +379,8 @@ async def store(
 
 def displayed_status(status: str, verification: Mapping[str, Any]) -> str:
     """The status a person is shown: what the origin's status list says wins over the last status it sent."""
-    bits = verification.get("status") if isinstance(verification.get("status"), Mapping) else {}
+    raw = verification.get("status")
+    bits: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     if bits.get("revocation"):
         return "revoked"
     if bits.get("suspension"):

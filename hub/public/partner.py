@@ -118,9 +118,10 @@ async def page(request: Request) -> Response:
     lang = _lang(request)
     if found is None:
         return _not_found(lang)
-    url = hub.settings.public_base_url.rstrip("/") + page_path(found.region, found.serial)
+    path = page_path(found.region, found.serial)
+    url = hub.settings.public_base_url.rstrip("/") + path
     response: HTMLResponse = _render(
-        "partner_label.html", lang, page=found, p=TEXTS[lang]["partner"], url=url, path=page_path(found.region, found.serial)
+        "partner_label.html", lang, page=found, p=TEXTS[lang]["partner"], url=url, path=path
     )
     return response
 
@@ -129,7 +130,8 @@ async def page_json(request: Request) -> Response:
     hub, found = await _found(request)
     if found is None:
         return _missing()
-    return Response(orjson.dumps(as_json(hub, found)), media_type="application/json", headers={"Cache-Control": "public, max-age=60"})
+    body = orjson.dumps(as_json(hub, found))
+    return Response(body, media_type="application/json", headers={"Cache-Control": "public, max-age=60"})
 
 
 async def credential(request: Request) -> Response:

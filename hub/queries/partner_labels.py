@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from hub.db.models import PartnerLabel
 from hub.domain.codes import Region
 from hub.queries.reader import Reader
