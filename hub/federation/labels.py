@@ -55,11 +55,8 @@ async def attach(hub: Hub, entries: list[dict[str, Any]]) -> dict[str, Any]:
     issued = [label for label in labels if label.get("serial")]
     if issued:
         async with unit_of_work(hub.sessions) as session:
-            ids = dict(
-                (await session.execute(select(Label.iri, Label.id).where(Label.iri.in_([x["@id"] for x in issued]))))
-                .tuples()
-                .all()
-            )
+            rows = await session.execute(select(Label.iri, Label.id).where(Label.iri.in_([x["@id"] for x in issued])))
+            ids = {iri: key for iri, key in rows}
             now = hub.clock.now()
             for label in issued:
                 label["credential"] = await credential_for(
