@@ -198,7 +198,7 @@ async def import_bundle(
     """Verify, check and apply a bundle; InvalidInput (nothing written) naming every problem otherwise.
     `ties_win`: a record of the same version made in the same second as the one here replaces it (sync applies
     a peer's batches in the order the peer made them, and bundle times are to the second)."""
-    from hub.services.published import effective_catalog
+    from hub.services.published import effective_catalog, effective_registry
 
     own_did = hub.identity.did
     _envelope(bundle, own_did, hub.settings.region)
@@ -224,6 +224,11 @@ async def import_bundle(
         raise InvalidInput(problems)
     if progress:
         progress("checked", len(incoming))
+    if received is not None:
+        async with hub.sessions() as session:
+            registry = await effective_registry(session)
+        documents = partner_labels.documents_by_iri(incoming)
+        await asyncio.to_thread(partner_labels.decide, received, documents, registry, hub.clock.today())
     created = datetime.fromisoformat(bundle["created_at"].replace("Z", "+00:00"))
     for attempt in range(WRITE_ATTEMPTS):
         try:
@@ -255,7 +260,7 @@ async def _apply(
         await _refuse_local(session, incoming)
         await _upsert(session, incoming, bundle_iri, created, peer, hub, report, ties_win)
         if received is not None:
-            report.labels = await _store_labels(session, hub, received, incoming, bundle_iri)
+            report.labels = await partner_labels.store(session, received, bundle_iri, hub.clock.now())
         if report.written or report.superseded or report.labels:
             detail = {"from": peer.did, "inserted": report.inserted, "updated": report.updated}
             if report.labels:
@@ -264,16 +269,6 @@ async def _apply(
         if within:
             await within(session, report)
     return report
-
-
-async def _store_labels(
-    session: AsyncSession, hub: Hub, received: partner_labels.Received, incoming: list[Incoming], bundle_iri: str
-) -> int:
-    from hub.services.published import effective_registry
-
-    registry = await effective_registry(session)
-    documents = partner_labels.documents_by_iri(incoming)
-    return await partner_labels.store(session, received, documents, registry, bundle_iri, hub.clock.now())
 
 
 def _chunks(items: Sequence[str]) -> list[Sequence[str]]:

@@ -18,6 +18,7 @@ region (hub/services/decisions.py's engine, the same rule sets).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,12 +27,13 @@ from typing import Any
 import httpx
 import orjson
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.bootstrap import Hub
 from hub.credentials import service as credentials
 from hub.credentials.vc import PURPOSES, credential_for
-from hub.credentials.verify import check_proof, issuer_of, verify_credential
+from hub.credentials.verify import Check, Report, check_proof, check_status, issuer_of, verify_credential
 from hub.db.models import Label, PartnerLabel, Peer
 from hub.decisions.facts import footprint_facts
 from hub.domain.codes import Region
@@ -41,6 +43,7 @@ from hub.validation import FieldError, InvalidInput
 from rules_engine import Registry
 
 STATUS_LISTS = "label_status_lists"  # the bundle field holding the origin's signed status list credentials
+SIGN_ATTEMPTS = 10
 RECOGNITION = "recognition"  # the decision kind whose rule set, per origin region, says if a label is recognised
 
 # -- the exporting hub --------------------------------------------------------------------------------------
@@ -53,17 +56,32 @@ async def attach(hub: Hub, entries: list[dict[str, Any]]) -> dict[str, Any]:
     if not labels:
         return {}
     issued = [label for label in labels if label.get("serial")]
-    if issued:
-        async with unit_of_work(hub.sessions) as session:
-            rows = await session.execute(select(Label.iri, Label.id).where(Label.iri.in_([x["@id"] for x in issued])))
-            ids = {iri: key for iri, key in rows}
-            now = hub.clock.now()
-            for label in issued:
-                label["credential"] = await credential_for(
-                    session, hub.identity, hub.settings.public_base_url, ids[label["@id"]], now
-                )
+    for attempt in range(SIGN_ATTEMPTS):
+        try:
+            await _sign(hub, issued)
+            break
+        except IntegrityError:
+            # A credential signed for the first time is an audit event; on SQLite an append that is its
+            # transaction's first write can race another (peers syncing at once): the loser signs again, and
+            # finds the winner's credentials stored.
+            if attempt == SIGN_ATTEMPTS - 1:
+                raise
     # After the credentials: a credential signed just now makes the stored lists stale, and they are rebuilt.
     return {STATUS_LISTS: [await credentials.list_credential(hub, purpose) for purpose in PURPOSES]}
+
+
+async def _sign(hub: Hub, issued: list[dict[str, Any]]) -> None:
+    """Each label's credential: the stored one, or signed now (hub/credentials/vc.py), in one transaction."""
+    if not issued:
+        return
+    async with unit_of_work(hub.sessions) as session:
+        rows = await session.execute(select(Label.iri, Label.id).where(Label.iri.in_([x["@id"] for x in issued])))
+        ids = {iri: key for iri, key in rows}
+        now = hub.clock.now()
+        for label in issued:
+            label["credential"] = await credential_for(
+                session, hub.identity, hub.settings.public_base_url, ids[label["@id"]], now
+            )
 
 
 # -- the receiving hub --------------------------------------------------------------------------------------
@@ -94,6 +112,17 @@ class Received:
     did_document: Mapping[str, Any]
     labels: list[IncomingLabel] = field(default_factory=list)
     notices: dict[str, str] = field(default_factory=dict)  # label IRI -> its new status (no credential)
+    # The status lists' proofs, checked once (verify.py's cache, keyed by URL and content hash): storing, in
+    # the write transaction, then only reads their bits.
+    checked: dict[tuple[str, str], tuple[bool, str]] = field(default_factory=dict)
+    # This hub's recognition decision per label IRI, made before the write transaction (`decide`).
+    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    async def status_list(self, url: str) -> Mapping[str, Any] | None:
+        return self.lists.get(url)
+
+    def dids(self, did: str) -> Mapping[str, Any] | None:
+        return self.did_document if did == self.origin.did else None
 
 
 def _refuse(errors: list[FieldError]) -> InvalidInput:
@@ -115,9 +144,9 @@ async def check(hub: Hub, bundle: Mapping[str, Any], origin: Peer, http: httpx.A
         raise _refuse(
             [FieldError("$.records.labels", f"the origin's DID document could not be read: {error}")]
         ) from None
-    lists = _lists(bundle, origin, did_document)
+    lists, checked = _lists(bundle, origin, did_document)
     created = datetime.fromisoformat(str(bundle["created_at"]).replace("Z", "+00:00"))
-    received = Received(origin, created, lists, did_document)
+    received = Received(origin, created, lists, did_document, checked=checked)
     problems: list[FieldError] = []
     for i, entry in enumerate(bundle["records"]):
         for j, label in enumerate(entry.get("labels", ()) if isinstance(entry, Mapping) else ()):
@@ -140,12 +169,15 @@ async def check(hub: Hub, bundle: Mapping[str, Any], origin: Peer, http: httpx.A
     return received
 
 
-def _lists(bundle: Mapping[str, Any], origin: Peer, did_document: Mapping[str, Any]) -> dict[str, Any]:
-    """The origin's status list credentials by URL, each signed by the origin."""
+def _lists(
+    bundle: Mapping[str, Any], origin: Peer, did_document: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[tuple[str, str], tuple[bool, str]]]:
+    """The origin's status list credentials by URL, each signed by the origin, and their checked proofs."""
     raw = bundle.get(STATUS_LISTS)
     if not isinstance(raw, list):
         raise _refuse([FieldError(f"$.{STATUS_LISTS}", "a bundle carrying labels must carry its status lists")])
     out: dict[str, Any] = {}
+    checked: dict[tuple[str, str], tuple[bool, str]] = {}
     problems: list[FieldError] = []
     for i, listed in enumerate(raw):
         where = f"$.{STATUS_LISTS}[{i}]"
@@ -157,9 +189,13 @@ def _lists(bundle: Mapping[str, Any], origin: Peer, did_document: Mapping[str, A
             problems.append(FieldError(where, f"does not verify against the origin's key: {detail}"))
             continue
         out[listed["id"]] = listed
+        checked[(listed["id"], hashlib.sha256(orjson.dumps(listed, option=orjson.OPT_SORT_KEYS)).hexdigest())] = (
+            ok,
+            detail,
+        )
     if problems:
         raise _refuse(problems)
-    return out
+    return out, checked
 
 
 async def _incoming(
@@ -170,12 +206,7 @@ async def _incoming(
     if not isinstance(credential, Mapping) or issuer_of(credential) != origin:
         issuer = issuer_of(credential) if isinstance(credential, Mapping) else None
         return None, [f"credential: issued by {issuer!r}, not by the hub that sent it ({origin})"]
-
-    async def status_list(url: str) -> Mapping[str, Any] | None:
-        return received.lists.get(url)
-
-    dids = {origin: received.did_document}
-    report = await verify_credential(credential, dids.get, status_list, created)
+    report = await verify_credential(credential, received.dids, received.status_list, created, received.checked)
     failed = [c for c in report.checks if not c.ok and c.check != "validity"]
     if failed:
         return None, [f"credential: {c.check}: {c.detail}" for c in failed]
@@ -303,26 +334,36 @@ def recognition(registry: Registry, region: Region, document: Mapping[str, Any] 
 
 
 async def _reverify(row: PartnerLabel, received: Received) -> None:
-    """The stored credential checked again against the newer status lists the origin sent."""
-
-    async def status_list(url: str) -> Mapping[str, Any] | None:
-        return received.lists.get(url)
-
-    dids = {received.origin.did: received.did_document}
-    report = await verify_credential(orjson.loads(row.credential), dids.get, status_list, received.as_of)
+    """The stored credential's status read again from the newer status lists the origin sent (their proofs are
+    checked; the credential's own proof was when it arrived, and it has not changed since)."""
+    credential = orjson.loads(row.credential)
+    kept = [c for c in row.verification.get("checks", []) if not str(c.get("check")).startswith("status")]
+    report = Report([Check(str(c["check"]), bool(c["ok"]), str(c["detail"])) for c in kept])
+    entries = credential.get("credentialStatus")
+    for entry in entries if isinstance(entries, list) else [entries]:
+        purpose, ok, detail, bit = await check_status(
+            credential, entry, received.dids, received.status_list, received.checked
+        )
+        report.add(f"status:{purpose}", ok, detail)
+        report.status[purpose] = bit
     row.verification = report.as_json()
     row.status_lists = received.lists
     row.status_as_of = received.as_of
 
 
-async def store(
-    session: AsyncSession,
-    received: Received,
-    documents: Mapping[str, Mapping[str, Any]],
-    registry: Registry,
-    bundle_iri: str,
-    now: datetime,
-) -> int:
+def _same(row: PartnerLabel, label: IncomingLabel, received: Received) -> bool:
+    return row.status_as_of == received.as_of and row.credential == label.credential and row.status == label.status
+
+
+def decide(received: Received, documents: Mapping[str, Mapping[str, Any]], registry: Registry, on: date) -> None:
+    """The recognition decision of each received label's footprint (its checked ZJ document), kept on
+    `received`: made outside the transaction that stores them, which should hold its write lock briefly."""
+    for label in received.labels:
+        document = documents.get(label.footprint_iri)
+        received.decisions[label.iri] = recognition(registry, received.origin.region, document, on)
+
+
+async def store(session: AsyncSession, received: Received, bundle_iri: str, now: datetime) -> int:
     """Upsert the bundle's labels, apply its status notices and its status lists to every label of the origin
     held here. Nothing older than what is held replaces it (a replayed bundle cannot undo a revocation).
     Returns how many labels were written."""
@@ -334,8 +375,8 @@ async def store(
     written = 0
     for label in received.labels:
         row = held.get(label.iri)
-        if row is not None and row.status_as_of > received.as_of:
-            continue
+        if row is not None and (row.status_as_of > received.as_of or _same(row, label, received)):
+            continue  # older than what is held, or the very same (a bundle imported twice changes nothing)
         values = {
             "footprint_iri": label.footprint_iri,
             "serial": label.serial,
@@ -349,7 +390,7 @@ async def store(
             "status_lists": received.lists,
             "status_as_of": received.as_of,
             "verification": label.verification,
-            "recognition": recognition(registry, origin.region, documents.get(label.footprint_iri), now.date()),
+            "recognition": received.decisions[label.iri],
             "bundle_iri": bundle_iri,
             "received_at": now,
         }
@@ -365,11 +406,14 @@ async def store(
     for iri, row in held.items():
         if iri in fresh or row.status_as_of > received.as_of:
             continue
-        if iri in received.notices:
-            row.status = received.notices[iri]
+        notice = received.notices.get(iri)
+        if notice is not None and notice != row.status:
+            row.status = notice
             row.bundle_iri, row.received_at = bundle_iri, now
-            written += 1
+        elif row.status_as_of == received.as_of:
+            continue  # nothing newer to learn from these lists
         await _reverify(row, received)
+        written += 1
     await session.flush()
     return written
 
