@@ -23,6 +23,7 @@ from hub.jsonld.routes import routes as jsonld_routes
 from hub.pact import events as pact_events
 from hub.pact.host import routes as pact_routes
 from hub.pact.outbox import OutboxWorker
+from hub.public.partner import routes as partner_label_routes
 from hub.public.routes import routes as public_routes
 from hub.sheets.routes import routes as sheet_routes
 
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Star
             *credential_routes,
             *sheet_routes,
             *sync_routes,
+            *partner_label_routes,
             *public_routes,
         ],
         lifespan=lifespan,

@@ -801,3 +801,36 @@ class DataVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+# -- Labels from partner regions (issue 13 item 5: hub/federation/labels.py) ----------------------------
+
+
+class PartnerLabel(Base):
+    """A label a partner hub issued, received in one of its signed bundles: its public fields, its credential
+    exactly as the origin signed it (checked against the origin's did:web key from the peer registry), the
+    origin's status list credentials as received with the day they were vouched for ("status as of"), and
+    this hub's mutual-recognition decision for its footprint. Serials are unique per origin, not across hubs."""
+
+    __tablename__ = "partner_label"
+    __table_args__ = (UniqueConstraint("origin_did", "serial", name="uq_partner_label_origin_did_serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iri: Mapped[str] = mapped_column(String(255), unique=True)  # the label's IRI at its origin
+    origin_did: Mapped[str] = mapped_column(String(255))
+    origin_region: Mapped[Region]
+    serial: Mapped[str] = mapped_column(String(64), index=True)
+    footprint_iri: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(32))
+    scheme: Mapped[str] = mapped_column(String(64))
+    grade: Mapped[str | None] = mapped_column(String(8))
+    score: Mapped[float | None]
+    issued_on: Mapped[date]
+    expires_on: Mapped[date]
+    credential: Mapped[str] = mapped_column(Text)  # the signed credential, byte for byte as received
+    status_lists: Mapped[dict[str, Any]]  # statusListCredential URL -> the origin's signed list credential
+    status_as_of: Mapped[datetime]  # when the origin vouched for those lists (its bundle's created_at)
+    verification: Mapped[dict[str, Any]]  # the credential's verification report against the origin's key
+    recognition: Mapped[dict[str, Any]]  # this hub's recognition decision for the label's footprint
+    bundle_iri: Mapped[str] = mapped_column(String(255))
+    received_at: Mapped[datetime]

@@ -26,6 +26,7 @@ from hub.bootstrap import Hub
 from hub.db.models import Decision, ImportedRecord, Label, SharingAgreement
 from hub.exchange.documents import footprint_documents
 from hub.exchange.mapped import narrowed
+from hub.federation import labels as partner_labels
 from hub.federation import odrl
 from hub.federation.peers import peer_for
 from hub.mapping import Mapper
@@ -246,7 +247,7 @@ async def build_bundle(
     bundle_iri = f"{hub.settings.base_iri}bundle/{uuid.uuid4()}"
     uid = f"{bundle_iri}#policy-{RECORD_KIND}"
     own_policy = odrl.policy(uid, hub.identity.did, receiver.did, RECORD_KIND, receiver.terms)
-    scope = scope or Scope()
+    scope = scope or Scope(labels=True)  # a whole export carries the labels too, with their credentials
     records = await _local_records(hub, reader, mapper, uid, progress, scope.footprints, scope.labels)
     access = await reader.access()
     statuses = next(iter(access.agreements)).statuses
@@ -254,6 +255,7 @@ async def build_bundle(
         records += await scope.extra(mapper, uid, access)
     if scope.amend:
         scope.amend(records)
+    label_fields = await partner_labels.attach(hub, records) if scope.labels else {}
     # Never back to the hub they came from: its importer refuses its own records, and would refuse the bundle.
     back = ImportedRecord.source_hub != receiver.did
     onward, onward_policies = await _onward_records(hub, access, statuses, mapper, (*scope.onward, back))
@@ -273,6 +275,7 @@ async def build_bundle(
         "record_count": len(records) + len(onward),
         "records": records + onward,
         **(scope.header or {}),
+        **label_fields,
     }
     signed = await asyncio.to_thread(hub.identity.sign, bundle, created)
     await _audit(hub, bundle_iri, receiver, len(records), len(onward))

@@ -77,11 +77,17 @@ def _events(w: Window, record_type: str, action: str | None = None) -> Select[An
     return query.where(AuditEvent.action == action) if action else query
 
 
+def _label_events(w: Window) -> Select[Any]:
+    """Label events that change what a peer reads: not the signing of a credential (hub/credentials/vc.py),
+    which a label's first trip in a bundle causes (hub/federation/labels.py) and which changes nothing."""
+    return _events(w, "Label").where(AuditEvent.action != "sign-credential")
+
+
 def touched(w: Window) -> ColumnElement[bool]:
     """Footprints an event of the window names, or whose label or decision it names."""
     return or_(
         Footprint.iri.in_(_events(w, "Footprint")),
-        Footprint.id.in_(select(Label.footprint_id).where(Label.iri.in_(_events(w, "Label")))),
+        Footprint.id.in_(select(Label.footprint_id).where(Label.iri.in_(_label_events(w)))),
         Footprint.id.in_(select(Decision.footprint_id).where(Decision.iri.in_(_events(w, "Decision")))),
     )
 

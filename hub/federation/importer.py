@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from hub.bootstrap import Hub
 from hub.db.models import Footprint, ImportedRecord, Peer
 from hub.domain.codes import Region
+from hub.federation import labels as partner_labels
 from hub.federation import odrl
 from hub.federation.peers import PeerError, peer_by_did, peer_keys
 from hub.federation.records import EntryChecker, RecordChecker
@@ -52,6 +53,7 @@ class ImportReport:
     unchanged: int = 0
     kept_newer: int = 0  # records older than the version already here: not applied
     superseded: int = 0
+    labels: int = 0  # partner labels written or updated (hub/federation/labels.py)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -153,7 +155,8 @@ def _check_records(
             continue
         seen.add(entry["@id"])
         if "labels" in entry:  # a bundle of changes: the labels, with their status at the source, kept as sent
-            document = {**document, "labels": entry["labels"]}
+            labels = [{k: v for k, v in label.items() if k != "credential"} for label in entry["labels"]]
+            document = {**document, "labels": labels}  # the credentials are kept as partner labels
         policy_doc, terms = policies[entry["policy"]]
         digest = hashlib.sha256(canonical_json(entry)).hexdigest()
         version = entry["provenance"]["version"]
@@ -195,7 +198,7 @@ async def import_bundle(
     """Verify, check and apply a bundle; InvalidInput (nothing written) naming every problem otherwise.
     `ties_win`: a record of the same version made in the same second as the one here replaces it (sync applies
     a peer's batches in the order the peer made them, and bundle times are to the second)."""
-    from hub.services.published import effective_catalog
+    from hub.services.published import effective_catalog, effective_registry
 
     own_did = hub.identity.did
     _envelope(bundle, own_did, hub.settings.region)
@@ -205,6 +208,7 @@ async def import_bundle(
     if peer is None:
         raise _refuse("$.source_hub", f"{bundle['source_hub']} is not a known peer of this hub (cfhub peers add)")
     await _verify(bundle, peer, http)
+    received = await partner_labels.check(hub, bundle, peer, http)
     if progress:
         progress("verified", len(bundle["records"]))
     vocabulary = None if bundle["vocabulary"] == "zj" else bundle["vocabulary"]
@@ -220,10 +224,15 @@ async def import_bundle(
         raise InvalidInput(problems)
     if progress:
         progress("checked", len(incoming))
+    if received is not None:
+        async with hub.sessions() as session:
+            registry = await effective_registry(session)
+        documents = partner_labels.documents_by_iri(incoming)
+        await asyncio.to_thread(partner_labels.decide, received, documents, registry, hub.clock.today())
     created = datetime.fromisoformat(bundle["created_at"].replace("Z", "+00:00"))
     for attempt in range(WRITE_ATTEMPTS):
         try:
-            report = await _apply(hub, bundle["@id"], created, peer, incoming, within, ties_win)
+            report = await _apply(hub, bundle["@id"], created, peer, incoming, within, ties_win, received)
             break
         except IntegrityError:
             # Another import wrote some of these IRIs between our read and our write; ours rolled back whole.
@@ -243,14 +252,19 @@ async def _apply(
     incoming: list[Incoming],
     within: Within | None = None,
     ties_win: bool = False,
+    received: partner_labels.Received | None = None,
 ) -> ImportReport:
     """Upsert the checked records in one transaction (all or nothing), with one audit event if anything changed."""
     report = ImportReport(bundle_iri, peer.did)
     async with unit_of_work(hub.sessions) as session:
         await _refuse_local(session, incoming)
         await _upsert(session, incoming, bundle_iri, created, peer, hub, report, ties_win)
-        if report.written or report.superseded:
+        if received is not None:
+            report.labels = await partner_labels.store(session, received, bundle_iri, hub.clock.now())
+        if report.written or report.superseded or report.labels:
             detail = {"from": peer.did, "inserted": report.inserted, "updated": report.updated}
+            if report.labels:
+                detail["labels"] = report.labels
             await audit.record(session, hub.identity.did, "import", "DatasetBundle", bundle_iri, detail)
         if within:
             await within(session, report)

@@ -494,6 +494,33 @@ _kind(
 )
 _kind(
     Kind(
+        "PartnerLabel",
+        m.PartnerLabel,
+        (
+            "origin_did",
+            "origin_region",
+            "serial",
+            "footprint_iri",
+            "status",
+            "scheme",
+            "grade",
+            "score",
+            "issued_on",
+            "expires_on",
+            "credential",
+            "status_lists",
+            "status_as_of",
+            "verification",
+            "recognition",
+            "bundle_iri",
+            "received_at",
+        ),
+        doc="A label a partner hub issued, received in its signed bundle with its credential as signed, the "
+        "origin's status lists as received and this hub's recognition decision (hub/federation/labels.py).",
+    )
+)
+_kind(
+    Kind(
         "AuditEvent",
         m.AuditEvent,
         ("at", "actor", "action", "record_type", "record_iri", "detail", "prev_hash", "hash"),

@@ -65,13 +65,21 @@ def _not_found(lang: str) -> HTMLResponse:
     return _render("not_found.html", lang, status_code=404)
 
 
+async def _partner(hub: Hub, serial: str, suffix: str) -> Response | None:
+    """No label of ours has this serial: a partner hub's label may (hub/public/partner.py)."""
+    from hub.public.partner import redirect_for
+
+    target = await redirect_for(hub, serial, suffix)
+    return None if target is None else RedirectResponse(target, status_code=303)
+
+
 async def page(request: Request) -> Response:
     hub: Hub = request.app.state.hub
     serial = request.path_params["serial"]
     lang = _lang(request)
     found = await label_page(hub, serial)
     if found is None:
-        return _not_found(lang)
+        return await _partner(hub, serial, "") or _not_found(lang)
     return _render("label.html", lang, page=found, serial=serial, url=page_url(hub, serial))
 
 
@@ -80,7 +88,7 @@ async def page_json(request: Request) -> Response:
     serial = request.path_params["serial"]
     found = await label_page(hub, serial)
     if found is None:
-        return JSONResponse({"error": "no label with this serial"}, status_code=404)
+        return await _partner(hub, serial, ".json") or JSONResponse({"error": "no label with this serial"}, 404)
     body = orjson.dumps(as_json(hub, found))
     return Response(body, media_type="application/json", headers={"Cache-Control": "public, max-age=60"})
 

@@ -1,7 +1,7 @@
 """data version (bumped by every write to what a footprint read depends on) and the indexes of flat reads
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-11-27 14:30:00
 
 `data_version` holds one row whose counter triggers bump in the transaction of every INSERT, UPDATE or DELETE
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0018"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -363,6 +363,25 @@ EVERY_FIELD: dict[str, tuple[str, ...]] = {
         "ruleset_version",
         "granted_by",
     ),
+    "PartnerLabel": (
+        "origin_did",
+        "origin_region",
+        "serial",
+        "footprint_iri",
+        "status",
+        "scheme",
+        "grade",
+        "score",
+        "issued_on",
+        "expires_on",
+        "credential",
+        "status_lists",
+        "status_as_of",
+        "verification",
+        "recognition",
+        "bundle_iri",
+        "received_at",
+    ),
     "AuditEvent": ("at", "actor", "action", "record_type", "record_iri", "detail", "prev_hash", "hash"),
     "PactOutboxEvent": (
         "event_id",
@@ -476,6 +495,23 @@ PUBLIC_LABEL: tuple[str, ...] = (
     "status_reason",
 )
 KNOWN_ORGANIZATION: tuple[str, ...] = ("accreditation", "credit_code", "kind", "name_en", "name_zh", "region")
+# What anyone reads of a label a partner hub issued (hub/federation/labels.py): not the bundle it came in.
+PUBLIC_PARTNER_LABEL: tuple[str, ...] = (
+    "credential",
+    "expires_on",
+    "footprint_iri",
+    "grade",
+    "issued_on",
+    "origin_did",
+    "origin_region",
+    "recognition",
+    "scheme",
+    "score",
+    "serial",
+    "status",
+    "status_as_of",
+    "verification",
+)
 PUBLIC_LABEL_EVENT: tuple[str, ...] = ("from_status", "label", "on", "reason", "step", "to_status")
 # What a label page (/l/{serial}) shows of the labelled product and its footprint versions.
 LABEL_PAGE_PRODUCT: tuple[str, ...] = ("category", "gtin", "model", "name", "owner")
@@ -863,6 +899,16 @@ READS: dict[str, dict[str, tuple[Reach, ...]]] = {
         ),
         "standards_team": (),
         "verifier": (),
+        "regulator": (Reach("every row", {}, ALL, aggregate=True),),
+    },
+    # Labels from partner hubs (issue 13 item 5): public like an issued label, never handed on to a platform.
+    "PartnerLabel": {
+        "public": (Reach("every partner label", {}, PUBLIC_PARTNER_LABEL, aggregate=False),),
+        "enterprise": (Reach("every partner label", {}, PUBLIC_PARTNER_LABEL, aggregate=False),),
+        "regional_platform": (),
+        "international_body": (Reach("every partner label", {}, PUBLIC_PARTNER_LABEL, aggregate=False),),
+        "standards_team": (Reach("every partner label", {}, PUBLIC_PARTNER_LABEL, aggregate=False),),
+        "verifier": (Reach("every partner label", {}, PUBLIC_PARTNER_LABEL, aggregate=False),),
         "regulator": (Reach("every row", {}, ALL, aggregate=True),),
     },
     "AuditEvent": {
