@@ -33,6 +33,7 @@ from hub.decisions.registry import ShippedRuleSets
 from hub.integrity.identity import IDENTITY_FOLDER, HubIdentity, did_web
 from hub.policy.load import default_policy
 from hub.policy.model import Policy
+from hub.public.kept import PageCache
 from hub.queries.counting import CountCache
 from hub.services.published import DOCUMENTS_KEY, PublishedDocuments
 from hub.units import UNITS_KEY, Units
@@ -62,6 +63,8 @@ class Hub:
     verifications: VerificationCache = field(default_factory=VerificationCache, repr=False)
     # Printed label certificates by the hash of what they say (hub/public/certificate.py `kept`)
     certificates: OrderedDict[str, bytes] = field(default_factory=OrderedDict, repr=False)
+    # Rendered public label pages, by what they were made from (hub/public/kept.py)
+    pages: PageCache = field(default_factory=PageCache, repr=False)
     # Exact counts per (statement, parameters, data version) (hub/queries/counting.py): totalCount of a large set
     counts: CountCache = field(default_factory=CountCache, repr=False)
 

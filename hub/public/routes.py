@@ -29,6 +29,7 @@ from hub.credentials.vc import credential_url
 from hub.labels.public import label_public_view, public_reader
 from hub.public import certificate, i18n, qr
 from hub.public.category import category_page
+from hub.public.kept import page_key
 from hub.public.page import (
     as_json,
     label_page,
@@ -77,20 +78,42 @@ async def page(request: Request) -> Response:
     hub: Hub = request.app.state.hub
     serial = request.path_params["serial"]
     lang = _lang(request)
+    headers = {**CACHE, "Content-Language": TEXTS[lang]["html_lang"]}
+    key = await page_key(hub, "html", serial, lang)
+    kept = hub.pages.get(key)  # rendered before, from what is still current (hub/public/kept.py)
+    if kept is not None:
+        return Response(kept, media_type="text/html; charset=utf-8", headers=headers)
     found = await label_page(hub, serial)
     if found is None:
         return await _partner(hub, serial, "") or _not_found(lang)
-    return _render("label.html", lang, page=found, serial=serial, url=page_url(hub, serial))
+    response = _render("label.html", lang, page=found, serial=serial, url=page_url(hub, serial))
+    await _keep(hub, key, ("html", serial, lang), bytes(response.body))
+    return response
 
 
 async def page_json(request: Request) -> Response:
     hub: Hub = request.app.state.hub
     serial = request.path_params["serial"]
+    headers = {"Cache-Control": "public, max-age=60"}
+    key = await page_key(hub, "json", serial, "")
+    kept = hub.pages.get(key)
+    if kept is not None:
+        return Response(kept, media_type="application/json", headers=headers)
     found = await label_page(hub, serial)
     if found is None:
         return await _partner(hub, serial, ".json") or JSONResponse({"error": "no label with this serial"}, 404)
     body = orjson.dumps(as_json(hub, found))
-    return Response(body, media_type="application/json", headers={"Cache-Control": "public, max-age=60"})
+    await _keep(hub, key, ("json", serial, ""), body)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+async def _keep(hub: Hub, before: tuple[Any, ...], page: tuple[str, str, str], body: bytes) -> None:
+    """Keep a page only if nothing it may show changed while it was made (the key read again is the key read
+    before): a page made across a write is not kept, as the first view of a label is not (its credential is
+    signed then, which moves the status lists' revisions)."""
+    hub.pages.made += 1
+    if await page_key(hub, *page) == before:
+        hub.pages.put(before, body)
 
 
 async def certificate_pdf(request: Request) -> Response:

@@ -22,7 +22,17 @@ down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-WATCHED = ("footprint", "product", "organization", "decision", "label", "sharing_agreement")
+# the tables a footprint read or a public label page depends on (hub/queries/counting.py, hub/public/kept.py)
+WATCHED = (
+    "footprint",
+    "product",
+    "product_category",
+    "organization",
+    "decision",
+    "label",
+    "label_event",
+    "sharing_agreement",
+)
 BUMP = "UPDATE data_version SET version = version + 1"  # its one row (tests shift its key)
 
 

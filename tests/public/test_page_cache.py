@@ -54,3 +54,28 @@ def test_a_credential_signed_later_makes_the_kept_reports_stale(demo_db_url: str
         own.client.get(f"/l/{second}", headers=EN)  # signs the second label's credential on first read
         own.client.get(f"/l/{first}", headers=EN)
         assert cache.computed == made + 2
+
+
+def test_a_page_is_rendered_once_until_anything_it_shows_changes(demo_db_url: str, tmp_path: Path) -> None:
+    """The rendered page is kept on the hub (hub/public/kept.py): repeat views render nothing, each language and
+    form is its own page, and any write to what a page reads (here a suspension, through another hub on the same
+    database, as another worker would) makes the next view render again."""
+    with live_hub(demo_db_url, tmp_path / "keys") as own:
+        serial = own.serials()[-1]
+        pages = own.hub.pages
+        own.client.get(f"/l/{serial}", headers=EN)  # the first view signs the credential: that page is not kept
+        first = own.client.get(f"/l/{serial}", headers=EN)
+        made = pages.made
+        for _ in range(3):
+            again = own.client.get(f"/l/{serial}", headers=EN)
+            assert again.content == first.content and again.headers["content-language"] == "en"
+        assert pages.made == made
+        own.client.get(f"/l/{serial}", headers={"Accept-Language": "zh-CN"})
+        own.client.get(f"/l/{serial}.json")
+        assert pages.made == made + 2  # Chinese and JSON are pages of their own
+        own.client.get("/l/NO-SUCH-SERIAL", headers=EN)
+        own.client.get("/l/NO-SUCH-SERIAL", headers=EN)
+        assert pages.made == made + 2  # a 404 is never kept (nor rendered as a label page)
+        own.set_status(serial, LabelStatus.SUSPENDED)
+        assert "This carbon label is SUSPENDED" in text_of(own.client.get(f"/l/{serial}", headers=EN).text)
+        assert pages.made == made + 3
