@@ -36,11 +36,13 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from bench.graphql_bench import PAGE, QUERY, _fill, _free_port, _load, _start
+from hub.api.pagination import encode_cursor
 
 PEERS = Path(__file__).resolve().parent / "peers"
 DEFAULT_SERVER = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
 # The page of bench/graphql_bench.py in PostGraphile's names for the same tables and foreign keys.
-PEER_QUERY = """query($n: Int) { allFootprints(first: $n, orderBy: PRIMARY_KEY_ASC) { nodes { id status totalKgco2E
+PEER_QUERY = """query($n: Int, $offset: Int) { allFootprints(first: $n, offset: $offset, orderBy: PRIMARY_KEY_ASC) {
+  nodes { id status totalKgco2E
   declaredUnit productByProductId { name productCategoryByCategoryId { code productCategoryByParentId { code } }
   organizationByOwnerId { nameEn } } organizationByVerifierId { nameEn } labelsByFootprintId { nodes { grade serial } }
   decisionsByFootprintId { nodes { kind jurisdiction grade score passed } } } } }"""
@@ -73,13 +75,14 @@ def _peer_command(version: int, url: str, port: int) -> tuple[list[str], Path]:
     return [node, cli, "-c", url, "-s", "public", "-p", str(port), "-P", "postgraphile/presets/amber"], folder
 
 
-def _start_peer(version: int, url: str) -> Server:
+def _start_peer(version: int, url: str, after: int) -> Server:
     port = _free_port()
     command, folder = _peer_command(version, url, port)
     env = {**os.environ, "GRAPHILE_ENV": "production", "NODE_ENV": "production"}
     proc = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     target = f"http://127.0.0.1:{port}/graphql"
-    body = json.dumps({"query": PEER_QUERY, "variables": {"n": PAGE}}).encode()
+    # the same page: the footprints after the demo's (keys 1..after in a new database, so an offset of `after`)
+    body = json.dumps({"query": PEER_QUERY, "variables": {"n": PAGE, "offset": after}}).encode()
     headers = {"Content-Type": "application/json"}
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -105,20 +108,20 @@ def _measure(server: Server, seconds: float, clients: int) -> dict[str, float]:
     return result
 
 
-def _starters(url: str, key_dir: Path, bearer: str) -> dict[str, Callable[[], Server]]:
+def _starters(url: str, key_dir: Path, bearer: str, after: int) -> dict[str, Callable[[], Server]]:
     def ours(kind: str) -> Server:
-        proc, port = _start(kind, url, key_dir)
+        proc, port = _start(kind, url, key_dir, after)
         if kind == "baseline":
             return proc, f"http://127.0.0.1:{port}/rows", "GET", None, {}
-        body = json.dumps({"query": QUERY, "variables": {"n": PAGE}}).encode()
+        body = json.dumps({"query": QUERY, "variables": {"n": PAGE, "after": encode_cursor(after)}}).encode()
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {bearer}"}
         return proc, f"http://127.0.0.1:{port}/graphql", "POST", body, headers
 
     return {
         "baseline (bare route)": lambda: ours("baseline"),
         "cfhub /graphql (regulator's policy)": lambda: ours("graphql"),
-        "PostGraphile v4.14 (no policy)": lambda: _start_peer(4, url),
-        "PostGraphile v5.1 (no policy)": lambda: _start_peer(5, url),
+        "PostGraphile v4.14 (no policy)": lambda: _start_peer(4, url, after),
+        "PostGraphile v5.1 (no policy)": lambda: _start_peer(5, url, after),
     }
 
 
@@ -136,12 +139,12 @@ def run(server_url: str, seconds: float, rounds: int, clients: int) -> str:
     url = admin.set(database=name).render_as_string(hide_password=False)
     work = Path(tempfile.mkdtemp(prefix="cfhub-bench-peer-"))
     try:
-        asyncio.run(_fill(url, work / "keys"))
+        after, _enterprise = asyncio.run(_fill(url, work / "keys"))
         settings = Settings(database_url=url, key_dir=work / "keys")
         bearer = token_service(settings).issue(Principal(Role.REGULATOR, f"{settings.base_iri}org/zj-regulator", "ZJ"))
         results: dict[str, list[dict[str, float]]] = {}
         for _ in range(rounds):
-            for label, start in _starters(url, work / "keys", bearer).items():
+            for label, start in _starters(url, work / "keys", bearer, after).items():
                 server = start()
                 try:
                     results.setdefault(label, []).append(_measure(server, seconds, clients))
