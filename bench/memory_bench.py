@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from bench.graphql_bench import QUERY, _fill, _start
+from hub.api.pagination import encode_cursor
 
 WARM_UP = 200
 
@@ -67,15 +68,15 @@ def run_once(requests: int, clients: int) -> dict[str, dict[str, int]]:
 
     work = Path(tempfile.mkdtemp(prefix="cfhub-memory-"))
     url, key_dir = f"sqlite:///{work / 'bench.db'}", work / "keys"
-    asyncio.run(_fill(url, key_dir))
+    after, _enterprise = asyncio.run(_fill(url, key_dir))
     settings = Settings(database_url=url, key_dir=key_dir)
     bearer = token_service(settings).issue(Principal(Role.REGULATOR, f"{settings.base_iri}org/zj-regulator", "ZJ"))
     results: dict[str, dict[str, int]] = {}
     for kind in ("graphql", "baseline"):
-        proc, port = _start(kind, url, key_dir)
+        proc, port = _start(kind, url, key_dir, after)
         try:
             if kind == "graphql":
-                body = json.dumps({"query": QUERY, "variables": {"n": 100}}).encode()
+                body = json.dumps({"query": QUERY, "variables": {"n": 100, "after": encode_cursor(after)}}).encode()
                 headers = {"Content-Type": "application/json", "Authorization": f"Bearer {bearer}"}
                 target = f"http://127.0.0.1:{port}/graphql"
                 results[kind] = asyncio.run(_drive(target, "POST", body, headers, proc.pid, requests, clients))
