@@ -745,3 +745,24 @@ class SyncCursor(Base):
     position: Mapped[int] = mapped_column(default=0)
     bundle_iri: Mapped[str | None] = mapped_column(String(255))  # the changes bundle that moved it last
     synced_at: Mapped[datetime]
+
+
+class QualityResult(Identified, Provenance, Base):
+    """The data-quality findings on a footprint (hub/quality, rulesets/quality): each rule's status (pass, warning,
+    failure, not_applicable) with its reason and rule set, and the summary status, the worst of them. Never edited:
+    each check is a new row, and the newest is the one in force; the label rules read its status. The rule set
+    (most specific layer) and version are the record's provenance (`ruleset_id`, `ruleset_version`)."""
+
+    __tablename__ = "quality_result"
+
+    footprint_id: Mapped[int] = mapped_column(ForeignKey("footprint.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))  # pass | warning | failure
+    evaluated_at: Mapped[datetime]
+    summary: Mapped[dict[str, Any]]  # count of findings per status
+    findings: Mapped[list[Any]]
+    chain: Mapped[list[Any]]
+    facts: Mapped[dict[str, Any]]  # the quality and source facts the rules read
+
+    footprint: Mapped[Footprint] = relationship(lazy="raise")
+
+    __table_args__ = (Index("ix_quality_result_footprint", "footprint_id", "id"),)
