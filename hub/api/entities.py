@@ -31,6 +31,7 @@ from hub.api.types import (
     Organization,
     Product,
     ProductCategory,
+    QualityResult,
     SharingAgreement,
 )
 from hub.api.views import record_view
@@ -50,7 +51,8 @@ Entity = Annotated[
     | Dataset
     | SharingAgreement
     | Decision
-    | DocumentVersion,
+    | DocumentVersion
+    | QualityResult,
     strawberry.union("_Entity"),
 ]
 ENTITY_NAMES = frozenset(
@@ -68,6 +70,7 @@ ENTITY_NAMES = frozenset(
         SharingAgreement,
         Decision,
         DocumentVersion,
+        QualityResult,
     )
 )
 

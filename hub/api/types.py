@@ -224,6 +224,14 @@ class Footprint(Node, Provenance):
         return await _many(self, "decisions", info.context.loaders.decisions_by_footprint)
 
     @strawberry.field(
+        description="The newest data-quality check of the footprint (rulesets/quality): its status and each "
+        "rule's finding. Its owner, its verifier and the regulator read it; anyone else gets FORBIDDEN."
+    )
+    async def quality(self, info: Info[Context, None]) -> QualityResult | None:
+        checks = await _many(self, "quality", info.context.loaders.quality_by_footprint)
+        return checks[-1] if checks else None
+
+    @strawberry.field(
         description="The footprint in another vocabulary, mapped by the hub's mapping engine from "
         "the fields the caller may read; what the mapping loses, approximates or cannot fill is listed. "
         "Null, with a FORBIDDEN error, for a caller who may not read it."
@@ -284,6 +292,24 @@ class Decision(Node, Provenance):
     passed: bool | None = strawberry.field(description="Graded (label) or eligible (recognition).")
     chain: JSON | None = strawberry.field(description="The rule sets applied, general -> industry -> product.")
     trace: JSON | None = strawberry.field(description="Every check and table row, the inputs read, thresholds.")
+
+    @strawberry.field
+    async def footprint(self, info: Info[Context, None]) -> Footprint | None:
+        return await _one(self, "footprint", info.context.loaders.footprints)
+
+
+@strawberry.federation.type(
+    keys=["id"], description="A data-quality check of a footprint: pass, warning or failure, with each rule's finding."
+)
+class QualityResult(Node, Provenance):
+    status: str | None = strawberry.field(description="pass, warning or failure: the worst finding.")
+    evaluated_at: datetime | None
+    summary: JSON | None = strawberry.field(description="How many findings have each status.")
+    findings: JSON | None = strawberry.field(
+        description="Per rule: rule, status (pass, warning, failure, not_applicable), reason {en, zh}, the figures "
+        "it compared, and the rule set (id, version, layer) that holds the rule."
+    )
+    chain: JSON | None = strawberry.field(description="The quality rule sets applied, general -> product.")
 
     @strawberry.field
     async def footprint(self, info: Info[Context, None]) -> Footprint | None:
@@ -483,6 +509,7 @@ RECORD_TYPES.update(
         "AuditEvent": AuditEvent,
         "CategoryBenchmark": CategoryBenchmark,
         "Decision": Decision,
+        "QualityResult": QualityResult,
         "RuleSet": RuleSet,
         "MappingDocument": MappingDocument,
         "DocumentVersion": DocumentVersion,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Footprint
+from hub.decisions.facts import SOURCE_FACTS
 
-# The facts a provider may return; anything else is dropped (rulesets/facts.yaml declares these three).
-SOURCE_FACTS = ("electricity_kwh_per_unit", "fuel_mj_per_unit", "emissions_kgco2e_per_unit")
+__all__ = ["SOURCE_FACTS", "source_facts"]
 
 
 async def source_facts(session: AsyncSession, footprint: Footprint) -> dict[str, float]:

@@ -209,6 +209,7 @@ SEGMENTS = {
     "sharing-agreement": "SharingAgreement",
     "document-version": "DocumentVersion",
     "decision": "Decision",
+    "quality-result": "QualityResult",
 }
 
 

@@ -19,6 +19,7 @@ from hub.api.loaders import (
     mapped_footprints,
     organizations,
     products,
+    quality_by_footprint,
     stages_by_footprint,
 )
 from hub.queries.mapped import MappedKey
@@ -39,6 +40,7 @@ class Loaders:
     labels: DataLoader[int, Any]
     decisions_by_footprint: DataLoader[int, list[Any]]
     mapped_footprints: DataLoader[MappedKey, Any]
+    quality_by_footprint: DataLoader[int, list[Any]]
 
     @classmethod
     def create(cls, reader: Reader) -> Loaders:
@@ -55,4 +57,5 @@ class Loaders:
             labels=labels.make(reader),
             decisions_by_footprint=decisions_by_footprint.make(reader),
             mapped_footprints=mapped_footprints.make(reader),
+            quality_by_footprint=quality_by_footprint.make(reader),
         )
