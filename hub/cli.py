@@ -392,3 +392,6 @@ main.add_command(vc_group)
 main.add_command(pact_cli.pact)
 main.add_command(labels_group)
 main.add_command(import_sheet)
+from hub.quality.cli import quality as quality_group  # noqa: E402 (data quality, issue 14 item 4)
+
+main.add_command(quality_group)

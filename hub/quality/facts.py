@@ -90,4 +90,3 @@ def computed_dqr(matrix: Matrix, subject: Subject) -> float | None:
         for line in subject.lines
     ]
     return weighted_dqr(lines)
-

@@ -76,7 +76,13 @@ async def subjects(session: AsyncSession, footprint_ids: Sequence[int]) -> dict[
     out = {fp.id: _subject(fp, owner, code) for fp, owner, code in rows}
     supplier = aliased(Footprint)
     lines = await session.execute(
-        select(InventoryLine, EmissionFactor, supplier.status, supplier.reference_period_end, supplier.geography_subdivision)
+        select(
+            InventoryLine,
+            EmissionFactor,
+            supplier.status,
+            supplier.reference_period_end,
+            supplier.geography_subdivision,
+        )
         .outerjoin(EmissionFactor, EmissionFactor.id == InventoryLine.emission_factor_id)
         .outerjoin(supplier, supplier.id == InventoryLine.supplier_footprint_id)
         .where(InventoryLine.footprint_id.in_(footprint_ids))
@@ -107,7 +113,11 @@ def _subject(fp: Footprint, owner: int, code: str) -> Subject:
 
 
 def _line(
-    line: InventoryLine, factor: EmissionFactor | None, status: FootprintStatus | None, end: date | None, region: str | None
+    line: InventoryLine,
+    factor: EmissionFactor | None,
+    status: FootprintStatus | None,
+    end: date | None,
+    region: str | None,
 ) -> Line:
     supplier = line.supplier_footprint_id is not None
     return Line(

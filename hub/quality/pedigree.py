@@ -73,7 +73,9 @@ def matrix_errors(data: Mapping[str, Any]) -> list[FieldError]:
             errors.append(FieldError(f"$.indicators.{name}", "is missing"))
             continue
         for key, entry in (spec.get("scores") or {}).items():
-            errors += score_errors(entry.get("score") if isinstance(entry, Mapping) else entry, f"$.indicators.{name}.scores.{key}.score")
+            errors += score_errors(
+                entry.get("score") if isinstance(entry, Mapping) else entry, f"$.indicators.{name}.scores.{key}.score"
+            )
         for i, band in enumerate(spec.get("bands") or []):
             errors += score_errors(band.get("score"), f"$.indicators.{name}.bands[{i}].score")
         if "otherwise" in spec:
@@ -92,12 +94,16 @@ def score_errors(value: Any, path: str) -> list[FieldError]:
     return []
 
 
-def line_scores(matrix: Matrix, line: LineSource, reference_year: int, subdivision: str | None, country: str) -> dict[str, Any]:
+def line_scores(
+    matrix: Matrix, line: LineSource, reference_year: int, subdivision: str | None, country: str
+) -> dict[str, Any]:
     """The five scores of one line."""
     if line.supplier:
         reliability = "supplier_verified" if line.verified else "supplier_unverified"
     else:
-        reliability = "factor_estimate" if line.estimate else "factor_illustrative" if line.illustrative else "factor_published"
+        reliability = (
+            "factor_estimate" if line.estimate else "factor_illustrative" if line.illustrative else "factor_published"
+        )
     return {
         "reliability": matrix.score("reliability", reliability),
         "completeness": matrix.score("completeness", "supplier" if line.supplier else "factor"),

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.accounting.normalise import normalised_document
 from hub.db.models import QualityResult
 from hub.decisions.facts import footprint_facts
+from hub.domain.codes import SourceKind
 from hub.exchange.documents import footprint_documents
 from hub.policy.model import MinimumGroup
 from hub.quality import inputs, sources
@@ -28,6 +29,8 @@ from hub.units import units_of
 from rules_engine import Registry
 
 KIND = "quality"
+# The policy's default minimum group (policy/policy.yaml has the same figures); the CLI passes the hub's own.
+POLICY_DEFAULT_GROUP = MinimumGroup()
 
 
 def quality_jurisdictions(registry: Registry, on: date) -> list[str]:
@@ -52,7 +55,7 @@ async def check_footprints(
     on: date,
     origin: Origin,
     base_iri: str,
-    group: MinimumGroup = MinimumGroup(),
+    group: MinimumGroup = POLICY_DEFAULT_GROUP,
 ) -> dict[int, QualityResult]:
     """Check each footprint, store one `QualityResult` per footprint and return them by footprint id."""
     jurisdictions = quality_jurisdictions(registry, on)
@@ -62,9 +65,7 @@ async def check_footprints(
     found = await inputs.subjects(session, footprint_ids)
     previous = await inputs.previous_versions(session, found)
     peers = [normalised(units, p) for p in await inputs.peers(session, {s.category for s in found.values()})]
-    documents = {
-        d["iri"]: normalised_document(units, d) for d in await footprint_documents(session, list(found))
-    }
+    documents = {d["iri"]: normalised_document(units, d) for d in await footprint_documents(session, list(found))}
     matrix, words, now = shipped_matrix(), shipped_words(), origin.clock.now()
     stored: dict[int, QualityResult] = {}
     for subject in found.values():
@@ -102,6 +103,18 @@ async def check_footprints(
     session.add_all(stored.values())
     await session.flush()
     return stored
+
+
+async def check_after_change(session: AsyncSession, footprint_id: int, origin: Origin, base_iri: str) -> None:
+    """A footprint was submitted or recomputed: check its data quality, as of today, by the system."""
+    from hub.services.published import effective_registry
+
+    system = Origin(
+        actor=f"{base_iri}system", source=SourceKind.SYSTEM, source_ref=f"after {origin.actor}", clock=origin.clock
+    )
+    await session.flush()
+    registry = await effective_registry(session)  # the shipped rule sets and any version published since
+    await check_footprints(session, registry, [footprint_id], origin.clock.today(), system, base_iri)
 
 
 def _known(figures: dict[str, float]) -> dict[str, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,10 +23,21 @@ async def newest_results(session: AsyncSession, footprint_ids: Sequence[int]) ->
     return {row.footprint_id: row for row in rows}
 
 
+async def summary_line(session: AsyncSession, footprint_ids: Sequence[int]) -> str:
+    """How many of the footprints have a quality result, by status (for the demo loader's progress)."""
+    results = await newest_results(session, footprint_ids)
+    counts = Counter(r.status for r in results.values())
+    return (
+        f"data quality: {len(results)} footprints checked ({', '.join(f'{n} {s}' for s, n in sorted(counts.items()))})"
+    )
+
+
 async def newest_label_facts(session: AsyncSession, footprint_ids: Sequence[int]) -> dict[str, dict[str, Any]]:
     """By footprint IRI, what the label rules read of its newest quality result (`quality.status`, `.failed`)."""
     results = await newest_results(session, footprint_ids)
     iris = dict(
-        (await session.execute(select(Footprint.id, Footprint.iri).where(Footprint.id.in_(list(results))))).tuples().all()
+        (await session.execute(select(Footprint.id, Footprint.iri).where(Footprint.id.in_(list(results)))))
+        .tuples()
+        .all()
     )
     return {iris[fid]: {"status": r.status, "failed": r.status == "failure"} for fid, r in results.items()}

@@ -17,7 +17,8 @@ from hub.db.models import Decision, Footprint, Product, ProductCategory
 from hub.decisions.facts import BenchmarkKey, benchmark_key, footprint_facts
 from hub.domain.codes import Region, SourceKind
 from hub.exchange.documents import footprint_documents
-from hub.quality.service import KIND as QUALITY, check_footprints, label_facts
+from hub.quality.service import KIND as QUALITY
+from hub.quality.service import check_footprints, label_facts
 from hub.queries.current import benchmarked
 from hub.services.origin import Origin, new_iri
 from hub.units import units_of
