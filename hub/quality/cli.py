@@ -40,7 +40,7 @@ def quality_check(footprints: tuple[str, ...], everything: bool) -> None:
                 query = select(Footprint.id, Footprint.iri).order_by(Footprint.id)
                 if not everything:
                     query = query.where(Footprint.iri.in_(footprints))
-                ids = dict((await session.execute(query)).tuples().all())
+                ids: dict[int, str] = {fid: iri for fid, iri in await session.execute(query)}
                 unknown = sorted(set(footprints) - set(ids.values()))
                 if unknown:
                     raise click.BadParameter(f"no footprint {', '.join(unknown)} on this hub", param_hint="FOOTPRINTS")

@@ -35,9 +35,6 @@ async def summary_line(session: AsyncSession, footprint_ids: Sequence[int]) -> s
 async def newest_label_facts(session: AsyncSession, footprint_ids: Sequence[int]) -> dict[str, dict[str, Any]]:
     """By footprint IRI, what the label rules read of its newest quality result (`quality.status`, `.failed`)."""
     results = await newest_results(session, footprint_ids)
-    iris = dict(
-        (await session.execute(select(Footprint.id, Footprint.iri).where(Footprint.id.in_(list(results)))))
-        .tuples()
-        .all()
-    )
+    rows = await session.execute(select(Footprint.id, Footprint.iri).where(Footprint.id.in_(list(results))))
+    iris: dict[int, str] = {fid: iri for fid, iri in rows}
     return {iris[fid]: {"status": r.status, "failed": r.status == "failure"} for fid, r in results.items()}

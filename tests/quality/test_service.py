@@ -1,0 +1,172 @@
+"""Data quality on a real database (the demo): every footprint is checked where decisions are made, the results
+are stored with their rule sets and the hub's clock, a cross-source disagreement injected through the provider
+hook fails the footprint, the label rules then refuse its grade and the regrade report says why; the CLI; and
+migration 0017 both ways."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub import cli
+from hub.bootstrap import Hub, open_hub
+from hub.clock import FixedClock
+from hub.config import Settings
+from hub.db import migrate
+from hub.db.engine import make_engine
+from hub.db.models import Decision, Footprint, Label, QualityResult
+from hub.domain.codes import SourceKind
+from hub.labels import regrade
+from hub.labels.machine import machine
+from hub.quality import sources
+from hub.quality.service import check_footprints
+from hub.services import decisions
+from hub.services.origin import Origin
+from hub.services.uow import unit_of_work
+from tests import databases
+
+AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+ON = AT.date()
+
+
+@pytest.fixture
+def hub(templates: databases.Templates, tmp_path: Path) -> Iterator[Hub]:
+    opened = open_hub(
+        Settings(database_url=templates.fresh("demo", databases.with_demo), key_dir=tmp_path), clock=FixedClock(AT)
+    )
+    yield opened
+    asyncio.run(opened.close())
+
+
+def _run(hub: Hub, work: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
+    async def run() -> Any:
+        async with unit_of_work(hub.sessions) as session:
+            return await work(session)
+
+    return asyncio.run(run())
+
+
+def _system(hub: Hub) -> Origin:
+    return Origin(f"{hub.settings.base_iri}system", SourceKind.SYSTEM, "test", clock=hub.clock)
+
+
+def test_every_demo_footprint_has_quality_results_and_the_data_shows_warnings(hub: Hub) -> None:
+    async def read(session: AsyncSession) -> tuple[int, list[QualityResult]]:
+        return (
+            await session.scalar(select(func.count()).select_from(Footprint)) or 0,
+            list(await session.scalars(select(QualityResult))),
+        )
+
+    footprints, results = _run(hub, read)
+    assert footprints == 100 and len({r.footprint_id for r in results}) == footprints
+    assert all(r.ruleset_id and r.ruleset_version == "2026.1" for r in results)
+    warned = [f for r in results for f in r.findings if f["status"] == "warning"]
+    # the demo states DQRs of about 1.5 while its factors are illustrative and often years or a continent away
+    assert {f["rule"] for f in warned} >= {"dqr_pedigree"}
+    # the demo scales a product's inventory for its series but not its mass: some no longer balance
+    assert any(f["rule"] == "mass_balance" and f["figures"]["ratio"] < 0.95 for f in warned)
+    assert not any(r.status == "failure" for r in results)
+
+
+def _labelled_battery(session: AsyncSession) -> Any:
+    return session.execute(
+        select(Footprint.id, Footprint.iri)
+        .join(Label, Label.footprint_id == Footprint.id)
+        .where(Label.status.in_(machine().in_force()), Footprint.declared_unit == "kWh")
+        .limit(1)
+    )
+
+
+def test_a_disagreeing_source_fails_the_footprint_and_the_label_rules_refuse_it(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def monitored(session: AsyncSession, footprint: Footprint) -> dict[str, float]:
+        return {"electricity_kwh_per_unit": 4.0, "unknown_figure": 1.0}  # the inventory says about 12 kWh per kWh
+
+    monkeypatch.setattr(sources, "source_facts", monitored)
+
+    async def work(session: AsyncSession) -> tuple[QualityResult, Decision, list[regrade.Change]]:
+        footprint_id, iri = (await _labelled_battery(session)).one()
+        registry = await hub.documents.registry(session)
+        result = (await check_footprints(session, registry, [footprint_id], ON, _system(hub), hub.settings.base_iri))[
+            footprint_id
+        ]
+        changes = await regrade.report(session, registry, ON)  # reads the stored quality status
+        await decisions.decide_footprints(session, registry, [footprint_id], ON, _system(hub), hub.settings.base_iri)
+        grade = await session.scalar(
+            select(Decision)
+            .where(Decision.footprint_id == footprint_id, Decision.kind == "label_grade")
+            .order_by(Decision.id.desc())
+            .limit(1)
+        )
+        assert grade is not None
+        return result, grade, [c for c in changes if c.footprint_iri == iri]
+
+    result, grade, [change] = _run(hub, work)
+    assert result.status == "failure" and result.evaluated_at == AT
+    [finding] = [f for f in result.findings if f["rule"] == "electricity_cross_source"]
+    assert finding["status"] == "failure" and finding["figures"]["monitored"] == 4.0
+    assert finding["figures"]["footprint"] > 10 and "monitored energy use" in finding["reason"]["en"]
+    assert result.facts["source"] == {"electricity_kwh_per_unit": 4.0}  # an unknown figure is dropped
+    assert grade.passed is False and grade.outcome["reasons"] == ["data_quality"] and grade.grade is None
+    assert change.new["eligible"] is False and change.why["reasons_added"] == ["data_quality"]
+
+
+def test_the_provider_hook_gives_nothing_until_its_datasets_exist(hub: Hub) -> None:
+    async def work(session: AsyncSession) -> dict[str, float]:
+        footprint = await session.scalar(select(Footprint).limit(1))
+        assert footprint is not None
+        return await sources.source_facts(session, footprint)
+
+    assert _run(hub, work) == {}
+
+
+def test_the_cli_checks_every_footprint_and_refuses_no_arguments(hub: Hub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CFHUB_DATABASE_URL", hub.settings.database_url)
+    monkeypatch.setenv("CFHUB_KEY_DIR", str(hub.settings.key_dir))
+    refused = CliRunner().invoke(cli.main, ["quality", "check"])
+    assert refused.exit_code == 2 and "--all" in refused.output
+    before = _run(hub, lambda s: s.scalar(select(func.count()).select_from(QualityResult)))
+    checked = CliRunner().invoke(cli.main, ["quality", "check", "--all"], catch_exceptions=False)
+    assert checked.exit_code == 0, checked.output
+    assert "100 footprints checked: 0 failed" in checked.output
+    assert _run(hub, lambda s: s.scalar(select(func.count()).select_from(QualityResult))) == before + 100
+    unknown = CliRunner().invoke(cli.main, ["quality", "check", f"{hub.settings.base_iri}footprint/nope"])
+    assert unknown.exit_code == 2 and "no footprint" in unknown.output
+
+
+def test_migration_0017_upgrades_and_downgrades(bare_db_url: str) -> None:
+    def tables() -> set[str]:
+        engine = make_engine(bare_db_url)
+        names = set(inspect(engine).get_table_names())
+        engine.dispose()
+        return names
+
+    migrate.upgrade(bare_db_url)
+    assert "quality_result" in tables()
+    migrate.downgrade(bare_db_url, "0016")
+    assert "quality_result" not in tables() and "decision" in tables()
+    migrate.upgrade(bare_db_url)
+    assert "quality_result" in tables() and migrate.differences(bare_db_url) == []
+
+
+def test_results_are_dated_by_the_hubs_clock(hub: Hub) -> None:
+    async def work(session: AsyncSession) -> QualityResult:
+        footprint_id = await session.scalar(select(Footprint.id).limit(1))
+        assert footprint_id is not None
+        registry = await hub.documents.registry(session)
+        return (
+            await check_footprints(
+                session, registry, [footprint_id], date(2026, 3, 2), _system(hub), hub.settings.base_iri
+            )
+        )[footprint_id]
+
+    assert _run(hub, work).evaluated_at == AT
