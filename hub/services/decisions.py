@@ -27,11 +27,13 @@ from rules_engine.benchmarks import benchmarks_by_group
 
 
 def decision_kinds(registry: Registry, on: date) -> list[tuple[str, str]]:
-    """(kind, jurisdiction) of every published general rule set in force: what the hub decides per footprint."""
+    """(kind, jurisdiction) of every published general rule set in force: what the hub decides per footprint and
+    stores as a decision. Data quality (kind `quality`) is checked before them and stored on its own (hub/quality)."""
     kinds = {
         (r["kind"], r["jurisdiction"])
         for r in registry.rulesets()
         if r["layer"] == "general"
+        and r["kind"] != QUALITY
         and r["status"] == "published"
         and date.fromisoformat(r["effective_from"]) <= on
         and (r["effective_until"] is None or on < date.fromisoformat(r["effective_until"]))
@@ -86,7 +88,7 @@ async def decide_footprints(
     rows = await session.execute(select(Footprint.iri, Footprint.id).where(Footprint.id.in_(footprint_ids)))
     ids = {iri: footprint_id for iri, footprint_id in rows}
     benchmarks = await category_benchmarks(session)
-    kinds = [(kind, region) for kind, region in decision_kinds(registry, on) if kind != QUALITY]
+    kinds = decision_kinds(registry, on)
     quality = await check_footprints(session, registry, footprint_ids, on, origin, base_iri)
     stored: list[Decision] = []
     for doc in documents:
