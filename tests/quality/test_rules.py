@@ -175,3 +175,17 @@ def test_the_label_rules_refuse_a_footprint_that_failed_quality() -> None:
         "label_grade", "ZJ", {**LABEL_FACTS, "quality": {"status": "warning", "failed": False}}, ON
     )
     assert warned.outcome["graded"] is True and warned.outcome["grade"] == "C"
+
+
+def test_every_shipped_quality_rule_says_its_status_and_reason() -> None:
+    """The contract of the kind (docs/quality.md): each rule is a `first` table with one `status` output of the
+    four statuses, every row has a reason in both languages, and every rule set ships its cases."""
+    shipped = [s for s in REGISTRY.sources if s.kind == "quality"]
+    assert {s.layer for s in shipped} == {"general", "industry", "product"} and all(s.tests for s in shipped)
+    for source in shipped:
+        for table in source.data.get("tables") or []:
+            where = f"{source.id}: {table['name']}"
+            assert table["hit_policy"] == "first", where
+            [output] = table["outputs"]
+            assert output["name"] == "status" and output["values"] == ["failure", "warning", "pass", "not_applicable"]
+            assert all(row["text"]["en"] and row["text"]["zh"] for row in table["rows"]), where
