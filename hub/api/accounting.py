@@ -13,7 +13,6 @@ from hub.api.types import Footprint, _one
 from hub.api.views import RECORD_TYPES, views
 from hub.db.models import Footprint as FootprintRecord
 from hub.policy.access import Access
-from hub.quality.service import check_after_change
 from hub.queries import factor_changes
 from hub.queries.targets import target
 from hub.services import recompute
@@ -59,7 +58,6 @@ class AccountingMutation:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
             fp = await target(session, access, "recomputeFootprint", FootprintRecord, footprint_id, "$.footprint_id")
             new = await recompute.recompute(session, fp, origin, info.context.hub.settings.base_iri)
-            await check_after_change(session, new.id, origin, info.context.hub.settings.base_iri)  # data quality
             return new.iri
 
         return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "recomputeFootprint", work))

@@ -18,7 +18,6 @@ from hub.db.models import Footprint as FootprintRecord
 from hub.db.models import Organization
 from hub.db.models import Product as ProductRecord
 from hub.policy.access import Access
-from hub.quality.service import check_after_change
 from hub.queries.records import by_iri
 from hub.queries.targets import require_readable_references, target
 from hub.services import factors, footprints, products, sharing, transitions
@@ -164,7 +163,6 @@ class Mutation:
             fp = await target(session, access, "submitFootprint", FootprintRecord, footprint_id, "$.footprint_id")
             verifier = await model_by_iri(session, Organization, verifier_id, "$.verifier_id")
             await footprints.submit(session, fp, verifier, origin)
-            await check_after_change(session, fp.id, origin, info.context.hub.settings.base_iri)  # data quality
             return footprint_id
 
         return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "submitFootprint", work))

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.accounting.normalise import normalised_document
 from hub.db.models import QualityResult
 from hub.decisions.facts import footprint_facts
-from hub.domain.codes import SourceKind
 from hub.exchange.documents import footprint_documents
 from hub.policy.model import MinimumGroup
 from hub.quality import inputs, sources
@@ -103,18 +102,6 @@ async def check_footprints(
     session.add_all(stored.values())
     await session.flush()
     return stored
-
-
-async def check_after_change(session: AsyncSession, footprint_id: int, origin: Origin, base_iri: str) -> None:
-    """A footprint was submitted or recomputed: check its data quality, as of today, by the system."""
-    from hub.services.published import effective_registry
-
-    system = Origin(
-        actor=f"{base_iri}system", source=SourceKind.SYSTEM, source_ref=f"after {origin.actor}", clock=origin.clock
-    )
-    await session.flush()
-    registry = await effective_registry(session)  # the shipped rule sets and any version published since
-    await check_footprints(session, registry, [footprint_id], origin.clock.today(), system, base_iri)
 
 
 def _known(figures: dict[str, float]) -> dict[str, float]:
