@@ -45,9 +45,7 @@ def quality_check(footprints: tuple[str, ...], everything: bool) -> None:
                 if unknown:
                     raise click.BadParameter(f"no footprint {', '.join(unknown)} on this hub", param_hint="FOOTPRINTS")
                 registry = await hub.documents.registry(session)
-                results = await check_footprints(
-                    session, registry, list(ids), hub.clock.today(), system, base, hub.policy.minimum_group
-                )
+                results = await check_footprints(session, registry, list(ids), hub.clock.today(), system, base)
                 return [(ids[fid], r.status, r.summary) for fid, r in results.items()]
         finally:
             await hub.close()

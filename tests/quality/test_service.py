@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from hub.db.models import Decision, Footprint, Label, QualityResult
 from hub.domain.codes import SourceKind
 from hub.labels import regrade
 from hub.labels.machine import machine
+from hub.policy.load import default_policy
+from hub.policy.model import MinimumGroup
 from hub.quality import sources
 from hub.quality.service import check_footprints
 from hub.services import decisions
@@ -170,3 +173,51 @@ def test_results_are_dated_by_the_hubs_clock(hub: Hub) -> None:
         )[footprint_id]
 
     assert _run(hub, work).evaluated_at == AT
+
+
+def _outlier_facts(opened: Hub, footprint_iri: str | None = None) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Decide one footprint (the first with an outlier score in the demo, or `footprint_iri`) as the hub decides it
+    on verify or publish; its quality facts and its outlier finding."""
+
+    async def work(session: AsyncSession) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        if footprint_iri is None:
+            scored = [
+                r for r in await session.scalars(select(QualityResult)) if "intensity_robust_z" in r.facts["quality"]
+            ]
+            iri = await session.scalar(select(Footprint.iri).where(Footprint.id == scored[0].footprint_id))
+        else:
+            iri = footprint_iri
+        footprint_id = await session.scalar(select(Footprint.id).where(Footprint.iri == iri))
+        registry = await opened.documents.registry(session)
+        await decisions.decide_footprints(
+            session, registry, [footprint_id], ON, _system(opened), opened.settings.base_iri
+        )
+        newest = await session.scalar(
+            select(QualityResult).where(QualityResult.footprint_id == footprint_id).order_by(QualityResult.id.desc())
+        )
+        assert newest is not None and iri is not None
+        [outlier] = [f for f in newest.findings if f["rule"] == "intensity_outlier"]
+        return iri, newest.facts["quality"], outlier
+
+    return _run(opened, work)
+
+
+def test_decisions_score_outliers_under_the_hubs_own_minimum_group(
+    hub: Hub, templates: databases.Templates, tmp_path: Path
+) -> None:
+    iri, facts, outlier = _outlier_facts(hub)
+    peers = facts["peer_count"]
+    assert "intensity_robust_z" in facts and outlier["status"] in ("pass", "warning")
+    # a hub whose policy asks for more footprints than the category has: no score, the rule is not applicable
+    strict = replace(default_policy(), minimum_group=MinimumGroup(footprints=peers + 1, enterprises=3))
+    other = open_hub(
+        Settings(database_url=templates.fresh("demo", databases.with_demo), key_dir=tmp_path / "strict"),
+        policy=strict,
+        clock=FixedClock(AT),
+    )
+    try:
+        _, strict_facts, strict_outlier = _outlier_facts(other, iri)
+    finally:
+        asyncio.run(other.close())
+    assert strict_facts["peer_count"] == peers and "intensity_robust_z" not in strict_facts
+    assert strict_outlier["status"] == "not_applicable" and "enterprises" in strict_outlier["reason"]["en"]
