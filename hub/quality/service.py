@@ -1,8 +1,10 @@
 """Use case: check the data quality of footprints with the `quality` rule sets and store the findings.
 
 Called where decisions are made (hub/services/decisions.py `decide_footprints`: on verify, publish, withdraw,
-regrade and the demo load), before the label rules, which read the stored status (`quality.failed`); and by
-`cfhub quality check`. One query set for any number of footprints; the session's unit of work commits.
+regrade and the demo load), before the label rules, which read the stored status (`quality.failed`); after the
+commit of a submission or a recomputation (hub/quality/after_commit.py: in its own short unit of work, so the
+check never holds the write lock of the transition); and by `cfhub quality check`. One query set for any number of
+footprints.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from hub.accounting.normalise import normalised_document
 from hub.db.models import QualityResult
 from hub.decisions.facts import footprint_facts
 from hub.exchange.documents import footprint_documents
-from hub.policy.model import MinimumGroup
+from hub.policy.session import policy_of
 from hub.quality import inputs, sources
 from hub.quality.energy import shipped_words
 from hub.quality.facts import normalised, quality_facts
@@ -28,8 +30,6 @@ from hub.units import units_of
 from rules_engine import Registry
 
 KIND = "quality"
-# The policy's default minimum group (policy/policy.yaml has the same figures); the CLI passes the hub's own.
-POLICY_DEFAULT_GROUP = MinimumGroup()
 
 
 def quality_jurisdictions(registry: Registry, on: date) -> list[str]:
@@ -54,9 +54,9 @@ async def check_footprints(
     on: date,
     origin: Origin,
     base_iri: str,
-    group: MinimumGroup = POLICY_DEFAULT_GROUP,
 ) -> dict[int, QualityResult]:
-    """Check each footprint, store one `QualityResult` per footprint and return them by footprint id."""
+    """Check each footprint, store one `QualityResult` per footprint and return them by footprint id. Outliers are
+    scored under the minimum group of the hub's own policy (`policy_of`): one value for every caller."""
     jurisdictions = quality_jurisdictions(registry, on)
     if not footprint_ids or not jurisdictions:
         return {}
@@ -66,6 +66,7 @@ async def check_footprints(
     peers = [normalised(units, p) for p in await inputs.peers(session, {s.category for s in found.values()})]
     documents = {d["iri"]: normalised_document(units, d) for d in await footprint_documents(session, list(found))}
     matrix, words, now = shipped_matrix(), shipped_words(), origin.clock.now()
+    group = policy_of(session).minimum_group
     stored: dict[int, QualityResult] = {}
     for subject in found.values():
         fp = footprint_facts(documents[subject.record.iri], on, {})["fp"]

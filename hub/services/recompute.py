@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from hub.db.models import EmissionFactor, Footprint, InventoryLine, Product
+from hub.quality.after_commit import check_after_commit
 from hub.services.footprints import create_footprint, plain_fields
 from hub.services.origin import Origin
 from hub.validation import FieldError, InvalidInput
@@ -65,7 +66,9 @@ async def recompute(session: AsyncSession, footprint: Footprint, origin: Origin,
         value = getattr(footprint, name)
         if value is not None:
             data[name] = value.isoformat()
-    return await create_footprint(session, data, origin, base_iri)
+    new = await create_footprint(session, data, origin, base_iri)
+    check_after_commit(session, new.id, origin, base_iri)  # data quality, once the new version is committed
+    return new
 
 
 async def _lines(session: AsyncSession, footprint_id: int) -> list[dict[str, Any]]:
