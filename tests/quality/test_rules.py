@@ -165,14 +165,15 @@ LABEL_FACTS: dict[str, Any] = {
 
 
 def test_the_label_rules_refuse_a_footprint_that_failed_quality() -> None:
-    refused = REGISTRY.decide(
-        "label_grade", "ZJ", {**LABEL_FACTS, "quality": {"status": "failure", "failed": True}}, ON
-    )
+    on = date(2026, 2, 1)  # label-grade-zj 2026.1, the version that reads data quality
+    failed = {**LABEL_FACTS, "quality": {"status": "failure", "failed": True}}
+    assert REGISTRY.decide("label_grade", "ZJ", failed, date(2026, 1, 31)).outcome["graded"] is True  # 2025.1
+    refused = REGISTRY.decide("label_grade", "ZJ", failed, on)
     assert refused.outcome["graded"] is False and refused.outcome["reasons"] == ["data_quality"]
     assert refused.outcome["grade"] is None
     assert "Data quality" in refused.explain("en") and "数据质量" in refused.explain("zh")
     warned = REGISTRY.decide(
-        "label_grade", "ZJ", {**LABEL_FACTS, "quality": {"status": "warning", "failed": False}}, ON
+        "label_grade", "ZJ", {**LABEL_FACTS, "quality": {"status": "warning", "failed": False}}, on
     )
     assert warned.outcome["graded"] is True and warned.outcome["grade"] == "C"
 

@@ -221,3 +221,57 @@ def test_decisions_score_outliers_under_the_hubs_own_minimum_group(
         asyncio.run(other.close())
     assert strict_facts["peer_count"] == peers and "intensity_robust_z" not in strict_facts
     assert strict_outlier["status"] == "not_applicable" and "enterprises" in strict_outlier["reason"]["en"]
+
+
+def test_the_data_quality_check_is_a_new_label_version_and_2025_1_decisions_stay_as_made(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def monitored(session: AsyncSession, footprint: Footprint) -> dict[str, float]:
+        return {"electricity_kwh_per_unit": 4.0}  # the inventory says about 12 kWh per kWh: the check fails
+
+    monkeypatch.setattr(sources, "source_facts", monitored)
+    before = date(2026, 1, 15)  # 2025.1 in force (until 2026-02-01)
+
+    async def work(session: AsyncSession) -> tuple[str, Decision, list[regrade.Change], list[regrade.Change]]:
+        footprint_id, iri = (await _labelled_battery(session)).one()
+        registry = await hub.documents.registry(session)
+        await check_footprints(session, registry, [footprint_id], before, _system(hub), hub.settings.base_iri)
+        under_old, under_new = (
+            await regrade.report(session, registry, before),
+            await regrade.report(session, registry, ON),
+        )
+        await decisions.decide_footprints(
+            session, registry, [footprint_id], before, _system(hub), hub.settings.base_iri
+        )
+        made = await session.scalar(
+            select(Decision)
+            .where(Decision.footprint_id == footprint_id, Decision.kind == "label_grade")
+            .order_by(Decision.id.desc())
+            .limit(1)
+        )
+        assert made is not None
+        return (
+            iri,
+            made,
+            [c for c in under_old if c.footprint_iri == iri],
+            [c for c in under_new if c.footprint_iri == iri],
+        )
+
+    iri, made, under_old, [change] = _run(hub, work)
+    registry = hub.rulesets.registry()
+    versions = {(s.version, str(s.effective_from), str(s.effective_until)) for s in registry.versions("label-grade-zj")}
+    assert versions == {("2025.1", "2025-07-01", "2026-02-01"), ("2026.1", "2026-02-01", "None")}
+    # decided under 2025.1, the failed check is not read: graded, and the trace names the general layer's 2025.1
+    general = [r for r in made.chain if r["id"] == "label-grade-zj"]
+    assert general == [{"id": "label-grade-zj", "version": "2025.1", "layer": "general"}]
+    assert made.passed is True and made.grade is not None and "data_quality" not in str(made.trace["trace"])
+    # explained again under 2025.1 (the rule set and version the decision names), the same outcome
+    facts = {"fp": {"total_kgco2e": 85.0, "declared_unit": "kWh", "verified": True, "verifier_accredited": True}}
+    facts |= {"benchmark": {"p10": 70.0, "p25": 80.0, "p50": 95.0, "p75": 110.0, "p90": 125.0, "n": 40}}
+    facts |= {"quality": {"status": "failure", "failed": True}}
+    assert registry.decide_ruleset("label-grade-zj", facts, version="2025.1").outcome["graded"] is True
+    assert registry.decide_ruleset("label-grade-zj", facts, version="2026.1").outcome["reasons"] == ["data_quality"]
+    # the regrade report shows the change once 2026.1 is in force, and not before
+    assert under_old == []
+    assert change.footprint_iri == iri and change.new["eligible"] is False
+    assert change.why["reasons_added"] == ["data_quality"]
