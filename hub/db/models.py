@@ -344,6 +344,9 @@ class InventoryLine(Identified, Provenance, Base):
     kgco2e: Mapped[float]
     # Half-width of the 95 % interval of the activity amount, per cent (Monte Carlo, hub/accounting).
     uncertainty_percent: Mapped[float | None]
+    # The enterprise's own pedigree scores of the line (five indicators, 1-5), preferred to the matrix's in the
+    # computed DQR (hub/quality/pedigree.py); None: the hub derives them. Migration 0022.
+    pedigree: Mapped[dict[str, Any] | None]
 
     footprint: Mapped[Footprint] = relationship(back_populates="inventory", lazy="raise", foreign_keys=[footprint_id])
     emission_factor: Mapped[EmissionFactor | None] = relationship(lazy="raise")

@@ -66,12 +66,15 @@ def _change(units: Units, subject: Subject, previous: Subject) -> dict[str, Any]
 
 
 def computed_dqr(matrix: Matrix, subject: Subject) -> float | None:
-    """The footprint's DQR from the pedigree matrix: each line's five scores, weighted by its share."""
+    """The footprint's DQR: each line's five scores, weighted by its share. A line's scores are the ones the
+    enterprise stated for it (`pedigree` on the line), else the pedigree matrix's; either is checked before use."""
     year = subject.reference_end.year
     lines: list[Mapping[str, Any]] = [
         {
             "kgco2e": line.kgco2e,
-            "scores": line_scores(
+            "scores": line.stated
+            if line.stated is not None
+            else line_scores(
                 matrix,
                 LineSource(
                     kgco2e=line.kgco2e,

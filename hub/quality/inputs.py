@@ -4,9 +4,10 @@ version, and the published peers of its category."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,7 @@ class Line:
     supplier: bool
     verified: bool
     illustrative: bool
+    stated: Mapping[str, Any] | None = None  # the enterprise's own pedigree scores, if it stated them
 
 
 @dataclass
@@ -131,6 +133,7 @@ def _line(
         supplier=supplier,
         verified=status in _VERIFIED,
         illustrative=bool(factor and factor.illustrative),
+        stated=line.pedigree,
     )
 
 

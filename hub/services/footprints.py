@@ -159,6 +159,7 @@ async def _inventory_line(
         supplier_footprint_id=supplier_id,
         kgco2e=line["kgco2e"],
         uncertainty_percent=line.get("uncertainty_percent"),
+        pedigree=line.get("pedigree"),  # checked by the schema: the five indicators, integers 1-5
     )
     origin.stamp(record)
     return record

@@ -82,9 +82,16 @@ async def _lines(session: AsyncSession, footprint_id: int) -> list[dict[str, Any
     )
     out = []
     for line, factor, supplier_iri in rows:
-        entry = {"stage": line.stage.value, "activity": line.activity, "amount": line.amount, "unit": line.unit}
+        entry: dict[str, Any] = {
+            "stage": line.stage.value,
+            "activity": line.activity,
+            "amount": line.amount,
+            "unit": line.unit,
+        }
         if line.uncertainty_percent is not None:
             entry["uncertainty_percent"] = line.uncertainty_percent
+        if line.pedigree is not None:
+            entry["pedigree"] = line.pedigree  # the enterprise's statement stands until it states another
         if factor is not None:
             entry["emission_factor_iri"] = (await newest_version(session, factor)).iri
         else:

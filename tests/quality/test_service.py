@@ -275,3 +275,18 @@ def test_the_data_quality_check_is_a_new_label_version_and_2025_1_decisions_stay
     assert under_old == []
     assert change.footprint_iri == iri and change.new["eligible"] is False
     assert change.why["reasons_added"] == ["data_quality"]
+
+
+def test_migration_0022_adds_and_drops_the_stated_pedigree(bare_db_url: str) -> None:
+    def columns() -> set[str]:
+        engine = make_engine(bare_db_url)
+        names = {c["name"] for c in inspect(engine).get_columns("inventory_line")}
+        engine.dispose()
+        return names
+
+    migrate.upgrade(bare_db_url)
+    assert "pedigree" in columns()
+    migrate.downgrade(bare_db_url, "0017")
+    assert "pedigree" not in columns() and "uncertainty_percent" in columns()
+    migrate.upgrade(bare_db_url)
+    assert "pedigree" in columns() and migrate.differences(bare_db_url) == []
