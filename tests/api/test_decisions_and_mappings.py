@@ -88,7 +88,7 @@ async def test_rule_sets_and_mappings_are_listed_and_read_by_every_role(asgi: An
     # 2026.1 added the data-quality check as a new version; 2025.1 stays, to explain the decisions made under it
     assert [(r["version"], r["file"]) for r in body["ruleSets"]] == [
         ("2025.1", "rulesets/label_grade/zj-general/ruleset.yaml"),
-        ("2026.1", "rulesets/label_grade/zj-general-2026.1/ruleset.yaml"),
+        ("2026.1", "rulesets/label_grade/zj-general-2026-1/ruleset.yaml"),
     ]
     for ruleset in body["ruleSets"]:
         assert (ruleset["layer"], ruleset["decisionKind"], ruleset["status"]) == ("general", "label_grade", "published")

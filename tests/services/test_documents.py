@@ -100,7 +100,7 @@ async def test_a_draft_refining_an_unknown_rule_set_is_refused_at_refines(empty_
 
 
 async def test_a_draft_that_would_break_a_shipped_rule_set_is_refused_naming_that_file(empty_hub: Hub) -> None:
-    general = (drafts.ROOT / "rulesets" / "label_grade" / "zj-general-2026.1" / "ruleset.yaml").read_text(
+    general = (drafts.ROOT / "rulesets" / "label_grade" / "zj-general-2026-1" / "ruleset.yaml").read_text(
         encoding="utf-8"
     )
     content = (
