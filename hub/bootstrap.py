@@ -3,7 +3,7 @@ clock, the published documents in force and the GraphQL schema.
 
 Everything a hub keeps between requests lives on its `Hub`, never in a module global, so two hubs in one
 process (tests, a future multi-region host) never see each other's data. Services that are handed only a
-session reach their hub's clock and published documents through `Session.info`, which the hub's
+session reach their hub's clock, policy and published documents through `Session.info`, which the hub's
 sessionmaker fills (hub/clock.py `clock_of`, hub/services/published.py `documents_of`).
 """
 
@@ -33,6 +33,7 @@ from hub.decisions.registry import ShippedRuleSets
 from hub.integrity.identity import IDENTITY_FOLDER, HubIdentity, did_web
 from hub.policy.load import default_policy
 from hub.policy.model import Policy
+from hub.policy.session import POLICY_KEY
 from hub.public.kept import PageCache
 from hub.queries.counting import CountCache
 from hub.services.published import DOCUMENTS_KEY, PublishedDocuments
@@ -118,7 +119,7 @@ def open_hub(settings: Settings | None = None, policy: Policy | None = None, clo
     engine = make_async_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     units = Units()  # this hub's unit registry (hub/units): services reach it through Session.info
-    sessions.configure(info={CLOCK_KEY: clock, DOCUMENTS_KEY: documents, UNITS_KEY: units})
+    sessions.configure(info={CLOCK_KEY: clock, DOCUMENTS_KEY: documents, UNITS_KEY: units, POLICY_KEY: policy})
     clients = client_authenticator(settings, sessions)
     tokens = token_service(settings, clock)
     tokens.revoked = clients.revoked

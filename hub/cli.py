@@ -418,3 +418,6 @@ main.add_command(import_sheet)
 from hub.sources.cli import import_source_command  # noqa: E402 (cross-source datasets, issue 14)
 
 main.add_command(import_source_command)
+from hub.quality.cli import quality as quality_group  # noqa: E402 (data quality, issue 14 item 4)
+
+main.add_command(quality_group)

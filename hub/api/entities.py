@@ -30,6 +30,7 @@ from hub.api.types import (
     Organization,
     Product,
     ProductCategory,
+    QualityResult,
     SharingAgreement,
 )
 from hub.api.views import record_view
@@ -49,7 +50,8 @@ Entity = Annotated[
     | Dataset
     | SharingAgreement
     | Decision
-    | DocumentVersion,
+    | DocumentVersion
+    | QualityResult,
     strawberry.union("_Entity"),
 ]
 ENTITY_NAMES = frozenset(
@@ -67,6 +69,7 @@ ENTITY_NAMES = frozenset(
         SharingAgreement,
         Decision,
         DocumentVersion,
+        QualityResult,
     )
 )
 

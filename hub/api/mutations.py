@@ -162,7 +162,7 @@ class Mutation:
         async def work(session: AsyncSession, access: Access, origin: Origin) -> str:
             fp = await target(session, access, "submitFootprint", FootprintRecord, footprint_id, "$.footprint_id")
             verifier = await model_by_iri(session, Organization, verifier_id, "$.verifier_id")
-            await footprints.submit(session, fp, verifier, origin)
+            await footprints.submit(session, fp, verifier, origin, info.context.hub.settings.base_iri)
             return footprint_id
 
         return _payload(FootprintPayload, "footprint", Footprint, await _write(info, "submitFootprint", work))

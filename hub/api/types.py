@@ -18,7 +18,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from hub.api.context import Context
-from hub.api.relations import relation
+from hub.api.relations import catalog_relation, relation
 from hub.api.views import RECORD_TYPES, field_value, view, views
 from hub.queries.mapped import MappedKey
 
@@ -194,6 +194,18 @@ class Footprint(Node, Provenance):
     )
 
     @strawberry.field(
+        description="The newest data-quality check of the footprint (rulesets/quality): its status and each "
+        "rule's finding. Its owner, its verifier and the regulator read it; anyone else gets FORBIDDEN."
+    )
+    async def quality(self, info: Info[Context, None]) -> QualityResult | None:
+        """The last of the catalog's to-many relation `quality` (the checks, oldest first)."""
+        key = field_value(self, "quality")
+        if key is None:
+            return None
+        checks = await info.context.loaders.of(catalog_relation("Footprint", "quality")).load(key)
+        return checks[-1] if checks else None
+
+    @strawberry.field(
         description="The footprint in another vocabulary, mapped by the hub's mapping engine from "
         "the fields the caller may read; what the mapping loses, approximates or cannot fill is listed. "
         "Null, with a FORBIDDEN error, for a caller who may not read it."
@@ -254,6 +266,22 @@ class Decision(Node, Provenance):
     passed: bool | None = strawberry.field(description="Graded (label) or eligible (recognition).")
     chain: JSON | None = strawberry.field(description="The rule sets applied, general -> industry -> product.")
     trace: JSON | None = strawberry.field(description="Every check and table row, the inputs read, thresholds.")
+
+    footprint: Footprint | None = relation()
+
+
+@strawberry.federation.type(
+    keys=["id"], description="A data-quality check of a footprint: pass, warning or failure, with each rule's finding."
+)
+class QualityResult(Node, Provenance):
+    status: str | None = strawberry.field(description="pass, warning or failure: the worst finding.")
+    evaluated_at: datetime | None
+    summary: JSON | None = strawberry.field(description="How many findings have each status.")
+    findings: JSON | None = strawberry.field(
+        description="Per rule: rule, status (pass, warning, failure, not_applicable), reason {en, zh}, the figures "
+        "it compared, and the rule set (id, version, layer) that holds the rule."
+    )
+    chain: JSON | None = strawberry.field(description="The quality rule sets applied, general -> product.")
 
     footprint: Footprint | None = relation()
 
@@ -437,6 +465,7 @@ RECORD_TYPES.update(
         "AuditEvent": AuditEvent,
         "CategoryBenchmark": CategoryBenchmark,
         "Decision": Decision,
+        "QualityResult": QualityResult,
         "RuleSet": RuleSet,
         "MappingDocument": MappingDocument,
         "DocumentVersion": DocumentVersion,

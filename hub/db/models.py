@@ -347,6 +347,9 @@ class InventoryLine(Identified, Provenance, Base):
     kgco2e: Mapped[float]
     # Half-width of the 95 % interval of the activity amount, per cent (Monte Carlo, hub/accounting).
     uncertainty_percent: Mapped[float | None]
+    # The enterprise's own pedigree scores of the line (five indicators, 1-5), preferred to the matrix's in the
+    # computed DQR (hub/quality/pedigree.py); None: the hub derives them. Migration 0022.
+    pedigree: Mapped[dict[str, Any] | None]
 
     footprint: Mapped[Footprint] = relationship(back_populates="inventory", lazy="raise", foreign_keys=[footprint_id])
     emission_factor: Mapped[EmissionFactor | None] = relationship(lazy="raise")
@@ -834,3 +837,22 @@ class PartnerLabel(Base):
     recognition: Mapped[dict[str, Any]]  # this hub's recognition decision for the label's footprint
     bundle_iri: Mapped[str] = mapped_column(String(255))
     received_at: Mapped[datetime]
+class QualityResult(Identified, Provenance, Base):
+    """The data-quality findings on a footprint (hub/quality, rulesets/quality): each rule's status (pass, warning,
+    failure, not_applicable) with its reason and rule set, and the summary status, the worst of them. Never edited:
+    each check is a new row, and the newest is the one in force; the label rules read its status. The rule set
+    (most specific layer) and version are the record's provenance (`ruleset_id`, `ruleset_version`)."""
+
+    __tablename__ = "quality_result"
+
+    footprint_id: Mapped[int] = mapped_column(ForeignKey("footprint.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))  # pass | warning | failure
+    evaluated_at: Mapped[datetime]
+    summary: Mapped[dict[str, Any]]  # count of findings per status
+    findings: Mapped[list[Any]]
+    chain: Mapped[list[Any]]
+    facts: Mapped[dict[str, Any]]  # the quality and source facts the rules read
+
+    footprint: Mapped[Footprint] = relationship(lazy="raise")
+
+    __table_args__ = (Index("ix_quality_result_footprint", "footprint_id", "id"),)

@@ -18,6 +18,22 @@ DEFAULT_VALIDITY_YEARS = 3
 VERIFIED_STATUSES = {"verified", "published"}
 
 BenchmarkKey = tuple[str, str, int]
+QUALITY_FACTS = (
+    "status",
+    "failed",
+    "peer_count",
+    "intensity_robust_z",
+    "mass_input_ratio",
+    "electricity_kwh_per_unit",
+    "fuel_mj_per_unit",
+    "production_kgco2e_per_unit",
+    "electricity_kgco2e_per_kwh",
+    "previous_change_percent",
+    "change_reason_stated",
+    "dqr_computed",
+    "dqr_stated_gap",
+)
+SOURCE_FACTS = ("electricity_kwh_per_unit", "fuel_mj_per_unit", "emissions_kgco2e_per_unit")
 
 # The footprint fields each fact is derived from (one declaration; tests/security/test_trace_fields.py checks
 # that it names every fact of rulesets/facts.yaml and only fields of the record catalog). A caller who may not
@@ -45,6 +61,10 @@ FACT_FIELDS: dict[str, tuple[str, ...]] = {
     "fp.product_rules": ("product_rules",),
     "fp.geography_subdivision": ("geography_subdivision",),
     "fp.status": ("status",),
+    # data quality (hub/quality): computed from the inventory and others' data, so shown only to the readers of
+    # the footprint's quality (its owner, verifier and the regulator)
+    **{f"quality.{name}": ("quality",) for name in QUALITY_FACTS},
+    **{f"source.{name}": ("quality",) for name in SOURCE_FACTS},
 }
 # Facts that are statistics over the published footprints of the footprint's group (category, declared unit,
 # reference year), not fields of this footprint: shown under the minimum-group rule (docs/security.md).

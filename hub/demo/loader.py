@@ -26,6 +26,7 @@ from hub.labels import lifecycle
 from hub.labels.periods import months_after
 from hub.labels.walk import Cast, walk
 from hub.mapping.functions import exact as exact_decimal
+from hub.quality import stored as quality_stored
 from hub.services import categories, decisions, factors, footprints, organizations, products, sharing
 from hub.services.origin import Origin
 from hub.services.uow import unit_of_work
@@ -113,6 +114,7 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
         decided = await decisions.decide_footprints(session, registry, ids, hub.clock.today(), system, base)
         counts.decisions = len(decided)
         progress(f"decisions: {counts.decisions} (label grades and recognition, with traces)")
+        progress(await quality_stored.summary_line(session, ids))  # checked by decide_footprints (hub/quality)
         regulator = loaded.orgs["zj-regulator"]
         for row in _read("labels.yaml"):
             label = await _label(session, row, loaded, base)

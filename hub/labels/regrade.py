@@ -21,6 +21,7 @@ from hub.domain.codes import LabelStatus
 from hub.exchange.documents import footprint_documents
 from hub.labels import lifecycle
 from hub.labels.machine import machine
+from hub.quality.stored import newest_label_facts
 from hub.services import decisions
 from hub.services.origin import Origin
 from hub.validation import FieldError, InvalidInput
@@ -58,6 +59,10 @@ async def report(session: AsyncSession, registry: Registry, on: date) -> list[Ch
     documents = await footprint_documents(session, footprint_ids)
     benchmarks = await decisions.category_benchmarks(session)
     facts = [footprint_facts(doc, on, benchmarks.get(benchmark_key(doc), {"n": 0})) for doc in documents]
+    quality = await newest_label_facts(session, footprint_ids)  # the stored data-quality status the rules read
+    for doc, fact in zip(documents, facts, strict=True):
+        if doc["iri"] in quality:
+            fact["quality"] = quality[doc["iri"]]
     result = registry.decide_batch(KIND, JURISDICTION, facts, on)  # all the labelled footprints at once
     decided = dict(zip((doc["iri"] for doc in documents), result.records(), strict=True))
     changes = []

@@ -326,6 +326,7 @@ _kind(
             "inventory": Relation("InventoryLine", "footprint_id", many=True),
             "labels": Relation("Label", "footprint_id", many=True),
             "decisions": Relation("Decision", "footprint_id", many=True),
+            "quality": Relation("QualityResult", "footprint_id", many=True),
         },
         {
             "owner": _product_owner(lambda: m.Footprint.product_id),
@@ -554,6 +555,21 @@ _kind(
         },
         status_filter=_footprint_status_in(m.Decision.footprint_id),
         doc="A decision of the rules engine on a footprint, with its trace and the rule sets that made it.",
+    )
+)
+_kind(
+    Kind(
+        "QualityResult",
+        m.QualityResult,
+        ("status", "evaluated_at", "summary", "findings", "chain", *PROVENANCE),
+        {"footprint": Relation("Footprint", "footprint_id")},
+        {
+            "owner": _footprint_owner(lambda: m.QualityResult.footprint_id),
+            "footprint_status": lambda: _footprint_column(m.QualityResult.footprint_id, "status"),
+            "footprint_verifier": lambda: _footprint_column(m.QualityResult.footprint_id, "verifier_id"),
+        },
+        status_filter=_footprint_status_in(m.QualityResult.footprint_id),
+        doc="The data-quality findings on a footprint (hub/quality): each rule's status and reason, and the summary.",
     )
 )
 _kind(

@@ -214,6 +214,7 @@ SEGMENTS = {
     "sharing-agreement": "SharingAgreement",
     "document-version": "DocumentVersion",
     "decision": "Decision",
+    "quality-result": "QualityResult",
 }
 
 

@@ -17,6 +17,8 @@ from hub.db.models import Decision, Footprint, Product, ProductCategory
 from hub.decisions.facts import BenchmarkKey, benchmark_key, footprint_facts
 from hub.domain.codes import Region, SourceKind
 from hub.exchange.documents import footprint_documents
+from hub.quality.service import KIND as QUALITY
+from hub.quality.service import check_footprints, label_facts
 from hub.queries.current import benchmarked
 from hub.services.origin import Origin, new_iri
 from hub.units import units_of
@@ -25,11 +27,13 @@ from rules_engine.benchmarks import benchmarks_by_group
 
 
 def decision_kinds(registry: Registry, on: date) -> list[tuple[str, str]]:
-    """(kind, jurisdiction) of every published general rule set in force: what the hub decides per footprint."""
+    """(kind, jurisdiction) of every published general rule set in force: what the hub decides per footprint and
+    stores as a decision. Data quality (kind `quality`) is checked before them and stored on its own (hub/quality)."""
     kinds = {
         (r["kind"], r["jurisdiction"])
         for r in registry.rulesets()
         if r["layer"] == "general"
+        and r["kind"] != QUALITY
         and r["status"] == "published"
         and date.fromisoformat(r["effective_from"]) <= on
         and (r["effective_until"] is None or on < date.fromisoformat(r["effective_until"]))
@@ -77,17 +81,21 @@ async def facts_of_footprint(session: AsyncSession, iri: str, on: date) -> dict[
 async def decide_footprints(
     session: AsyncSession, registry: Registry, footprint_ids: Sequence[int], on: date, origin: Origin, base_iri: str
 ) -> list[Decision]:
-    """Decide every kind the rule sets publish for each footprint; store and return the decisions."""
+    """Decide every kind the rule sets publish for each footprint; store and return the decisions. Data quality
+    is checked first and stored on its own (hub/quality); the label rules read its status."""
     # grades and benchmarks compare kgCO2e per one of the category's declared unit (hub/accounting/normalise.py)
     documents = [normalised_document(units_of(session), d) for d in await footprint_documents(session, footprint_ids)]
     rows = await session.execute(select(Footprint.iri, Footprint.id).where(Footprint.id.in_(footprint_ids)))
     ids = {iri: footprint_id for iri, footprint_id in rows}
     benchmarks = await category_benchmarks(session)
     kinds = decision_kinds(registry, on)
+    quality = await check_footprints(session, registry, footprint_ids, on, origin, base_iri)
     stored: list[Decision] = []
     for doc in documents:
         facts = footprint_facts(doc, on, benchmarks.get(benchmark_key(doc), {"n": 0}))
         footprint_id = ids[doc["iri"]]
+        if footprint_id in quality:
+            facts["quality"] = label_facts(quality[footprint_id])
         for kind, jurisdiction in kinds:
             decision = registry.decide(kind, jurisdiction, facts, on)
             stored.append(_row(decision.to_dict(), decision.passed_key, footprint_id, origin, base_iri))

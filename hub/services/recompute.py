@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from hub.db.models import EmissionFactor, Footprint, InventoryLine, Product
+from hub.quality.after_commit import check_after_commit
 from hub.services.footprints import create_footprint, plain_fields
 from hub.services.origin import Origin
 from hub.validation import FieldError, InvalidInput
@@ -65,7 +66,9 @@ async def recompute(session: AsyncSession, footprint: Footprint, origin: Origin,
         value = getattr(footprint, name)
         if value is not None:
             data[name] = value.isoformat()
-    return await create_footprint(session, data, origin, base_iri)
+    new = await create_footprint(session, data, origin, base_iri)
+    check_after_commit(session, new.id, origin, base_iri)  # data quality, once the new version is committed
+    return new
 
 
 async def _lines(session: AsyncSession, footprint_id: int) -> list[dict[str, Any]]:
@@ -79,9 +82,16 @@ async def _lines(session: AsyncSession, footprint_id: int) -> list[dict[str, Any
     )
     out = []
     for line, factor, supplier_iri in rows:
-        entry = {"stage": line.stage.value, "activity": line.activity, "amount": line.amount, "unit": line.unit}
+        entry: dict[str, Any] = {
+            "stage": line.stage.value,
+            "activity": line.activity,
+            "amount": line.amount,
+            "unit": line.unit,
+        }
         if line.uncertainty_percent is not None:
             entry["uncertainty_percent"] = line.uncertainty_percent
+        if line.pedigree is not None:
+            entry["pedigree"] = line.pedigree  # the enterprise's statement stands until it states another
         if factor is not None:
             entry["emission_factor_iri"] = (await newest_version(session, factor)).iri
         else:

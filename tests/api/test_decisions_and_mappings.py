@@ -87,10 +87,14 @@ async def test_rule_sets_and_mappings_are_listed_and_read_by_every_role(asgi: An
       file content } mappingDocuments(target: "pact") { mappingIri version direction file content } }"""
     async with asgi() as client:
         body = (await run(client, query, {}))["data"]
-    [ruleset] = body["ruleSets"]
-    assert (ruleset["layer"], ruleset["decisionKind"], ruleset["status"]) == ("general", "label_grade", "published")
-    assert ruleset["file"] == "rulesets/label_grade/zj-general/ruleset.yaml"
-    assert ruleset["content"].startswith("id: label-grade-zj")
+    # 2026.1 added the data-quality check as a new version; 2025.1 stays, to explain the decisions made under it
+    assert [(r["version"], r["file"]) for r in body["ruleSets"]] == [
+        ("2025.1", "rulesets/label_grade/zj-general/ruleset.yaml"),
+        ("2026.1", "rulesets/label_grade/zj-general-2026-1/ruleset.yaml"),
+    ]
+    for ruleset in body["ruleSets"]:
+        assert (ruleset["layer"], ruleset["decisionKind"], ruleset["status"]) == ("general", "label_grade", "published")
+        assert ruleset["content"].startswith("id: label-grade-zj")
     directions = sorted(m["direction"] for m in body["mappingDocuments"])
     assert directions == ["export", "import"]
     assert all(m["file"].startswith("mappings/pact/") and "rules:" in m["content"] for m in body["mappingDocuments"])

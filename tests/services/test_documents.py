@@ -100,10 +100,12 @@ async def test_a_draft_refining_an_unknown_rule_set_is_refused_at_refines(empty_
 
 
 async def test_a_draft_that_would_break_a_shipped_rule_set_is_refused_naming_that_file(empty_hub: Hub) -> None:
-    general = (drafts.ROOT / "rulesets" / "label_grade" / "zj-general" / "ruleset.yaml").read_text(encoding="utf-8")
+    general = (drafts.ROOT / "rulesets" / "label_grade" / "zj-general-2026-1" / "ruleset.yaml").read_text(
+        encoding="utf-8"
+    )
     content = (
-        general.replace('version: "2025.1"', 'version: "2026.1"')
-        .replace("effective_from: 2025-07-01", "effective_from: 2026-03-01")
+        general.replace('version: "2026.1"', 'version: "2026.2"')
+        .replace("effective_from: 2026-02-01", "effective_from: 2026-03-01")
         .replace("name: declared_unit_known", "name: unit_known")
     )
     refused = await _refused(empty_hub, _create(empty_hub, DocumentKind.RULESET, content, None))
