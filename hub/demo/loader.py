@@ -92,6 +92,9 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
             )
         counts.organizations = len(loaded.orgs)
         progress(f"organizations: {counts.organizations}")
+        # the other sources first: the quality checks made with the decisions compare footprints with them
+        sources = await load_demo_sources(session, hub, loaded.orgs["zj-regulator"].iri)
+        progress(f"source rows: {sources} (energy monitoring, verified reports)")
         ef_file = _read("emission-factors.yaml")
         for row in ef_file["factors"]:
             loaded.factors[row["key"]] = await factors.create_emission_factor(
@@ -126,9 +129,6 @@ async def load_demo(hub: Hub, progress: Progress = lambda _msg: None) -> DemoCou
             await sharing.create_sharing_agreement(session, data, regulator, _origin(regulator.iri), base)
             counts.sharing_agreements += 1
         progress(f"sharing agreements: {counts.sharing_agreements}")
-        progress(
-            f"source rows: {await load_demo_sources(session, hub, regulator.iri)} (energy monitoring, verified reports)"
-        )
     return counts
 
 
