@@ -837,6 +837,8 @@ class PartnerLabel(Base):
     recognition: Mapped[dict[str, Any]]  # this hub's recognition decision for the label's footprint
     bundle_iri: Mapped[str] = mapped_column(String(255))
     received_at: Mapped[datetime]
+
+
 class QualityResult(Identified, Provenance, Base):
     """The data-quality findings on a footprint (hub/quality, rulesets/quality): each rule's status (pass, warning,
     failure, not_applicable) with its reason and rule set, and the summary status, the worst of them. Never edited:
