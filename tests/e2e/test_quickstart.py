@@ -42,7 +42,7 @@ def served_demo(tmp_path: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # migrate, load the demo (decided and checked), build the schema
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 pytest.fail(f"cfhub serve exited early:\n{proc.stdout.read() if proc.stdout else ''}")
@@ -52,7 +52,7 @@ def served_demo(tmp_path: Path) -> Iterator[str]:
             except httpx.TransportError:
                 time.sleep(0.3)
         else:
-            pytest.fail("cfhub serve did not answer /health within 60 s")
+            pytest.fail("cfhub serve did not answer /health within 180 s")
         yield base
     finally:
         proc.terminate()
