@@ -46,6 +46,32 @@ def relation(description: str | None = None) -> Any:
     return field
 
 
+def newest(description: str | None = None) -> Any:
+    """A to-one field that shows the newest record of the catalog's to-many relation of the same name (e.g. a
+    footprint's data-quality checks, oldest first: the last is the one in force). Same loader, same policy."""
+    found: list[Relation] = []
+
+    async def resolve(root: Any, info: Info) -> Any:
+        name = field.python_name
+        key = field_value(root, name)
+        if key is None:
+            return None
+        if not found:
+            found.append(catalog_relation(type(root).__name__, name))
+        records = await info.context.loaders.of(found[0]).load(key)
+        return records[-1] if records else None
+
+    resolve.__dict__["catalog_relation"] = "newest"  # is_relation knows it; the GraphQL field is to one
+    field: Any = strawberry.field(resolver=resolve, description=description)
+    return field
+
+
+def picks_newest(field: Any) -> bool:
+    """Whether a relation field shows the newest record of a to-many catalog relation (`newest()`)."""
+    resolver = getattr(field, "base_resolver", None)
+    return resolver is not None and getattr(resolver.wrapped_func, "__dict__", {}).get("catalog_relation") == "newest"
+
+
 def is_relation(field: Any) -> bool:
     """Whether a strawberry field is a relation declared with `relation()`."""
     resolver = getattr(field, "base_resolver", None)

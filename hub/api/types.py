@@ -18,7 +18,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from hub.api.context import Context
-from hub.api.relations import catalog_relation, relation
+from hub.api.relations import newest, relation
 from hub.api.views import RECORD_TYPES, field_value, view, views
 from hub.queries.mapped import MappedKey
 
@@ -193,17 +193,10 @@ class Footprint(Node, Provenance):
         "recognition per region, each with its trace and rule-set versions."
     )
 
-    @strawberry.field(
+    quality: QualityResult | None = newest(
         description="The newest data-quality check of the footprint (rulesets/quality): its status and each "
         "rule's finding. Its owner, its verifier and the regulator read it; anyone else gets FORBIDDEN."
     )
-    async def quality(self, info: Info[Context, None]) -> QualityResult | None:
-        """The last of the catalog's to-many relation `quality` (the checks, oldest first)."""
-        key = field_value(self, "quality")
-        if key is None:
-            return None
-        checks = await info.context.loaders.of(catalog_relation("Footprint", "quality")).load(key)
-        return checks[-1] if checks else None
 
     @strawberry.field(
         description="The footprint in another vocabulary, mapped by the hub's mapping engine from "

@@ -1,6 +1,7 @@
 """Relation fields are declared once, in the catalog (hub/policy/catalog.py): every relation field of the
 schema is a catalog relation with the same target and arity, and every catalog relation of a kind the
-schema shows is a relation field (hub/api/relations.py). Each difference is named."""
+schema shows is a relation field (hub/api/relations.py; a `newest()` field shows the newest record of a
+to-many relation). Each difference is named."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from graphql import GraphQLList, GraphQLNonNull, get_named_type
 from strawberry.types.base import get_object_definition
 
 from hub.api.graphql_schema import build_schema
-from hub.api.relations import is_relation
+from hub.api.relations import is_relation, picks_newest
 from hub.api.views import RECORD_TYPES
 from hub.policy.catalog import KINDS
 
@@ -23,7 +24,9 @@ def _schema_relations() -> dict[tuple[str, str], tuple[str, bool]]:
             if is_relation(field):
                 gql_field = gql_type.fields[built.config.name_converter.get_graphql_name(field)]
                 inner = gql_field.type.of_type if isinstance(gql_field.type, GraphQLNonNull) else gql_field.type
-                out[type_name, field.python_name] = (get_named_type(inner).name, isinstance(inner, GraphQLList))
+                # a `newest()` field shows one record of a to-many relation: compared as the relation it reads
+                many = isinstance(inner, GraphQLList) or picks_newest(field)
+                out[type_name, field.python_name] = (get_named_type(inner).name, many)
     return out
 
 
