@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import GraphQLObjectType
+from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 from sqlalchemy import ColumnElement, Enum, Select, String, bindparam, case, func, literal, select, type_coerce
 from strawberry.utils.str_converters import to_camel_case
 
@@ -176,6 +176,8 @@ def _joins(
         if name is None or name not in kind.relations or (name not in occ.field_pos and not kind.relations[name].many):
             continue
         rel = kind.relations[name]
+        if rel.many and not _is_list(f):  # a newest() field (hub/api/relations.py): left to ordinary execution
+            raise Unplannable(f"{occ.kind}.{name} shows one record of a to-many relation")
         if rel.many:
             if name in access.readable_fields(occ.kind):
                 occ.to_many[f.key] = to_many(rel.target, rel.column, f.children, access)
@@ -237,3 +239,8 @@ def count(kind_name: str, access: Access, conditions: list[ColumnElement[bool]])
     """How many readable rows match (the caller's aggregate right is checked by the builder's caller)."""
     table = KINDS[kind_name].stored().__table__
     return select(func.count()).select_from(table).where(access.where(kind_name), *conditions).correlate(None)
+
+
+def _is_list(f: Field) -> bool:
+    inner = f.type.of_type if isinstance(f.type, GraphQLNonNull) else f.type
+    return isinstance(inner, GraphQLList)
