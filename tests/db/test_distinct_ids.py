@@ -13,13 +13,17 @@ from hub.db.engine import make_engine
 from hub.db.models import Base
 from tests.databases import ID_STRIDE, id_offsets
 
+# Tables whose one row a migration writes with its key, before the test databases move the sequences: no record
+# kind, never joined by id (data_version: the counter of migration 0020).
+SINGLETONS = {"data_version"}
+
 
 def test_no_two_kinds_share_an_id_in_the_demo(demo_db_url: str) -> None:
     engine = make_engine(demo_db_url)
     owner: dict[int, str] = {}
     try:
         with engine.connect() as conn:
-            for table in sorted(Base.metadata.tables):
+            for table in sorted(set(Base.metadata.tables) - SINGLETONS):
                 for (key,) in conn.execute(text(f'SELECT id FROM "{table}"')):
                     assert key not in owner, f"id {key} is both a {owner[key]} and a {table} row"
                     owner[key] = table
