@@ -65,7 +65,7 @@ def test_a_categorys_chart_is_an_accessible_svg_with_the_grade_thresholds(live: 
         assert f"{grade} up to {facts[percentile]:,.2f} ({percentile})" in words or (
             f"{grade} up to {facts[percentile]:.4g} ({percentile})" in words
         )
-    assert "Grading rule set label-grade-zj 2025.1" in words
+    assert "Grading rule set label-grade-zj 2026.1" in words  # the version in force today (from 2026-02-01)
     zh = live.client.get(f"/c/{BATTERIES}", headers=ZH).text
     assert '<html lang="zh-Hans">' in zh and "等级阈值" in zh and "<svg" in zh
 

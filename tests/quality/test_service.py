@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, inspect, select
+from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import cli
@@ -23,7 +23,7 @@ from hub.clock import FixedClock
 from hub.config import Settings
 from hub.db import migrate
 from hub.db.engine import make_engine
-from hub.db.models import Decision, Footprint, Label, QualityResult
+from hub.db.models import Decision, Footprint, Label, QualityResult, SourceRecord
 from hub.domain.codes import SourceKind
 from hub.labels import regrade
 from hub.labels.machine import machine
@@ -123,10 +123,14 @@ def test_a_disagreeing_source_fails_the_footprint_and_the_label_rules_refuse_it(
     assert change.new["eligible"] is False and change.why["reasons_added"] == ["data_quality"]
 
 
-def test_the_provider_hook_gives_nothing_until_its_datasets_exist(hub: Hub) -> None:
+def test_the_provider_hook_gives_nothing_where_no_dataset_covers_the_footprint(hub: Hub) -> None:
+    """No source row for the enterprise: no source fact, so the cross-source rules are not applicable (the
+    positive side, on the demo's datasets: tests/quality/test_cross_source_demo.py)."""
+
     async def work(session: AsyncSession) -> dict[str, float]:
         footprint = await session.scalar(select(Footprint).limit(1))
         assert footprint is not None
+        await session.execute(delete(SourceRecord))
         return await sources.source_facts(session, footprint)
 
     assert _run(hub, work) == {}

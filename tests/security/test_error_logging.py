@@ -35,7 +35,9 @@ def broken(templates: databases.Templates, tmp_path: Path) -> Iterator[Served]:
         url = url.set(drivername="postgresql+psycopg" if url.get_backend_name() == "postgresql" else "sqlite")
         engine = create_engine(url, poolclass=NullPool)
         with engine.begin() as conn:
-            conn.execute(text("DROP TABLE dataset"))
+            conn.execute(
+                text("DROP TABLE dataset CASCADE" if url.get_backend_name() == "postgresql" else "DROP TABLE dataset")
+            )
         engine.dispose()
         yield served
 
