@@ -20,6 +20,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from hub.api import json_body, multipart
+from hub.api.body import bounded_body
 from hub.api.context import Context
 from hub.api.errors import format_error, unexpected, without_suggestions
 from hub.api.extensions import NO_OPERATION
@@ -107,7 +108,7 @@ class GraphQLEndpoint:
             elif ctype != JSON:
                 return _plain(415, f"Send the request body as {JSON}.")
             else:
-                body = await _body(request, self.hub.settings.max_body_bytes)
+                body = await bounded_body(request, self.hub.settings.max_body_bytes)
                 if body is None:
                     return _plain(413, f"The request body is larger than {self.hub.settings.max_body_bytes} bytes.")
                 try:
@@ -236,17 +237,3 @@ def _negotiate(accept: str | None) -> str | None:
     if JSON in ranges or "*/*" in ranges or "application/*" in ranges:
         return JSON
     return None
-
-
-async def _body(request: Request, limit: int) -> bytes | None:
-    """The body, or None if it is larger than `limit` (checked before reading where the size is declared)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -26,6 +26,7 @@ from starlette.types import Message
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 
 from hub.api import json_body
+from hub.api.body import bounded_body
 from hub.validation import InvalidInput
 
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
@@ -61,7 +62,7 @@ async def operations(request: Request, max_file_bytes: int) -> dict[str, Any]:
             "so that a browser cannot send it cross-site without a preflight (CSRF protection).",
         )
     limit = max_file_bytes + FIELD_BYTES
-    body = await _bounded_body(request, limit)
+    body = await bounded_body(request, limit)
     if body is None:
         raise MultipartRefused(413, f"The upload is larger than {max_file_bytes} bytes.")
     replayed = Request(request.scope, _replay(body))
@@ -139,17 +140,3 @@ def _replay(body: bytes) -> Any:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return receive
-
-
-async def _bounded_body(request: Request, limit: int) -> bytes | None:
-    """The body, or None once it is larger than `limit` (checked before reading where the size is declared)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from hub.api.body import bounded_body
 from hub.auth.principal import Principal
 from hub.auth.tokens import InvalidToken
 from hub.bootstrap import Hub
@@ -58,7 +59,7 @@ async def upload(request: Request) -> Response:
         principal = await _principal(request, hub)
     except InvalidToken as exc:
         return _unauthorized(exc)
-    body = await _body(request, layout().limits.max_bytes)
+    body = await bounded_body(request, layout().limits.max_bytes)
     if body is None:
         return JSONResponse({"error": f"the file is larger than {layout().limits.max_bytes} bytes"}, 413)
     try:
@@ -70,20 +71,6 @@ async def upload(request: Request) -> Response:
     except SheetRefused as exc:
         return JSONResponse({"error": "nothing was imported", "errors": [e.as_json() for e in exc.errors]}, 422)
     return JSONResponse(result.as_json())
-
-
-async def _body(request: Request, limit: int) -> bytes | None:
-    """The body, or None once it is larger than `limit` (checked before reading where the size is declared)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 routes = [
